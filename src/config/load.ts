@@ -1,0 +1,76 @@
+/**
+ * `loadConfigFile(path)`: tenant configuration from YAML or JSON, with `${ENV_VAR}` references
+ * resolved after parsing (so a secret's characters can never break the file's syntax). A missing
+ * variable is named in the error; a value never is. `$${X}` stands for a literal `${X}`.
+ */
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { type ConfigurationProblem, InvalidConfigurationError } from '../errors.js';
+import type { TenantsConfigInput } from './schema.js';
+
+const REF_RE = /\$(\$?)\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+function pathLabel(path: readonly string[]): { tenant?: string; field: string } {
+  if (path[0] === 'tenants' && path[1] !== undefined) return { tenant: path[1], field: path.slice(2).join('.') };
+  return { field: path.join('.') };
+}
+
+/** Replaces `${NAME}` in every string of `value`, collecting a problem for each unset variable. */
+export function substituteEnv(
+  value: unknown,
+  env: Readonly<Record<string, string | undefined>>,
+  problems: ConfigurationProblem[] = [],
+  path: string[] = [],
+): unknown {
+  if (typeof value === 'string') {
+    return value.replace(REF_RE, (whole, escaped: string, name: string) => {
+      if (escaped) return whole.slice(1);
+      const v = env[name];
+      if (v === undefined || v === '') {
+        problems.push({ ...pathLabel(path), reason: `environment variable ${name} is not set` });
+        return '';
+      }
+      return v;
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, env, problems, [...path, String(i)]));
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = substituteEnv(v, env, problems, [...path, k]);
+    return out;
+  }
+  return value;
+}
+
+export interface LoadConfigOptions {
+  /** Variables for `${NAME}`; default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Reads a YAML (`.yaml`, `.yml`) or JSON file of tenant configuration. Validation happens in `createPayrollIdentity`. */
+export function loadConfigFile(path: string, options: LoadConfigOptions = {}): TenantsConfigInput {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? 'unreadable';
+    throw new InvalidConfigurationError([{ field: '(file)', reason: `cannot read ${path} (${code})` }]);
+  }
+  let raw: unknown;
+  try {
+    raw = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text, { prettyErrors: false });
+  } catch (error) {
+    // Parser messages quote the offending line, which may hold a secret: keep only the position.
+    const pos = (error as { linePos?: [{ line: number; col: number }] }).linePos?.[0];
+    const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
+    throw new InvalidConfigurationError([{ field: '(file)', reason: `${path} is not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}${where}` }]);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new InvalidConfigurationError([{ field: '(root)', reason: `${path} must hold an object with "tenants"` }]);
+  }
+  const problems: ConfigurationProblem[] = [];
+  const resolved = substituteEnv(raw, options.env ?? process.env, problems) as TenantsConfigInput;
+  if (problems.length > 0) throw new InvalidConfigurationError(problems);
+  return resolved;
+}

@@ -1,0 +1,99 @@
+/**
+ * The configuration schema: a record of tenants, each a discriminated union on `provider` whose
+ * branches are built from the registered provider definitions (so a new provider brings its own
+ * credential shape). Every problem is reported at once, by tenant and field, never with its value.
+ */
+import { z } from 'zod';
+import { type ConfigurationProblem, InvalidConfigurationError } from '../errors.js';
+import { baseUrlProblem } from '../http/url.js';
+import type { BaseTenantConfig, ProviderDefinition } from '../provider.js';
+import { issuePath } from '../validation.js';
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+
+const TENANT_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+/** Settings every tenant shares, whatever its provider. */
+export const sharedTenantShape = {
+  environment: z.enum(['sandbox', 'production'], 'must be "sandbox" or "production"'),
+  baseUrl: z
+    .string('must be a string')
+    .superRefine((value, ctx) => {
+      const problem = baseUrlProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
+  unsupportedFields: z.enum(['drop', 'reject'], 'must be "drop" or "reject"').default('drop'),
+  timeoutMs: z.number().int().min(1).max(600_000).default(DEFAULT_TIMEOUT_MS),
+  maxResponseBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(512 * 1024 * 1024)
+    .default(DEFAULT_MAX_RESPONSE_BYTES),
+};
+
+/** A non-empty string credential; its value is never echoed in an error. */
+export const secretString = (name: string) =>
+  z.string(`${name} must be a string`).trim().min(1, `${name} must not be empty`);
+
+function tenantSchema(definitions: readonly ProviderDefinition[]) {
+  const branches = definitions.map((d) =>
+    z.strictObject({ provider: z.literal(d.name), ...sharedTenantShape, ...d.tenantShape }),
+  );
+  const names = definitions.map((d) => `"${d.name}"`).join(', ');
+  const [first, ...rest] = branches;
+  if (!first) throw new Error('no provider is registered');
+  return z.discriminatedUnion('provider', [first, ...rest], {
+    error: (issue) =>
+      issue.code === 'invalid_union' ? `provider must be one of ${names}` : undefined,
+  });
+}
+
+/** The plain-data part of the configuration (what a YAML or JSON file holds). */
+export interface TenantsConfigInput {
+  tenants: Record<string, Record<string, unknown>>;
+}
+
+function problemsFrom(error: z.ZodError): ConfigurationProblem[] {
+  return error.issues.flatMap((issue): ConfigurationProblem[] => {
+    const [root, tenant, ...rest] = issue.path.map(String);
+    if (root !== 'tenants' || tenant === undefined) {
+      return [{ field: issuePath(issue.path) || '(root)', reason: issue.message }];
+    }
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ tenant, field: [...rest, key].join('.'), reason: 'unknown field' }));
+    }
+    const field = rest.join('.') || '(tenant)';
+    const reason = /received undefined/.test(issue.message) ? 'is required' : issue.message;
+    return [{ tenant, field, reason }];
+  });
+}
+
+/**
+ * Validates the tenants against the registered providers and applies defaults. Throws one
+ * `InvalidConfigurationError` that lists every problem.
+ */
+export function validateTenants(
+  input: unknown,
+  definitions: readonly ProviderDefinition[],
+): Map<string, BaseTenantConfig> {
+  const schema = z.strictObject({
+    tenants: z.record(
+      z.string().regex(TENANT_ID_RE, 'tenant ids use letters, digits, ".", "_", ":" and "-" (at most 128)'),
+      tenantSchema(definitions),
+    ),
+  });
+  const data =
+    typeof input === 'object' && input !== null && 'tenants' in input
+      ? { tenants: (input as TenantsConfigInput).tenants }
+      : input;
+  const result = schema.safeParse(data);
+  if (!result.success) throw new InvalidConfigurationError(problemsFrom(result.error));
+  const tenants = new Map<string, BaseTenantConfig>();
+  for (const [tenant, config] of Object.entries(result.data.tenants)) {
+    tenants.set(tenant, { ...(config as Omit<BaseTenantConfig, 'tenant'>), tenant });
+  }
+  return tenants;
+}

@@ -1,0 +1,131 @@
+/**
+ * `createPayrollIdentity`: the library's root container (a child of tsyringe's global container,
+ * which is never touched), one child container per tenant created on first use, and the cache
+ * that makes `forTenant` cheap.
+ */
+import 'reflect-metadata';
+import { type DependencyContainer, container as globalContainer, instancePerContainerCachingFactory } from 'tsyringe';
+import { validateTenants } from '../config/schema.js';
+import { InvalidConfigurationError, PayrollIdentityError, UnknownTenantError } from '../errors.js';
+import { HttpClient } from '../http/client.js';
+import { type BaseTenantConfig, type Environment, type ProviderDefinition, resolveBaseUrl } from '../provider.js';
+import type { UserService } from '../user-service.js';
+import { TOKENS } from './tokens.js';
+
+/** One tenant's configuration as written (before defaults). Each provider adds its own fields. */
+export interface TenantConfigInput {
+  provider: string;
+  environment: Environment;
+  credentials: Record<string, unknown>;
+  baseUrl?: string;
+  unsupportedFields?: 'drop' | 'reject';
+  timeoutMs?: number;
+  maxResponseBytes?: number;
+  [providerSpecific: string]: unknown;
+}
+
+export interface PayrollIdentityConfig {
+  tenants: Record<string, TenantConfigInput>;
+  /** Providers beyond the built-in ones (a definition with a built-in's name replaces it). */
+  providers?: readonly ProviderDefinition[];
+}
+
+export interface PayrollIdentity {
+  /** The tenant's `UserService`, created on first use and cached. Throws `unknown_tenant`. */
+  forTenant(tenant: string): UserService;
+  /** The configured tenant ids. */
+  readonly tenants: readonly string[];
+  /** The library's root container (a child of tsyringe's global one), for hosts using tsyringe. */
+  readonly container: DependencyContainer;
+  /** Closes every tenant's connections and containers; `forTenant` throws afterwards. */
+  close(): Promise<void>;
+}
+
+function registry(definitions: readonly ProviderDefinition[]): Map<string, ProviderDefinition> {
+  const map = new Map<string, ProviderDefinition>();
+  for (const d of definitions) map.set(d.name, d);
+  return map;
+}
+
+/** Builds the identity from configuration and the given provider definitions. */
+export function createPayrollIdentityWith(
+  config: PayrollIdentityConfig,
+  builtIns: readonly ProviderDefinition[],
+): PayrollIdentity {
+  if (typeof config !== 'object' || config === null) {
+    throw new InvalidConfigurationError([{ field: '(root)', reason: 'configuration must be an object with "tenants"' }]);
+  }
+  const providers = registry([...builtIns, ...(config.providers ?? [])]);
+  const tenantConfigs = validateTenants({ tenants: config.tenants }, [...providers.values()]);
+
+  const root = globalContainer.createChildContainer();
+  root.register(TOKENS.ProviderRegistry, { useValue: providers });
+  root.register(TOKENS.TenantConfigs, { useValue: tenantConfigs });
+
+  const tenantContainers = new Map<string, DependencyContainer>();
+  const services = new Map<string, UserService>();
+  const tenantIds = Object.freeze([...tenantConfigs.keys()]);
+  let closed = false;
+
+  function buildTenant(tenant: string, tenantConfig: BaseTenantConfig): DependencyContainer {
+    const definition = providers.get(tenantConfig.provider)!;
+    const child = root.createChildContainer();
+    child.register(TOKENS.TenantConfig, { useValue: tenantConfig });
+    child.register(TOKENS.Provider, { useValue: definition });
+    child.register(TOKENS.HttpClient, {
+      useFactory: instancePerContainerCachingFactory(
+        (c) =>
+          new HttpClient({
+            tenant,
+            provider: definition.name,
+            baseUrl: resolveBaseUrl(definition, tenantConfig),
+            auth: definition.auth(c.resolve(TOKENS.TenantConfig)),
+            describeError: definition.describeError,
+            timeoutMs: tenantConfig.timeoutMs,
+            maxResponseBytes: tenantConfig.maxResponseBytes,
+          }),
+      ),
+    });
+    child.register(TOKENS.UserService, {
+      useFactory: instancePerContainerCachingFactory((c) =>
+        definition.createService({ tenant, config: c.resolve(TOKENS.TenantConfig), http: c.resolve(TOKENS.HttpClient) }),
+      ),
+    });
+    return child;
+  }
+
+  const identity: PayrollIdentity = {
+    tenants: tenantIds,
+    container: root,
+    forTenant(tenant: string): UserService {
+      const cached = services.get(tenant);
+      if (cached) return cached;
+      if (closed) throw new PayrollIdentityError('invalid_configuration', 'This payroll identity is closed', { tenant });
+      const tenantConfig = tenantConfigs.get(tenant);
+      if (!tenantConfig) throw new UnknownTenantError(tenant, tenantIds);
+      const child = buildTenant(tenant, tenantConfig);
+      const service = child.resolve(TOKENS.UserService);
+      tenantContainers.set(tenant, child);
+      services.set(tenant, service);
+      return service;
+    },
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      services.clear();
+      for (const child of tenantContainers.values()) {
+        if (child.isRegistered(TOKENS.HttpClient)) child.resolve(TOKENS.HttpClient).close();
+        await child.dispose();
+      }
+      tenantContainers.clear();
+      await root.dispose();
+    },
+  };
+  root.register(TOKENS.PayrollIdentity, { useValue: identity });
+  return identity;
+}
+
+/** Registers an identity in a host's own tsyringe container under `TOKENS.PayrollIdentity`. */
+export function registerPayrollIdentity(host: DependencyContainer, identity: PayrollIdentity): void {
+  host.register(TOKENS.PayrollIdentity, { useValue: identity });
+}

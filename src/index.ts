@@ -1,0 +1,64 @@
+/**
+ * payroll-identity: one provider-neutral `UserService` per tenant, whichever payroll-connectivity
+ * provider (Argyle, Teal) the tenant's configuration names.
+ *
+ * This module is the composition root: the only part of `src/` that knows the built-in providers.
+ */
+import {
+  createPayrollIdentityWith,
+  type PayrollIdentity,
+  type PayrollIdentityConfig,
+} from './container/identity.js';
+import { BUILT_IN_PROVIDERS } from './providers.js';
+
+/**
+ * Validates the configuration (every problem reported at once) and returns the identity whose
+ * `forTenant(id)` hands out each tenant's `UserService`.
+ *
+ * @example
+ * ```ts
+ * const identity = createPayrollIdentity(loadConfigFile('tenants.yaml'));
+ * const users = identity.forTenant('acme-us');
+ * const { user, linkToken } = await users.createUser({ firstName: 'Jane', lastName: 'Doe' });
+ * ```
+ */
+export function createPayrollIdentity(config: PayrollIdentityConfig): PayrollIdentity {
+  return createPayrollIdentityWith(config, BUILT_IN_PROVIDERS);
+}
+
+export { BUILT_IN_PROVIDERS } from './providers.js';
+export { loadConfigFile, type LoadConfigOptions } from './config/load.js';
+export { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, secretString, sharedTenantShape } from './config/schema.js';
+export {
+  type PayrollIdentity,
+  type PayrollIdentityConfig,
+  registerPayrollIdentity,
+  type TenantConfigInput,
+} from './container/identity.js';
+export { TOKENS } from './container/tokens.js';
+export * from './errors.js';
+export { type AuthStrategy, HttpClient, type HttpClientOptions, type HttpMethod, type HttpResult, type RequestSpec } from './http/client.js';
+export type { DescribeError, ErrorDescription } from './http/errors.js';
+export { parseRetryAfter } from './http/retry-after.js';
+export {
+  type BaseTenantConfig,
+  defineProvider,
+  type Environment,
+  type ProviderContext,
+  type ProviderDefinition,
+  type UnsupportedFieldsPolicy,
+} from './provider.js';
+export { REDACTED, Redactor, redactPatterns } from './redact.js';
+export { ALL_OPERATIONS, type CallOptions, type Capabilities, type UserService } from './user-service.js';
+export * from './user.js';
+export { parseInput } from './validation.js';
+export {
+  type AdapterContext,
+  adapterContext,
+  checkUserId,
+  type FieldSelection,
+  requireFields,
+  selectFields,
+  sensitiveValues,
+  unsupportedOperation,
+} from './adapter.js';

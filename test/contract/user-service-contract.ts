@@ -1,0 +1,366 @@
+/**
+ * The shared contract every `UserService` adapter must honour (DESIGN.md §7).
+ *
+ * `describeUserServiceContract(name, harness)` runs:
+ * - the **wire** section (with nock) when `harness.wire` is given: each operation's exact method,
+ *   path, query, auth header and body keys; every documented error status → its neutral code;
+ *   malformed JSON, an HTML 502 page, a 2xx of the wrong shape; unsupported operations and invalid
+ *   input fail before any request; no credential or personal datum in any error;
+ * - the **live** section when `harness.live` is given: the whole lifecycle against a stateful
+ *   backend over real HTTP (the embedded sandbox).
+ */
+import { inspect } from 'node:util';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ErrorCode, Operation, PayrollIdentityError } from '../../src/errors.js';
+import type { UserService } from '../../src/user-service.js';
+import type { CreateUserInput, UpdateUserInput } from '../../src/user.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface WireCall {
+  method: HttpMethod;
+  /** Exact path, without the query. */
+  path: string;
+  /** Exact query; omitted means none. */
+  query?: Record<string, string>;
+  /** Top-level body keys the seed documents allow for this request; omitted means no body is sent. */
+  allowedBodyKeys?: readonly string[];
+  /** Keys that must be present in the body (e.g. Teal's required fields). */
+  requiredBodyKeys?: readonly string[];
+  /** The documented success reply. */
+  reply: { status: number; body?: unknown; headers?: Record<string, string> };
+}
+
+export interface WireErrorCase {
+  operation: Operation;
+  status: number;
+  /** Provider-shaped body (object → JSON; string → sent as is). */
+  body?: unknown;
+  headers?: Record<string, string>;
+  code: ErrorCode;
+  /** Extra checks on the error (e.g. field errors under neutral names). */
+  check?: (error: PayrollIdentityError) => void;
+}
+
+export interface WireHarness {
+  /** Origin the service is configured with, e.g. `https://argyle.contract.test`. */
+  origin: string;
+  /** A service for a tenant configured with `origin` as its base URL. */
+  service(): UserService;
+  /** Credential values: they may appear only in the auth header. */
+  credentials: readonly string[];
+  /** The auth header every request must carry, exactly. */
+  authHeader: { name: string; value: string };
+  userId: string;
+  createInput: CreateUserInput;
+  updateInput: UpdateUserInput;
+  /** The request each supported operation sends. Operations left out must be `unsupported_operation`. */
+  calls: Partial<Record<Operation, WireCall>>;
+  /** Documented error statuses and what they must become. */
+  errors: readonly WireErrorCase[];
+  /** Provider-specific tests, run inside the wire section (nock is active, net connect disabled). */
+  extra?: () => void;
+}
+
+export interface LiveHarness {
+  /** A service for a tenant pointed at a running stateful backend (the sandbox). */
+  service(): UserService | Promise<UserService>;
+  /** The same tenant with wrong credentials. */
+  badCredentialsService(): UserService | Promise<UserService>;
+  createInput: CreateUserInput;
+  updateInput: UpdateUserInput;
+  /** Values that must never appear in an error (credentials, personal data). */
+  secrets: readonly string[];
+  /** Checks that `user` reflects `input` for the fields this provider stores. */
+  expectStored?: (user: Awaited<ReturnType<UserService['getUser']>>, input: CreateUserInput | UpdateUserInput) => void;
+  close?: () => Promise<void>;
+}
+
+export interface ContractHarness {
+  wire?: WireHarness;
+  live?: LiveHarness;
+}
+
+/** Every string value of a create input (the personal data that must never leak). */
+export function personalValues(input: CreateUserInput | UpdateUserInput): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string' && v.length >= 3) out.push(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (typeof v === 'object' && v !== null) Object.values(v).forEach(walk);
+  };
+  walk(input);
+  return out;
+}
+
+/** Serialises an error every way a host might, to search for leaks. */
+export function everyRendering(error: unknown): string {
+  const e = error as Error & { cause?: unknown };
+  const parts = [String(e), e.message, e.stack ?? '', JSON.stringify(e), inspect(e, { depth: 10 })];
+  let cause = e.cause;
+  for (let i = 0; cause !== undefined && i < 5; i++) {
+    parts.push(String(cause), JSON.stringify(cause), inspect(cause, { depth: 10 }));
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return parts.join('\n');
+}
+
+export function expectNoLeak(error: unknown, secrets: readonly string[]): void {
+  const text = everyRendering(error).toLowerCase();
+  for (const s of secrets) {
+    if (s.length < 3) continue;
+    expect(text, 'a secret or personal datum leaked into an error').not.toContain(s.toLowerCase());
+  }
+}
+
+/** Runs `fn` and returns the `PayrollIdentityError` it rejects with (fails if it resolves). */
+export async function rejection(fn: () => Promise<unknown>): Promise<PayrollIdentityError> {
+  try {
+    await fn();
+  } catch (error) {
+    return error as PayrollIdentityError;
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
+
+async function invoke(service: UserService, op: Operation, h: { userId: string; createInput: CreateUserInput; updateInput: UpdateUserInput }): Promise<unknown> {
+  switch (op) {
+    case 'createUser':
+      return service.createUser(h.createInput);
+    case 'getUser':
+      return service.getUser(h.userId);
+    case 'updateUser':
+      return service.updateUser(h.userId, h.updateInput);
+    case 'deleteUser':
+      return service.deleteUser(h.userId);
+    case 'createLinkToken':
+      return service.createLinkToken(h.userId);
+    case 'listUsers': {
+      const all = [];
+      for await (const u of service.listUsers()) all.push(u);
+      return all;
+    }
+  }
+}
+
+const OPERATIONS: readonly Operation[] = ['createUser', 'getUser', 'updateUser', 'deleteUser', 'listUsers', 'createLinkToken'];
+
+interface Seen {
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}
+
+function intercept(
+  origin: string,
+  call: WireCall,
+  reply: { status: number; body?: unknown; headers?: Record<string, string> },
+  seen: Seen[],
+) {
+  const scope = nock(origin);
+  const base =
+    call.method === 'GET'
+      ? scope.get(call.path)
+      : call.method === 'DELETE'
+        ? scope.delete(call.path)
+        : call.method === 'POST'
+          ? scope.post(call.path)
+          : scope.patch(call.path);
+  return base.query(call.query ?? {}).reply(function (this: { req: { headers: Seen['headers'] } }, _uri, requestBody) {
+    let body: unknown = requestBody;
+    if (typeof body === 'string' && body !== '') {
+      try {
+        body = JSON.parse(body);
+      } catch {
+        // leave as text
+      }
+    }
+    seen.push({ headers: { ...this.req.headers }, body: body === '' ? undefined : body });
+    const text = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+    return [reply.status, text, { 'content-type': 'application/json', ...(reply.headers ?? {}) }];
+  });
+}
+
+function describeWire(w: WireHarness): void {
+  describe('wire contract (nock)', () => {
+    beforeAll(() => {
+      nock.disableNetConnect();
+    });
+    afterEach(() => {
+      nock.cleanAll();
+    });
+    afterAll(() => {
+      nock.enableNetConnect();
+    });
+
+    for (const op of OPERATIONS) {
+      const call = w.calls[op];
+      if (!call) {
+        it(`${op}: unsupported_operation, no request sent`, async () => {
+          const error = await rejection(() => invoke(w.service(), op, w));
+          expect(error.code).toBe('unsupported_operation');
+        });
+        continue;
+      }
+
+      it(`${op}: ${call.method} ${call.path}${call.query ? `?${new URLSearchParams(call.query)}` : ''} with auth and documented body keys only`, async () => {
+        const seen: Seen[] = [];
+        const scope = intercept(w.origin, call, call.reply, seen);
+        await invoke(w.service(), op, w);
+        expect(scope.isDone(), 'the exact request was sent').toBe(true);
+        expect(seen).toHaveLength(1);
+        const { headers, body } = seen[0]!;
+        expect(headers[w.authHeader.name.toLowerCase()]).toBe(w.authHeader.value);
+        for (const [name, value] of Object.entries(headers)) {
+          if (name === w.authHeader.name.toLowerCase()) continue;
+          for (const secret of w.credentials) expect(String(value)).not.toContain(secret);
+        }
+        if (call.allowedBodyKeys) {
+          expect(typeof body).toBe('object');
+          const keys = Object.keys(body as object);
+          for (const k of keys) expect(call.allowedBodyKeys, `body key "${k}" is documented`).toContain(k);
+          for (const k of call.requiredBodyKeys ?? []) expect(keys).toContain(k);
+          for (const secret of w.credentials) expect(JSON.stringify(body)).not.toContain(secret);
+        } else {
+          expect(body, 'no body is documented for this request').toBeUndefined();
+        }
+      });
+
+      if (call.reply.body !== undefined) {
+        it(`${op}: malformed JSON on ${call.reply.status} → unexpected_response`, async () => {
+          intercept(w.origin, call, { status: call.reply.status, body: '{"id": "abc", oops' }, []);
+          const error = await rejection(() => invoke(w.service(), op, w));
+          expect(error.code).toBe('unexpected_response');
+          expectNoLeak(error, [...w.credentials, ...personalValues(w.createInput)]);
+        });
+
+        it(`${op}: a ${call.reply.status} of the wrong shape → unexpected_response`, async () => {
+          intercept(w.origin, call, { status: call.reply.status, body: [1, 2, 3] }, []);
+          const error = await rejection(() => invoke(w.service(), op, w));
+          expect(error.code).toBe('unexpected_response');
+        });
+      }
+
+      it(`${op}: an HTML 502 page → provider_unavailable without the page in the message`, async () => {
+        const html = '<html><body><h1>502 Bad Gateway</h1><p>nginx secret-upstream-10.0.0.7</p></body></html>';
+        intercept(w.origin, call, { status: 502, body: html, headers: { 'content-type': 'text/html' } }, []);
+        const error = await rejection(() => invoke(w.service(), op, w));
+        expect(error.code).toBe('provider_unavailable');
+        expect(error.status).toBe(502);
+        expect(everyRendering(error)).not.toContain('nginx');
+      });
+
+      it(`${op}: 500 → provider_unavailable`, async () => {
+        intercept(w.origin, call, { status: 500, body: { detail: 'boom' } }, []);
+        const error = await rejection(() => invoke(w.service(), op, w));
+        expect(error.code).toBe('provider_unavailable');
+        expect(error.retryable).toBe(true);
+      });
+    }
+
+    for (const c of w.errors) {
+      const call = w.calls[c.operation];
+      if (!call) continue;
+      it(`${c.operation}: HTTP ${c.status} → ${c.code}, nothing secret in the error`, async () => {
+        intercept(w.origin, call, { status: c.status, body: c.body, headers: c.headers }, []);
+        const error = await rejection(() => invoke(w.service(), c.operation, w));
+        expect(error.code).toBe(c.code);
+        expect(error.status).toBe(c.status);
+        expect(error.provider).toBeTypeOf('string');
+        expect(error.tenant).toBeTypeOf('string');
+        expectNoLeak(error, [...w.credentials, ...personalValues(w.createInput), ...personalValues(w.updateInput)]);
+        c.check?.(error);
+      });
+    }
+
+    it('createUser: invalid input fails with neutral field paths before any request', async () => {
+      const error = await rejection(() =>
+        w.service().createUser({
+          ...w.createInput,
+          email: 'not-an-email',
+          birthDate: '1990-02-30',
+          address: { postalCode: '' },
+        }),
+      );
+      expect(error.code).toBe('invalid_input');
+      const fields = Object.keys((error as PayrollIdentityError & { fieldErrors: Record<string, string[]> }).fieldErrors);
+      expect(fields).toEqual(expect.arrayContaining(['email', 'birthDate', 'address.postalCode']));
+      expectNoLeak(error, ['not-an-email', '1990-02-30']);
+    });
+
+    it('getUser: an id that could change the path is refused before any request', async () => {
+      const error = await rejection(() => w.service().getUser('../admin?x=1'));
+      expect(error.code).toBe('invalid_input');
+    });
+
+    w.extra?.();
+  });
+}
+
+function describeLive(l: LiveHarness): void {
+  describe('live contract (real HTTP)', () => {
+    let service: UserService;
+    beforeAll(async () => {
+      service = await l.service();
+    });
+    afterAll(async () => {
+      await l.close?.();
+    });
+
+    it('create → get → update → list → link token → delete → get is not_found', async () => {
+      const created = await service.createUser(l.createInput);
+      expect(created.user.id).toBeTruthy();
+      expect(created.user.provider).toBe(service.provider);
+      expect(Array.isArray(created.ignoredFields)).toBe(true);
+
+      const fetched = await service.getUser(created.user.id);
+      expect(fetched.id).toBe(created.user.id);
+      l.expectStored?.(fetched, l.createInput);
+
+      if (service.capabilities.operations.updateUser) {
+        const updated = await service.updateUser(created.user.id, l.updateInput);
+        expect(updated.user.id).toBe(created.user.id);
+        l.expectStored?.(await service.getUser(created.user.id), l.updateInput);
+      }
+
+      const ids: string[] = [];
+      for await (const u of service.listUsers()) ids.push(u.id);
+      expect(ids).toContain(created.user.id);
+
+      if (service.capabilities.operations.createLinkToken) {
+        const token = await service.createLinkToken(created.user.id);
+        expect(token.token.length).toBeGreaterThan(10);
+      }
+
+      await service.deleteUser(created.user.id);
+      const gone = await rejection(() => service.getUser(created.user.id));
+      expect(gone.code).toBe('not_found');
+      expectNoLeak(gone, l.secrets);
+    });
+
+    it('unknown user → not_found', async () => {
+      const error = await rejection(() => service.getUser('00000000-0000-4000-8000-000000000000'));
+      expect(error.code).toBe('not_found');
+    });
+
+    it('wrong credentials → authentication_failed, credentials not in the error', async () => {
+      const bad = await l.badCredentialsService();
+      const error = await rejection(() => bad.createUser(l.createInput));
+      expect(error.code).toBe('authentication_failed');
+      expectNoLeak(error, l.secrets);
+    });
+
+    it('invalid email → invalid_input before any request', async () => {
+      const error = await rejection(() => service.createUser({ ...l.createInput, email: 'nope' }));
+      expect(error.code).toBe('invalid_input');
+      expect(Object.keys((error as PayrollIdentityError & { fieldErrors: object }).fieldErrors)).toContain('email');
+    });
+  });
+}
+
+export function describeUserServiceContract(name: string, harness: ContractHarness): void {
+  describe(`UserService contract: ${name}`, () => {
+    if (harness.wire) describeWire(harness.wire);
+    if (harness.live) describeLive(harness.live);
+  });
+}

@@ -93,7 +93,10 @@ export function checkUserId(userId: unknown, context: AdapterContext): string {
 }
 
 export function unsupportedOperation(context: AdapterContext, why: string): UnsupportedOperationError {
-  return new UnsupportedOperationError(`${context.provider} ${context.operation} is not supported: ${why}`, context);
+  return new UnsupportedOperationError(
+    `${context.provider} ${context.operation} is not supported: ${why}`,
+    context,
+  );
 }
 
 /** The string values an input carries, for redacting any provider text that might echo them. */
@@ -102,6 +105,10 @@ export function sensitiveValues(input: unknown): string[] {
 }
 
 /** Builds an error context; spread into errors thrown by adapters. */
-export function adapterContext(provider: string, tenant: string, operation: Operation): ErrorContext & AdapterContext {
+export function adapterContext(
+  provider: string,
+  tenant: string,
+  operation: Operation,
+): ErrorContext & AdapterContext {
   return { provider, tenant, operation };
 }

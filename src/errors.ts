@@ -46,7 +46,11 @@ export interface ErrorContext {
   cause?: unknown;
 }
 
-/** A thrown value reduced to what is safe to keep: its name, its code and a redacted message. */
+/**
+ * A thrown value reduced to what is safe to keep: its name and its code. Its message is dropped:
+ * a transport error's message can quote a URL, a header or a body, and no pattern can recognise
+ * every secret (an API key is just a string).
+ */
 export class SanitizedCause extends Error {
   readonly code: string | undefined;
 
@@ -54,12 +58,13 @@ export class SanitizedCause extends Error {
     const o = (typeof original === 'object' && original !== null ? original : {}) as {
       name?: unknown;
       code?: unknown;
-      message?: unknown;
     };
-    super(typeof o.message === 'string' ? redactPatterns(o.message) : String(redactPatterns(String(original))));
-    this.name = typeof o.name === 'string' ? o.name : 'Error';
-    this.code = typeof o.code === 'string' ? o.code : undefined;
-    // The stack of the original may embed its message; ours is rebuilt from the redacted one.
+    const name = typeof o.name === 'string' && /^[A-Za-z]{1,40}$/.test(o.name) ? o.name : 'Error';
+    const code = typeof o.code === 'string' && /^[A-Z0-9_]{1,40}$/.test(o.code) ? o.code : undefined;
+    super(code ? `${name} (${code})` : name);
+    this.name = name;
+    this.code = code;
+    // The original stack starts with the original message; ours holds only the safe summary.
     this.stack = `${this.name}: ${this.message}`;
   }
 
@@ -134,7 +139,11 @@ export class PayrollIdentityError extends Error {
     return json;
   }
 
-  [inspect.custom](_depth: number, options: { stylize?: unknown }, inspectFn: typeof inspect = inspect): string {
+  [inspect.custom](
+    _depth: number,
+    options: { stylize?: unknown },
+    inspectFn: typeof inspect = inspect,
+  ): string {
     const { name: _n, message: _m, ...rest } = this.toJSON();
     return `${this.name} [${this.code}]: ${this.message} ${inspectFn(rest, { ...(options as object), depth: 4 })}`;
   }
@@ -289,7 +298,8 @@ export class InvalidConfigurationError extends PayrollIdentityError {
   readonly problems: ConfigurationProblem[];
   constructor(problems: ConfigurationProblem[], context: ErrorContext = {}) {
     const lines = problems.map(
-      (p) => `  - ${p.tenant !== undefined ? `tenant "${p.tenant}": ` : ''}${p.field ? `${p.field}: ` : ''}${p.reason}`,
+      (p) =>
+        `  - ${p.tenant !== undefined ? `tenant "${p.tenant}": ` : ''}${p.field ? `${p.field}: ` : ''}${p.reason}`,
     );
     super(
       'invalid_configuration',
@@ -306,7 +316,10 @@ export class InvalidConfigurationError extends PayrollIdentityError {
 
 export class UnknownTenantError extends PayrollIdentityError {
   constructor(tenant: string, known: readonly string[]) {
-    const hint = known.length > 0 ? ` Configured tenants: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''}.` : '';
+    const hint =
+      known.length > 0
+        ? ` Configured tenants: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''}.`
+        : '';
     super('unknown_tenant', `No tenant "${tenant}" is configured.${hint}`, { tenant });
     this.name = 'UnknownTenantError';
   }

@@ -26,32 +26,6 @@ export function createPayrollIdentity(config: PayrollIdentityConfig): PayrollIde
   return createPayrollIdentityWith(config, BUILT_IN_PROVIDERS);
 }
 
-export { BUILT_IN_PROVIDERS } from './providers.js';
-export { loadConfigFile, type LoadConfigOptions } from './config/load.js';
-export { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, secretString, sharedTenantShape } from './config/schema.js';
-export {
-  type PayrollIdentity,
-  type PayrollIdentityConfig,
-  registerPayrollIdentity,
-  type TenantConfigInput,
-} from './container/identity.js';
-export { TOKENS } from './container/tokens.js';
-export * from './errors.js';
-export { type AuthStrategy, HttpClient, type HttpClientOptions, type HttpMethod, type HttpResult, type RequestSpec } from './http/client.js';
-export type { DescribeError, ErrorDescription } from './http/errors.js';
-export { parseRetryAfter } from './http/retry-after.js';
-export {
-  type BaseTenantConfig,
-  defineProvider,
-  type Environment,
-  type ProviderContext,
-  type ProviderDefinition,
-  type UnsupportedFieldsPolicy,
-} from './provider.js';
-export { REDACTED, Redactor, redactPatterns } from './redact.js';
-export { ALL_OPERATIONS, type CallOptions, type Capabilities, type UserService } from './user-service.js';
-export * from './user.js';
-export { parseInput } from './validation.js';
 export {
   type AdapterContext,
   adapterContext,
@@ -62,3 +36,41 @@ export {
   sensitiveValues,
   unsupportedOperation,
 } from './adapter.js';
+export { type LoadConfigOptions, loadConfigFile } from './config/load.js';
+export {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  secretString,
+  sharedTenantShape,
+} from './config/schema.js';
+export {
+  type PayrollIdentity,
+  type PayrollIdentityConfig,
+  registerPayrollIdentity,
+  type TenantConfigInput,
+} from './container/identity.js';
+export { TOKENS } from './container/tokens.js';
+export * from './errors.js';
+export {
+  type AuthStrategy,
+  HttpClient,
+  type HttpClientOptions,
+  type HttpMethod,
+  type HttpResult,
+  type RequestSpec,
+} from './http/client.js';
+export type { DescribeError, ErrorDescription } from './http/errors.js';
+export { parseRetryAfter } from './http/retry-after.js';
+export {
+  type BaseTenantConfig,
+  defineProvider,
+  type Environment,
+  type ProviderContext,
+  type ProviderDefinition,
+  type UnsupportedFieldsPolicy,
+} from './provider.js';
+export { BUILT_IN_PROVIDERS } from './providers.js';
+export { REDACTED, Redactor, redactPatterns } from './redact.js';
+export * from './user.js';
+export { ALL_OPERATIONS, type CallOptions, type Capabilities, type UserService } from './user-service.js';
+export { parseInput } from './validation.js';

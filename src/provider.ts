@@ -3,8 +3,7 @@
  * folder under `providers/` that exports one of these, plus one line in `src/providers.ts`.
  */
 import type { z } from 'zod';
-import type { HttpClient } from './http/client.js';
-import type { AuthStrategy } from './http/client.js';
+import type { AuthStrategy, HttpClient } from './http/client.js';
 import type { DescribeError } from './http/errors.js';
 import type { Capabilities, UserService } from './user-service.js';
 

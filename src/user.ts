@@ -56,7 +56,9 @@ export const CalendarDateSchema = z
   .refine((v) => parseCalendarDate(v) !== undefined, 'Must be a real calendar date in the form YYYY-MM-DD');
 
 /** E.164: a `+`, a non-zero country digit, at most 15 digits in all. */
-export const PhoneSchema = z.string().regex(/^\+[1-9]\d{6,14}$/, 'Must be an E.164 phone number such as +14155550123');
+export const PhoneSchema = z
+  .string()
+  .regex(/^\+[1-9]\d{6,14}$/, 'Must be an E.164 phone number such as +14155550123');
 
 export const EmailSchema = z.email('Must be a valid email address');
 

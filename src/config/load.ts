@@ -12,7 +12,8 @@ import type { TenantsConfigInput } from './schema.js';
 const REF_RE = /\$(\$?)\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 function pathLabel(path: readonly string[]): { tenant?: string; field: string } {
-  if (path[0] === 'tenants' && path[1] !== undefined) return { tenant: path[1], field: path.slice(2).join('.') };
+  if (path[0] === 'tenants' && path[1] !== undefined)
+    return { tenant: path[1], field: path.slice(2).join('.') };
   return { field: path.join('.') };
 }
 
@@ -59,15 +60,23 @@ export function loadConfigFile(path: string, options: LoadConfigOptions = {}): T
   }
   let raw: unknown;
   try {
-    raw = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text, { prettyErrors: false });
+    raw =
+      extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text, { prettyErrors: false });
   } catch (error) {
     // Parser messages quote the offending line, which may hold a secret: keep only the position.
     const pos = (error as { linePos?: [{ line: number; col: number }] }).linePos?.[0];
     const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
-    throw new InvalidConfigurationError([{ field: '(file)', reason: `${path} is not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}${where}` }]);
+    throw new InvalidConfigurationError([
+      {
+        field: '(file)',
+        reason: `${path} is not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}${where}`,
+      },
+    ]);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new InvalidConfigurationError([{ field: '(root)', reason: `${path} must hold an object with "tenants"` }]);
+    throw new InvalidConfigurationError([
+      { field: '(root)', reason: `${path} must hold an object with "tenants"` },
+    ]);
   }
   const problems: ConfigurationProblem[] = [];
   const resolved = substituteEnv(raw, options.env ?? process.env, problems) as TenantsConfigInput;

@@ -46,8 +46,7 @@ function tenantSchema(definitions: readonly ProviderDefinition[]) {
   const [first, ...rest] = branches;
   if (!first) throw new Error('no provider is registered');
   return z.discriminatedUnion('provider', [first, ...rest], {
-    error: (issue) =>
-      issue.code === 'invalid_union' ? `provider must be one of ${names}` : undefined,
+    error: (issue) => (issue.code === 'invalid_union' ? `provider must be one of ${names}` : undefined),
   });
 }
 

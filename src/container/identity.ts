@@ -4,11 +4,20 @@
  * that makes `forTenant` cheap.
  */
 import 'reflect-metadata';
-import { type DependencyContainer, container as globalContainer, instancePerContainerCachingFactory } from 'tsyringe';
+import {
+  type DependencyContainer,
+  container as globalContainer,
+  instancePerContainerCachingFactory,
+} from 'tsyringe';
 import { validateTenants } from '../config/schema.js';
 import { InvalidConfigurationError, PayrollIdentityError, UnknownTenantError } from '../errors.js';
 import { HttpClient } from '../http/client.js';
-import { type BaseTenantConfig, type Environment, type ProviderDefinition, resolveBaseUrl } from '../provider.js';
+import {
+  type BaseTenantConfig,
+  type Environment,
+  type ProviderDefinition,
+  resolveBaseUrl,
+} from '../provider.js';
 import type { UserService } from '../user-service.js';
 import { TOKENS } from './tokens.js';
 
@@ -53,7 +62,9 @@ export function createPayrollIdentityWith(
   builtIns: readonly ProviderDefinition[],
 ): PayrollIdentity {
   if (typeof config !== 'object' || config === null) {
-    throw new InvalidConfigurationError([{ field: '(root)', reason: 'configuration must be an object with "tenants"' }]);
+    throw new InvalidConfigurationError([
+      { field: '(root)', reason: 'configuration must be an object with "tenants"' },
+    ]);
   }
   const providers = registry([...builtIns, ...(config.providers ?? [])]);
   const tenantConfigs = validateTenants({ tenants: config.tenants }, [...providers.values()]);
@@ -88,7 +99,11 @@ export function createPayrollIdentityWith(
     });
     child.register(TOKENS.UserService, {
       useFactory: instancePerContainerCachingFactory((c) =>
-        definition.createService({ tenant, config: c.resolve(TOKENS.TenantConfig), http: c.resolve(TOKENS.HttpClient) }),
+        definition.createService({
+          tenant,
+          config: c.resolve(TOKENS.TenantConfig),
+          http: c.resolve(TOKENS.HttpClient),
+        }),
       ),
     });
     return child;
@@ -100,7 +115,10 @@ export function createPayrollIdentityWith(
     forTenant(tenant: string): UserService {
       const cached = services.get(tenant);
       if (cached) return cached;
-      if (closed) throw new PayrollIdentityError('invalid_configuration', 'This payroll identity is closed', { tenant });
+      if (closed)
+        throw new PayrollIdentityError('invalid_configuration', 'This payroll identity is closed', {
+          tenant,
+        });
       const tenantConfig = tenantConfigs.get(tenant);
       if (!tenantConfig) throw new UnknownTenantError(tenant, tenantIds);
       const child = buildTenant(tenant, tenantConfig);

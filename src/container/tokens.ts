@@ -11,9 +11,13 @@ import type { PayrollIdentity } from './identity.js';
 
 export const TOKENS = {
   /** The provider registry (root container). */
-  ProviderRegistry: Symbol('payroll-identity.ProviderRegistry') as InjectionToken<ReadonlyMap<string, ProviderDefinition>>,
+  ProviderRegistry: Symbol('payroll-identity.ProviderRegistry') as InjectionToken<
+    ReadonlyMap<string, ProviderDefinition>
+  >,
   /** Every validated tenant configuration (root container). */
-  TenantConfigs: Symbol('payroll-identity.TenantConfigs') as InjectionToken<ReadonlyMap<string, BaseTenantConfig>>,
+  TenantConfigs: Symbol('payroll-identity.TenantConfigs') as InjectionToken<
+    ReadonlyMap<string, BaseTenantConfig>
+  >,
   /** This tenant's validated configuration (tenant container). */
   TenantConfig: Symbol('payroll-identity.TenantConfig') as InjectionToken<BaseTenantConfig>,
   /** This tenant's provider definition (tenant container). */

@@ -13,7 +13,12 @@ import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { z } from 'zod';
-import { type ErrorContext, InvalidConfigurationError, type Operation, UnexpectedResponseError } from '../errors.js';
+import {
+  type ErrorContext,
+  InvalidConfigurationError,
+  type Operation,
+  UnexpectedResponseError,
+} from '../errors.js';
 import { Redactor } from '../redact.js';
 import type { CallOptions } from '../user-service.js';
 import { issuePath } from '../validation.js';
@@ -63,7 +68,11 @@ export interface HttpResult<T> {
 function headerMap(response: AxiosResponse): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(response.headers ?? {})) {
-    out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v === undefined || v === null ? undefined : String(v);
+    out[k.toLowerCase()] = Array.isArray(v)
+      ? v.join(', ')
+      : v === undefined || v === null
+        ? undefined
+        : String(v);
   }
   return out;
 }
@@ -127,7 +136,12 @@ export class HttpClient {
       tenant: this.tenant,
       operation: spec.operation,
     };
-    const state = { abortedByCaller: false, timedOut: false, timeoutMs, maxResponseBytes: this.options.maxResponseBytes };
+    const state = {
+      abortedByCaller: false,
+      timedOut: false,
+      timeoutMs,
+      maxResponseBytes: this.options.maxResponseBytes,
+    };
     if (callerSignal?.aborted) {
       state.abortedByCaller = true;
       throw errorFromTransport(callerSignal.reason, state, context);
@@ -185,10 +199,14 @@ export class HttpClient {
     }
     if (!spec.response) return { status, data: undefined as T, requestId };
     if (!parsed.ok) {
-      throw new UnexpectedResponseError(`${this.provider} ${spec.operation}: the response body is not JSON`, [], {
-        ...ctx,
-        status,
-      });
+      throw new UnexpectedResponseError(
+        `${this.provider} ${spec.operation}: the response body is not JSON`,
+        [],
+        {
+          ...ctx,
+          status,
+        },
+      );
     }
     const result = spec.response.safeParse(parsed.value);
     if (!result.success) {

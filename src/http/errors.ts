@@ -99,13 +99,17 @@ export function errorFromTransport(
   const what = `${context.provider} ${context.operation}`;
   const ctx: ErrorContext = { ...context, cause: error };
   if (state.abortedByCaller) return new AbortedError(`${what}: cancelled by the caller`, ctx);
-  if (state.timedOut) return new TimeoutError(`${what}: no complete answer within ${state.timeoutMs} ms`, ctx);
+  if (state.timedOut)
+    return new TimeoutError(`${what}: no complete answer within ${state.timeoutMs} ms`, ctx);
   const code = isAxiosError(error) ? error.code : (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : '';
   if (typeof code === 'string' && TIMEOUT_CODES.has(code)) {
     return new TimeoutError(`${what}: no complete answer within ${state.timeoutMs} ms`, ctx);
   }
-  if (/maxContentLength|maxBodyLength|max.*length.*exceeded/i.test(message) || code === 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED') {
+  if (
+    /maxContentLength|maxBodyLength|max.*length.*exceeded/i.test(message) ||
+    code === 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED'
+  ) {
     return new UnexpectedResponseError(
       `${what}: the response exceeded the ${state.maxResponseBytes}-byte cap`,
       [],

@@ -3,7 +3,9 @@
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 export function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname) || hostname.endsWith('.localhost');
+  return (
+    LOOPBACK_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname) || hostname.endsWith('.localhost')
+  );
 }
 
 /**
@@ -21,7 +23,9 @@ export function baseUrlProblem(value: string): string | undefined {
   if (url.search || url.hash) return 'must not contain a query or fragment';
   if (url.protocol === 'https:') return undefined;
   if (url.protocol === 'http:') {
-    return isLoopbackHost(url.hostname) ? undefined : 'must use https (plain http is allowed only on loopback)';
+    return isLoopbackHost(url.hostname)
+      ? undefined
+      : 'must use https (plain http is allowed only on loopback)';
   }
   return 'must use https';
 }

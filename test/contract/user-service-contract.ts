@@ -13,8 +13,8 @@ import { inspect } from 'node:util';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorCode, Operation, PayrollIdentityError } from '../../src/errors.js';
-import type { UserService } from '../../src/user-service.js';
 import type { CreateUserInput, UpdateUserInput } from '../../src/user.js';
+import type { UserService } from '../../src/user-service.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -73,7 +73,10 @@ export interface LiveHarness {
   /** Values that must never appear in an error (credentials, personal data). */
   secrets: readonly string[];
   /** Checks that `user` reflects `input` for the fields this provider stores. */
-  expectStored?: (user: Awaited<ReturnType<UserService['getUser']>>, input: CreateUserInput | UpdateUserInput) => void;
+  expectStored?: (
+    user: Awaited<ReturnType<UserService['getUser']>>,
+    input: CreateUserInput | UpdateUserInput,
+  ) => void;
   close?: () => Promise<void>;
 }
 
@@ -124,7 +127,11 @@ export async function rejection(fn: () => Promise<unknown>): Promise<PayrollIden
   throw new Error('expected the call to fail, but it succeeded');
 }
 
-async function invoke(service: UserService, op: Operation, h: { userId: string; createInput: CreateUserInput; updateInput: UpdateUserInput }): Promise<unknown> {
+async function invoke(
+  service: UserService,
+  op: Operation,
+  h: { userId: string; createInput: CreateUserInput; updateInput: UpdateUserInput },
+): Promise<unknown> {
   switch (op) {
     case 'createUser':
       return service.createUser(h.createInput);
@@ -144,7 +151,14 @@ async function invoke(service: UserService, op: Operation, h: { userId: string; 
   }
 }
 
-const OPERATIONS: readonly Operation[] = ['createUser', 'getUser', 'updateUser', 'deleteUser', 'listUsers', 'createLinkToken'];
+const OPERATIONS: readonly Operation[] = [
+  'createUser',
+  'getUser',
+  'updateUser',
+  'deleteUser',
+  'listUsers',
+  'createLinkToken',
+];
 
 interface Seen {
   headers: Record<string, string | string[] | undefined>;
@@ -166,7 +180,11 @@ function intercept(
         : call.method === 'POST'
           ? scope.post(call.path)
           : scope.patch(call.path);
-  return base.query(call.query ?? {}).reply(function (this: { req: { headers: Seen['headers'] } }, _uri, requestBody) {
+  return base.query(call.query ?? {}).reply(function (
+    this: { req: { headers: Seen['headers'] } },
+    _uri,
+    requestBody,
+  ) {
     let body: unknown = requestBody;
     if (typeof body === 'string' && body !== '') {
       try {
@@ -176,7 +194,12 @@ function intercept(
       }
     }
     seen.push({ headers: { ...this.req.headers }, body: body === '' ? undefined : body });
-    const text = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+    const text =
+      reply.body === undefined
+        ? ''
+        : typeof reply.body === 'string'
+          ? reply.body
+          : JSON.stringify(reply.body);
     return [reply.status, text, { 'content-type': 'application/json', ...(reply.headers ?? {}) }];
   });
 }
@@ -242,7 +265,8 @@ function describeWire(w: WireHarness): void {
       }
 
       it(`${op}: an HTML 502 page → provider_unavailable without the page in the message`, async () => {
-        const html = '<html><body><h1>502 Bad Gateway</h1><p>nginx secret-upstream-10.0.0.7</p></body></html>';
+        const html =
+          '<html><body><h1>502 Bad Gateway</h1><p>nginx secret-upstream-10.0.0.7</p></body></html>';
         intercept(w.origin, call, { status: 502, body: html, headers: { 'content-type': 'text/html' } }, []);
         const error = await rejection(() => invoke(w.service(), op, w));
         expect(error.code).toBe('provider_unavailable');
@@ -268,7 +292,11 @@ function describeWire(w: WireHarness): void {
         expect(error.status).toBe(c.status);
         expect(error.provider).toBeTypeOf('string');
         expect(error.tenant).toBeTypeOf('string');
-        expectNoLeak(error, [...w.credentials, ...personalValues(w.createInput), ...personalValues(w.updateInput)]);
+        expectNoLeak(error, [
+          ...w.credentials,
+          ...personalValues(w.createInput),
+          ...personalValues(w.updateInput),
+        ]);
         c.check?.(error);
       });
     }
@@ -283,7 +311,9 @@ function describeWire(w: WireHarness): void {
         }),
       );
       expect(error.code).toBe('invalid_input');
-      const fields = Object.keys((error as PayrollIdentityError & { fieldErrors: Record<string, string[]> }).fieldErrors);
+      const fields = Object.keys(
+        (error as PayrollIdentityError & { fieldErrors: Record<string, string[]> }).fieldErrors,
+      );
       expect(fields).toEqual(expect.arrayContaining(['email', 'birthDate', 'address.postalCode']));
       expectNoLeak(error, ['not-an-email', '1990-02-30']);
     });
@@ -353,7 +383,9 @@ function describeLive(l: LiveHarness): void {
     it('invalid email → invalid_input before any request', async () => {
       const error = await rejection(() => service.createUser({ ...l.createInput, email: 'nope' }));
       expect(error.code).toBe('invalid_input');
-      expect(Object.keys((error as PayrollIdentityError & { fieldErrors: object }).fieldErrors)).toContain('email');
+      expect(Object.keys((error as PayrollIdentityError & { fieldErrors: object }).fieldErrors)).toContain(
+        'email',
+      );
     });
   });
 }

@@ -1,0 +1,153 @@
+import { inspect } from 'node:util';
+import { AxiosError, AxiosHeaders } from 'axios';
+import { describe, expect, it } from 'vitest';
+import {
+  ConflictError,
+  InvalidInputError,
+  isPayrollIdentityError,
+  NetworkError,
+  OutcomeUnknownError,
+  PayrollIdentityError,
+  RateLimitedError,
+  SanitizedCause,
+} from '../../src/errors.js';
+import { Redactor, redactPatterns } from '../../src/redact.js';
+import { everyRendering, expectNoLeak } from '../contract/user-service-contract.js';
+
+const API_SECRET = 'argyle_secret_9f8e7d6c5b4a';
+const BASIC = `Basic ${Buffer.from(`key_id:${API_SECRET}`).toString('base64')}`;
+const PERSON = ['123-45-6789', 'QQ123456C', 'jane.doe@example.com', '+14155550123', '1990-05-17'];
+
+function axiosErrorWithSecrets(): AxiosError {
+  const headers = new AxiosHeaders({ Authorization: BASIC, 'X-API-KEY': API_SECRET });
+  const config = {
+    headers,
+    url: `https://key_id:${API_SECRET}@api.example.com/v2/users`,
+    data: JSON.stringify({ ssn: PERSON[0] }),
+  };
+  return new AxiosError(
+    `connect ECONNREFUSED with ${BASIC} for ${PERSON[2]}`,
+    'ECONNREFUSED',
+    config as never,
+    { headers } as never,
+  );
+}
+
+describe('errors never show secrets or personal data', () => {
+  const cases: Array<[string, PayrollIdentityError]> = [
+    [
+      'network error with an AxiosError cause',
+      new NetworkError('network error', true, { cause: axiosErrorWithSecrets() }),
+    ],
+    [
+      'nested cause chain',
+      new PayrollIdentityError('provider_unavailable', 'outer', {
+        cause: new PayrollIdentityError('network_error', 'inner', { cause: axiosErrorWithSecrets() }),
+      }),
+    ],
+    [
+      'message with personal data',
+      new PayrollIdentityError('unexpected_response', `bad user ${PERSON.join(' ')} ${BASIC}`),
+    ],
+    [
+      'conflict echoing the person',
+      new ConflictError('conflict', [`User jane.doe@example.com born 1990-05-17 exists`]),
+    ],
+    [
+      'field errors echoing values',
+      new InvalidInputError('bad', { ssn: ['123-45-6789 is not valid'], phone: ['+14155550123?'] }),
+    ],
+    [
+      'plain object cause',
+      new PayrollIdentityError('network_error', 'x', {
+        cause: { message: `token ${API_SECRET}`, config: { auth: API_SECRET } },
+      }),
+    ],
+  ];
+
+  it.each(cases)('%s', (_name, error) => {
+    expectNoLeak(error, [API_SECRET, BASIC, ...PERSON]);
+    expect(everyRendering(error)).toContain(error.code);
+  });
+
+  it('keeps a safe summary of the cause', () => {
+    const error = new NetworkError('network error', true, { cause: axiosErrorWithSecrets() });
+    expect(error.cause).toBeInstanceOf(SanitizedCause);
+    expect((error.cause as SanitizedCause).code).toBe('ECONNREFUSED');
+    expect(error.toJSON()).toMatchObject({
+      code: 'network_error',
+      retryable: true,
+      beforeRequestSent: true,
+      cause: { code: 'ECONNREFUSED' },
+    });
+    expect(inspect(error)).toContain('ECONNREFUSED');
+  });
+});
+
+describe('error shape', () => {
+  it('has code, provider, tenant, status, retryable, and subclass details', () => {
+    const e = new RateLimitedError('slow down', 2000, {
+      provider: 'argyle',
+      tenant: 'acme',
+      status: 429,
+      operation: 'getUser',
+    });
+    expect(e).toBeInstanceOf(PayrollIdentityError);
+    expect(e).toBeInstanceOf(Error);
+    expect(e).toMatchObject({
+      code: 'rate_limited',
+      provider: 'argyle',
+      tenant: 'acme',
+      status: 429,
+      retryable: true,
+      retryAfterMs: 2000,
+    });
+    expect(JSON.parse(JSON.stringify(e))).toMatchObject({
+      name: 'RateLimitedError',
+      retryAfterMs: 2000,
+      operation: 'getUser',
+    });
+    expect(isPayrollIdentityError(e, 'rate_limited')).toBe(true);
+    expect(isPayrollIdentityError(e, 'conflict')).toBe(false);
+    expect(isPayrollIdentityError(new Error('x'))).toBe(false);
+  });
+
+  it('outcome_unknown carries the reconciliation hint and is not retryable', () => {
+    const e = new OutcomeUnknownError('unknown', {
+      tenant: 'acme',
+      provider: 'argyle',
+      operation: 'createUser',
+      externalId: 'applicant-1',
+    });
+    expect(e.retryable).toBe(false);
+    expect(e.toJSON()).toMatchObject({ reconciliation: { externalId: 'applicant-1', tenant: 'acme' } });
+  });
+});
+
+describe('redaction', () => {
+  it('redacts shapes of personal data and credentials', () => {
+    const text = redactPatterns(
+      `ssn 123-45-6789 / 123456789, ni QQ 12 34 56 C, mail a.b@example.co.uk, tel +44 7700 900123, born 1990-05-17, 17/05/1990, ${BASIC}, Bearer abc.def, eyJhbGciOiJI.eyJzdWIiOiIx.sig`,
+    );
+    for (const s of [
+      '123-45-6789',
+      '123456789',
+      'QQ 12 34 56 C',
+      'a.b@example.co.uk',
+      '7700 900123',
+      '1990-05-17',
+      '17/05/1990',
+      API_SECRET,
+      'abc.def',
+      'eyJ',
+    ]) {
+      expect(text).not.toContain(s);
+    }
+  });
+
+  it('redacts exact known values in any case, longest first', () => {
+    const r = new Redactor(['John', 'Johnson', 'ab', undefined]);
+    expect(r.redact('JOHNSON and john and ab')).toBe('[REDACTED] and [REDACTED] and ab');
+    expect(r.with(['and']).redact('x and y')).toBe('x [REDACTED] y');
+  });
+});

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../src/errors.js';
+import {
+  CreateUserInputSchema,
+  ListUsersFilterSchema,
+  parseCalendarDate,
+  UpdateUserInputSchema,
+  UserIdSchema,
+} from '../../src/user.js';
+import { parseInput } from '../../src/validation.js';
+
+const full = {
+  firstName: 'John',
+  lastName: 'Smith',
+  birthDate: '1990-05-17',
+  email: 'john@example.com',
+  phone: '+447700900123',
+  address: { line1: '10 Downing St', city: 'London', postalCode: 'SW1A 2AA', country: 'GB' },
+  previousPostalCodes: ['SW1A 1AA'],
+  nationalId: { type: 'ni_number', value: 'QQ123456C' },
+  externalId: 'applicant-8841',
+  metadata: { loanStage: 2, tags: ['a'], nested: { ok: true, none: null } },
+};
+
+function fieldErrorsOf(input: unknown): Record<string, string[]> {
+  try {
+    parseInput(CreateUserInputSchema, input);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidInputError);
+    return (error as InvalidInputError).fieldErrors;
+  }
+  throw new Error('expected invalid input');
+}
+
+describe('CreateUserInputSchema', () => {
+  it('accepts a full profile and an empty one', () => {
+    expect(CreateUserInputSchema.parse(full)).toMatchObject({
+      firstName: 'John',
+      nationalId: { value: 'QQ123456C' },
+    });
+    expect(CreateUserInputSchema.parse({})).toEqual({});
+  });
+
+  it.each([
+    ['email', { email: 'john@' }],
+    ['email', { email: 'john example.com' }],
+    ['phone', { phone: '07700900123' }],
+    ['phone', { phone: '+0123456789' }],
+    ['phone', { phone: '+1234567890123456' }],
+    ['birthDate', { birthDate: '1990-02-30' }],
+    ['birthDate', { birthDate: '1990-13-01' }],
+    ['birthDate', { birthDate: '17/05/1990' }],
+    ['birthDate', { birthDate: '1899-12-31' }],
+    ['birthDate', { birthDate: '2999-01-01' }],
+    ['externalId', { externalId: 'x'.repeat(101) }],
+    ['externalId', { externalId: '' }],
+    ['address.country', { address: { country: 'UK' } }],
+    ['address.country', { address: { country: 'gb' } }],
+    ['address.postalCode', { address: { postalCode: '  ' } }],
+    ['previousPostalCodes.1', { previousPostalCodes: ['SW1A 1AA', ''] }],
+    ['nationalId.value', { nationalId: { type: 'ssn', value: '000-12-3456' } }],
+    ['nationalId.value', { nationalId: { type: 'ssn', value: '123-45-678' } }],
+    ['nationalId.value', { nationalId: { type: 'ni_number', value: 'QQ123456' } }],
+    ['nationalId.value', { nationalId: { type: 'ni_number', value: 'QQ123456E' } }],
+    ['nationalId.type', { nationalId: { type: 'passport', value: 'X' } }],
+    ['firstName', { firstName: '' }],
+    ['metadata.n', { metadata: { n: Number.NaN } }],
+    ['unknownField', { unknownField: 1 }],
+    ['address.zip', { address: { zip: '12345' } }],
+  ])('rejects %s with its neutral path', (path, input) => {
+    expect(Object.keys(fieldErrorsOf(input))).toContain(path);
+  });
+
+  it('reports every failing field at once', () => {
+    const errors = fieldErrorsOf({ email: 'x', phone: 'y', birthDate: 'z', address: { country: 'ZZ' } });
+    expect(Object.keys(errors).sort()).toEqual(['address.country', 'birthDate', 'email', 'phone']);
+  });
+
+  it('never echoes the rejected value in messages', () => {
+    try {
+      parseInput(CreateUserInputSchema, {
+        email: 'secret-person@',
+        nationalId: { type: 'ssn', value: '987-65-43210' },
+      });
+    } catch (error) {
+      const text = JSON.stringify(error) + String(error);
+      expect(text).not.toContain('secret-person');
+      expect(text).not.toContain('987-65-43210');
+      return;
+    }
+    throw new Error('expected invalid input');
+  });
+
+  it('normalises SSN and NI numbers', () => {
+    expect(
+      CreateUserInputSchema.parse({ nationalId: { type: 'ssn', value: '123456789' } }).nationalId,
+    ).toEqual({
+      type: 'ssn',
+      value: '123-45-6789',
+    });
+    expect(
+      CreateUserInputSchema.parse({ nationalId: { type: 'ni_number', value: 'qq 12 34 56 c' } }).nationalId,
+    ).toEqual({
+      type: 'ni_number',
+      value: 'QQ123456C',
+    });
+  });
+
+  it('accepts the boundaries: 1900-01-01, today, 100-character externalId, leap day', () => {
+    const today = new Date().toISOString().slice(0, 10);
+    for (const birthDate of ['1900-01-01', today, '2000-02-29']) {
+      expect(() => CreateUserInputSchema.parse({ birthDate })).not.toThrow();
+    }
+    expect(() => CreateUserInputSchema.parse({ birthDate: '1900-02-29' })).toThrow();
+    expect(() => CreateUserInputSchema.parse({ externalId: 'x'.repeat(100) })).not.toThrow();
+  });
+});
+
+describe('UpdateUserInputSchema', () => {
+  it('accepts null to clear and undefined to keep', () => {
+    expect(UpdateUserInputSchema.parse({ email: null, phone: undefined })).toEqual({ email: null });
+  });
+  it('validates values like create does', () => {
+    expect(() => UpdateUserInputSchema.parse({ email: 'nope' })).toThrow();
+  });
+});
+
+describe('ids and filters', () => {
+  it('refuses user ids that could alter a URL path', () => {
+    for (const bad of ['', '../x', 'a/b', 'a?b', 'a#b', 'a b', '%2e%2e'])
+      expect(UserIdSchema.safeParse(bad).success).toBe(false);
+    expect(UserIdSchema.safeParse('018051aa-f7a9-a0db-2f38-6cfa325e9d69').success).toBe(true);
+  });
+  it('validates list filters', () => {
+    expect(ListUsersFilterSchema.safeParse({ pageSize: 0 }).success).toBe(false);
+    expect(ListUsersFilterSchema.safeParse({ pageSize: 50, externalId: 'a' }).success).toBe(true);
+  });
+});
+
+describe('parseCalendarDate', () => {
+  it('parses real days only', () => {
+    expect(parseCalendarDate('2024-02-29')).toEqual({ year: 2024, month: 2, day: 29 });
+    expect(parseCalendarDate('2023-02-29')).toBeUndefined();
+    expect(parseCalendarDate('2023-2-1')).toBeUndefined();
+  });
+});

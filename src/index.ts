@@ -51,6 +51,7 @@ export {
 } from './container/identity.js';
 export { TOKENS } from './container/tokens.js';
 export * from './errors.js';
+export { type CircuitBreakerOptions, DEFAULT_CIRCUIT_BREAKER } from './http/circuit.js';
 export {
   type AuthStrategy,
   HttpClient,
@@ -61,6 +62,18 @@ export {
 } from './http/client.js';
 export type { DescribeError, ErrorDescription } from './http/errors.js';
 export { parseRetryAfter } from './http/retry-after.js';
+export { DEFAULT_RETRY, type RetryOptions } from './http/retry-policy.js';
+export type {
+  CircuitEvent,
+  CircuitState,
+  OutcomeEvent,
+  RequestEndEvent,
+  RequestEventBase,
+  RequestHooks,
+  RequestStartEvent,
+  RetryEvent,
+} from './observe/events.js';
+export { type Logger, silentLogger } from './observe/logger.js';
 export {
   type BaseTenantConfig,
   defineProvider,

@@ -3,8 +3,11 @@
  * folder under `providers/` that exports one of these, plus one line in `src/providers.ts`.
  */
 import type { z } from 'zod';
+import type { CircuitBreakerOptions } from './http/circuit.js';
 import type { AuthStrategy, HttpClient } from './http/client.js';
 import type { DescribeError } from './http/errors.js';
+import type { RetryOptions } from './http/retry-policy.js';
+import type { SandboxEmulator } from './sandbox/types.js';
 import type { Capabilities, UserService } from './user-service.js';
 
 export type Environment = 'sandbox' | 'production';
@@ -23,6 +26,10 @@ export interface BaseTenantConfig {
   timeoutMs: number;
   /** Largest response body accepted, in bytes. */
   maxResponseBytes: number;
+  /** Retry policy (defaults applied by the configuration schema). */
+  retry?: RetryOptions;
+  /** Circuit breaker (defaults applied by the configuration schema). */
+  circuitBreaker?: CircuitBreakerOptions;
   credentials: unknown;
 }
 
@@ -48,6 +55,11 @@ export interface ProviderDefinition<TConfig extends BaseTenantConfig = BaseTenan
   capabilities(config: TConfig): Capabilities;
   auth(config: TConfig): AuthStrategy;
   createService(context: ProviderContext<TConfig>): UserService;
+  /**
+   * The provider's local emulator for `startSandbox` (`payroll-identity/sandbox`). Loaded lazily so
+   * importing the library never loads the HTTP server.
+   */
+  readonly sandbox?: () => Promise<SandboxEmulator>;
 }
 
 /** Identity helper that keeps the tenant config type of a definition. */

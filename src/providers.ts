@@ -2,8 +2,12 @@
  * The built-in providers: the one place that lists them. Adding a provider is a folder under
  * `providers/` plus one line here.
  */
+import { argyleProvider } from '../providers/argyle/index.js';
+import { tealProvider } from '../providers/teal/index.js';
 import type { ProviderDefinition } from './provider.js';
 
 export const BUILT_IN_PROVIDERS: readonly ProviderDefinition[] = [
+  argyleProvider,
+  tealProvider,
   // argyle, teal: added by their adapters
-] as unknown as readonly ProviderDefinition[];
+];

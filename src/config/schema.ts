@@ -5,12 +5,47 @@
  */
 import { z } from 'zod';
 import { type ConfigurationProblem, InvalidConfigurationError } from '../errors.js';
+import { DEFAULT_CIRCUIT_BREAKER } from '../http/circuit.js';
+import { DEFAULT_RETRY } from '../http/retry-policy.js';
 import { baseUrlProblem } from '../http/url.js';
 import type { BaseTenantConfig, ProviderDefinition } from '../provider.js';
 import { issuePath } from '../validation.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+
+const ms = (max: number) =>
+  z.number('must be a number of milliseconds').int('must be a whole number').min(0).max(max);
+
+/** The tenant's retry policy (docs/reliability.md); every field has a default. */
+export const retryShape = z
+  .strictObject({
+    maxRetries: z
+      .number('must be a number')
+      .int('must be a whole number')
+      .min(0)
+      .max(10)
+      .default(DEFAULT_RETRY.maxRetries),
+    baseDelayMs: ms(60_000).default(DEFAULT_RETRY.baseDelayMs),
+    maxDelayMs: ms(300_000).default(DEFAULT_RETRY.maxDelayMs),
+    maxRetryAfterMs: ms(600_000).default(DEFAULT_RETRY.maxRetryAfterMs),
+    attemptTimeoutMs: ms(600_000).min(1).optional(),
+  })
+  .prefault({});
+
+/** The tenant's circuit breaker (docs/reliability.md); every field has a default. */
+export const circuitBreakerShape = z
+  .strictObject({
+    enabled: z.boolean('must be true or false').default(DEFAULT_CIRCUIT_BREAKER.enabled),
+    threshold: z
+      .number('must be a number')
+      .int('must be a whole number')
+      .min(1)
+      .max(1_000)
+      .default(DEFAULT_CIRCUIT_BREAKER.threshold),
+    halfOpenAfterMs: ms(3_600_000).min(1).default(DEFAULT_CIRCUIT_BREAKER.halfOpenAfterMs),
+  })
+  .prefault({});
 
 const TENANT_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
@@ -32,6 +67,8 @@ export const sharedTenantShape = {
     .min(1024)
     .max(512 * 1024 * 1024)
     .default(DEFAULT_MAX_RESPONSE_BYTES),
+  retry: retryShape,
+  circuitBreaker: circuitBreakerShape,
 };
 
 /** A non-empty string credential; its value is never echoed in an error. */

@@ -11,7 +11,11 @@ import {
 } from 'tsyringe';
 import { validateTenants } from '../config/schema.js';
 import { InvalidConfigurationError, PayrollIdentityError, UnknownTenantError } from '../errors.js';
+import type { CircuitBreakerOptions } from '../http/circuit.js';
 import { HttpClient } from '../http/client.js';
+import type { RetryOptions } from '../http/retry-policy.js';
+import type { RequestHooks } from '../observe/events.js';
+import type { Logger } from '../observe/logger.js';
 import {
   type BaseTenantConfig,
   type Environment,
@@ -30,6 +34,10 @@ export interface TenantConfigInput {
   unsupportedFields?: 'drop' | 'reject';
   timeoutMs?: number;
   maxResponseBytes?: number;
+  /** Retry policy; each field defaults (docs/reliability.md). */
+  retry?: Partial<RetryOptions>;
+  /** Per-tenant circuit breaker; each field defaults (docs/reliability.md). */
+  circuitBreaker?: Partial<CircuitBreakerOptions>;
   [providerSpecific: string]: unknown;
 }
 
@@ -37,6 +45,13 @@ export interface PayrollIdentityConfig {
   tenants: Record<string, TenantConfigInput>;
   /** Providers beyond the built-in ones (a definition with a built-in's name replaces it). */
   providers?: readonly ProviderDefinition[];
+  /**
+   * pino-compatible logger (`debug/info/warn/error(obj, msg)`, optional `child`). Silent when unset.
+   * It receives only the request events' safe fields, never credentials or personal data.
+   */
+  logger?: Logger;
+  /** Request event hooks (start/end/retry, circuit changes, ambiguous outcomes). A hook that throws is ignored. */
+  hooks?: RequestHooks;
 }
 
 export interface PayrollIdentity {
@@ -72,6 +87,8 @@ export function createPayrollIdentityWith(
   const root = globalContainer.createChildContainer();
   root.register(TOKENS.ProviderRegistry, { useValue: providers });
   root.register(TOKENS.TenantConfigs, { useValue: tenantConfigs });
+  if (config.logger) root.register(TOKENS.Logger, { useValue: config.logger });
+  root.register(TOKENS.RequestHooks, { useValue: config.hooks ?? {} });
 
   const tenantContainers = new Map<string, DependencyContainer>();
   const services = new Map<string, UserService>();
@@ -94,6 +111,10 @@ export function createPayrollIdentityWith(
             describeError: definition.describeError,
             timeoutMs: tenantConfig.timeoutMs,
             maxResponseBytes: tenantConfig.maxResponseBytes,
+            retry: tenantConfig.retry,
+            circuitBreaker: tenantConfig.circuitBreaker,
+            logger: c.isRegistered(TOKENS.Logger, true) ? c.resolve(TOKENS.Logger) : undefined,
+            hooks: c.resolve(TOKENS.RequestHooks),
           }),
       ),
     });

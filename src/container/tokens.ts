@@ -5,6 +5,8 @@
  */
 import type { InjectionToken } from 'tsyringe';
 import type { HttpClient } from '../http/client.js';
+import type { RequestHooks } from '../observe/events.js';
+import type { Logger } from '../observe/logger.js';
 import type { BaseTenantConfig, ProviderDefinition } from '../provider.js';
 import type { UserService } from '../user-service.js';
 import type { PayrollIdentity } from './identity.js';
@@ -18,6 +20,10 @@ export const TOKENS = {
   TenantConfigs: Symbol('payroll-identity.TenantConfigs') as InjectionToken<
     ReadonlyMap<string, BaseTenantConfig>
   >,
+  /** The host's logger, when it gave one (root container). */
+  Logger: Symbol('payroll-identity.Logger') as InjectionToken<Logger>,
+  /** The host's request event hooks (root container; `{}` when none). */
+  RequestHooks: Symbol('payroll-identity.RequestHooks') as InjectionToken<RequestHooks>,
   /** This tenant's validated configuration (tenant container). */
   TenantConfig: Symbol('payroll-identity.TenantConfig') as InjectionToken<BaseTenantConfig>,
   /** This tenant's provider definition (tenant container). */

@@ -4,10 +4,14 @@
  * - credentials come from the provider's {@link AuthStrategy} on every request and are never stored
  *   on an error;
  * - redirects are never followed (`maxRedirects: 0`), responses are capped in size, a deadline
- *   covers the whole call, `https` is required except on loopback, proxies from the environment
- *   are ignored (credentials must not travel to a host the configuration does not name);
- * - 2xx bodies are parsed with the caller's zod schema: a mismatch is `unexpected_response`;
- *   anything else goes through {@link errorFromStatus} / {@link errorFromTransport}.
+ *   covers the whole call (retries and backoff included), `https` is required except on loopback,
+ *   proxies from the environment are ignored (credentials must not travel to a host the
+ *   configuration does not name), only paths below the base URL are requested;
+ * - failures are retried per {@link classifyFailure}; a non-idempotent call whose outcome is
+ *   ambiguous is never replayed but reconciled or reported as `outcome_unknown` ({@link settleAmbiguous});
+ * - attempts go through the tenant's circuit breaker ({@link TenantCircuit});
+ * - 2xx bodies are parsed with the caller's zod schema ({@link readResponse});
+ * - each attempt is reported to the host's logger and hooks, when it gave any ({@link RequestObserver}).
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -17,12 +21,30 @@ import {
   type ErrorContext,
   InvalidConfigurationError,
   type Operation,
-  UnexpectedResponseError,
+  PayrollIdentityError,
+  ProviderUnavailableError,
 } from '../errors.js';
+import { pathTemplate, type RequestHooks, RequestObserver } from '../observe/events.js';
+import { clientLogger, type Logger } from '../observe/logger.js';
 import { Redactor } from '../redact.js';
 import type { CallOptions } from '../user-service.js';
-import { issuePath } from '../validation.js';
-import { type DescribeError, errorFromStatus, errorFromTransport } from './errors.js';
+import {
+  CIRCUIT_OPEN,
+  type CircuitBreakerOptions,
+  DEFAULT_CIRCUIT_BREAKER,
+  TenantCircuit,
+} from './circuit.js';
+import { type DescribeError, errorFromTransport } from './errors.js';
+import { settleAmbiguous } from './reconcile.js';
+import { readResponse } from './response.js';
+import {
+  BackoffSchedule,
+  backoffFactory,
+  classifyFailure,
+  DEFAULT_RETRY,
+  type RetryOptions,
+  wait,
+} from './retry-policy.js';
 import { baseUrlProblem, normalizeBaseUrl } from './url.js';
 
 /** How a provider authenticates: the headers to attach and the secret values to redact. */
@@ -39,8 +61,16 @@ export interface HttpClientOptions {
   baseUrl: string;
   auth: AuthStrategy;
   describeError: DescribeError;
+  /** Deadline of one call, retries included. */
   timeoutMs: number;
   maxResponseBytes: number;
+  /** Retry policy; unset fields take {@link DEFAULT_RETRY}'s. */
+  retry?: Partial<RetryOptions>;
+  /** Circuit breaker; unset fields take {@link DEFAULT_CIRCUIT_BREAKER}'s. */
+  circuitBreaker?: Partial<CircuitBreakerOptions>;
+  /** pino-compatible logger; silent when unset. */
+  logger?: Logger;
+  hooks?: RequestHooks;
 }
 
 export interface RequestSpec<T> {
@@ -48,6 +78,8 @@ export interface RequestSpec<T> {
   method: HttpMethod;
   /** Path below the base URL, starting with `/`. Ids in it must already be validated. */
   path: string;
+  /** The path as events show it (`/v2/users/{id}`); default: `path` with id-like segments replaced. */
+  pathTemplate?: string;
   query?: Record<string, string | number | undefined>;
   body?: unknown;
   /** Schema of the success body; omit when success has no body to read (a 204). */
@@ -56,6 +88,21 @@ export interface RequestSpec<T> {
   expectStatus?: readonly number[];
   /** Personal data this call carries; any provider text is scrubbed of it. */
   sensitive?: Iterable<string | undefined | null>;
+  /**
+   * Whether sending the request twice has the effect of sending it once. Default: true for GET,
+   * PATCH and DELETE, false for POST. Idempotent calls are retried on network errors, timeouts, 429
+   * and 502/503/504; non-idempotent ones only when the request provably never left (connection
+   * refused, DNS). Mark a POST idempotent only when a second one creates nothing new (a token).
+   */
+  idempotent?: boolean;
+  /**
+   * For a non-idempotent call whose outcome is ambiguous: finds what the call created (e.g. the user
+   * by its externalId) and returns it as the call's data, or `undefined` when nothing is found (the
+   * call then ends in `outcome_unknown`). Pass `signal` on to the lookup's requests.
+   */
+  reconcile?: (signal: AbortSignal | undefined) => Promise<T | undefined>;
+  /** What an `outcome_unknown` tells the caller to reconcile with. Never personal data. */
+  reconcileHint?: { externalId?: string };
   options?: CallOptions;
 }
 
@@ -63,29 +110,21 @@ export interface HttpResult<T> {
   status: number;
   data: T;
   requestId: string | undefined;
+  /** True when the data came from `reconcile` after an ambiguous failure (status is then 200). */
+  reconciled?: true;
 }
 
-function headerMap(response: AxiosResponse): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(response.headers ?? {})) {
-    out[k.toLowerCase()] = Array.isArray(v)
-      ? v.join(', ')
-      : v === undefined || v === null
-        ? undefined
-        : String(v);
-  }
-  return out;
+/** Per-call state shared by the deadline, the caller's signal and each attempt. */
+interface CallState {
+  abortedByCaller: boolean;
+  timedOut: boolean;
+  timeoutMs: number;
+  maxResponseBytes: number;
+  /** `Retry-After` of the last non-2xx answer. */
+  retryAfterMs: number | undefined;
 }
 
-function parseJson(text: unknown): { ok: true; value: unknown } | { ok: false } {
-  if (typeof text !== 'string') return { ok: true, value: text };
-  if (text.trim() === '') return { ok: true, value: undefined };
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
-}
+type Context = ErrorContext & { provider: string; tenant: string; operation: Operation };
 
 export class HttpClient {
   readonly tenant: string;
@@ -95,6 +134,10 @@ export class HttpClient {
   private readonly redactor: Redactor;
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
+  private readonly retry: RetryOptions;
+  private readonly backoff: ReturnType<typeof backoffFactory>;
+  private readonly circuit: TenantCircuit;
+  private readonly observer: RequestObserver;
 
   constructor(private readonly options: HttpClientOptions) {
     const problem = baseUrlProblem(options.baseUrl);
@@ -105,6 +148,20 @@ export class HttpClient {
     this.provider = options.provider;
     this.baseUrl = normalizeBaseUrl(options.baseUrl);
     this.redactor = new Redactor(options.auth.secrets());
+    this.retry = { ...DEFAULT_RETRY, ...definedOnly(options.retry) };
+    this.backoff = backoffFactory(this.retry);
+    this.observer = new RequestObserver(
+      clientLogger(options.logger, { lib: 'payroll-identity', tenant: this.tenant, provider: this.provider }),
+      options.hooks ?? {},
+      options.logger !== undefined,
+    );
+    this.circuit = new TenantCircuit(
+      { ...DEFAULT_CIRCUIT_BREAKER, ...definedOnly(options.circuitBreaker) },
+      (state) => {
+        if (this.observer.active)
+          this.observer.circuit({ tenant: this.tenant, provider: this.provider, state });
+      },
+    );
     this.httpAgent = new http.Agent({ keepAlive: true });
     this.httpsAgent = new https.Agent({ keepAlive: true });
     this.axios = axios.create({
@@ -128,36 +185,190 @@ export class HttpClient {
     return this.redactor;
   }
 
+  /** The tenant's circuit state: `closed` (normal), `open` (failing fast) or `half_open` (probing). */
+  get circuitState(): 'closed' | 'open' | 'half_open' {
+    return this.circuit.state;
+  }
+
   async request<T = undefined>(spec: RequestSpec<T>): Promise<HttpResult<T>> {
     const timeoutMs = spec.options?.timeoutMs ?? this.options.timeoutMs;
     const callerSignal = spec.options?.signal;
-    const context: ErrorContext & { provider: string; operation: Operation } = {
-      provider: this.provider,
-      tenant: this.tenant,
-      operation: spec.operation,
-    };
-    const state = {
+    const context: Context = { provider: this.provider, tenant: this.tenant, operation: spec.operation };
+    const state: CallState = {
       abortedByCaller: false,
       timedOut: false,
       timeoutMs,
       maxResponseBytes: this.options.maxResponseBytes,
+      retryAfterMs: undefined,
     };
     if (callerSignal?.aborted) {
       state.abortedByCaller = true;
       throw errorFromTransport(callerSignal.reason, state, context);
     }
 
-    // One controller for the whole call: the caller's signal and our deadline both end it.
+    // One controller for the whole call: the caller's signal and our deadline both end it, in the
+    // middle of a request or of a backoff wait alike.
     const controller = new AbortController();
     const onCallerAbort = () => {
       state.abortedByCaller = true;
       controller.abort();
     };
     callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+    const deadline = Date.now() + timeoutMs;
     const timer = setTimeout(() => {
       state.timedOut = true;
       controller.abort();
     }, timeoutMs);
+
+    try {
+      return await this.attempts(spec, context, state, controller.signal, deadline);
+    } finally {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
+  /** The retry loop: attempt, classify the failure, wait, attempt again, within the deadline. */
+  private async attempts<T>(
+    spec: RequestSpec<T>,
+    context: Context,
+    state: CallState,
+    signal: AbortSignal,
+    deadline: number,
+  ): Promise<HttpResult<T>> {
+    const idempotent = spec.idempotent ?? spec.method !== 'POST';
+    let schedule: BackoffSchedule | undefined;
+    for (let attempt = 1; ; attempt++) {
+      let error: PayrollIdentityError;
+      try {
+        const outcome = await this.circuit.run(() =>
+          this.attempt(spec, context, state, signal, attempt, deadline),
+        );
+        if (outcome !== CIRCUIT_OPEN) return outcome;
+        error = new ProviderUnavailableError(
+          `${this.provider} ${spec.operation}: failing fast without a request; the provider kept failing and the circuit breaker is open`,
+          context,
+        );
+      } catch (thrown) {
+        if (!(thrown instanceof PayrollIdentityError)) throw thrown;
+        error = thrown;
+      }
+      if (error.code === 'aborted') throw error;
+
+      const kind = classifyFailure(error, idempotent);
+      if (kind === 'ambiguous') {
+        const { data } = await settleAmbiguous({
+          ...context,
+          error,
+          reconcile: spec.reconcile,
+          externalId: spec.reconcileHint?.externalId,
+          callerSignal: spec.options?.signal,
+          timeoutMs: state.timeoutMs,
+          observer: this.observer,
+        });
+        return { status: 200, data, requestId: undefined, reconciled: true };
+      }
+      if (kind === 'final' || attempt > this.retry.maxRetries) throw error;
+      // A provider that asks for a longer pause than we are willing to wait gets its answer back.
+      const retryAfterMs = state.retryAfterMs;
+      if (retryAfterMs !== undefined && retryAfterMs > this.retry.maxRetryAfterMs) throw error;
+      schedule ??= new BackoffSchedule(this.backoff);
+      const delayMs = schedule.next(retryAfterMs);
+      // Sleeping past the deadline would only turn the real error into a timeout.
+      if (Date.now() + delayMs >= deadline) throw error;
+      if (this.observer.active) {
+        this.observer.retry({
+          ...this.eventBase(spec, attempt),
+          errorCode: error.code,
+          ...(error.status !== undefined ? { status: error.status } : {}),
+          delayMs,
+        });
+      }
+      try {
+        await wait(delayMs, signal);
+      } catch {
+        if (state.abortedByCaller) throw errorFromTransport(undefined, state, context);
+        throw error;
+      }
+    }
+  }
+
+  private eventBase(spec: RequestSpec<unknown>, attempt: number) {
+    return {
+      tenant: this.tenant,
+      provider: this.provider,
+      operation: spec.operation,
+      method: spec.method,
+      path: spec.pathTemplate ?? pathTemplate(spec.path),
+      attempt,
+    };
+  }
+
+  /** One attempt, reported to the observer when the host is listening. */
+  private async attempt<T>(
+    spec: RequestSpec<T>,
+    context: Context,
+    state: CallState,
+    signal: AbortSignal,
+    attempt: number,
+    deadline: number,
+  ): Promise<HttpResult<T>> {
+    if (!this.observer.active) return this.send(spec, context, state, signal, deadline);
+    const base = this.eventBase(spec, attempt);
+    this.observer.start(base);
+    const started = performance.now();
+    let status: number | undefined;
+    let requestId: string | undefined;
+    let errorCode: PayrollIdentityError['code'] | undefined;
+    try {
+      const result = await this.send(spec, context, state, signal, deadline);
+      status = result.status;
+      requestId = result.requestId;
+      return result;
+    } catch (error) {
+      if (error instanceof PayrollIdentityError) {
+        errorCode = error.code;
+        status = error.status;
+        requestId = error.requestId;
+      }
+      throw error;
+    } finally {
+      this.observer.end({
+        ...base,
+        durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+        ...(status !== undefined ? { status } : {}),
+        ...(requestId !== undefined ? { requestId } : {}),
+        ...(errorCode !== undefined ? { errorCode } : {}),
+      });
+    }
+  }
+
+  /** Sends one request (bounded by `retry.attemptTimeoutMs` when set) and reads its response. */
+  private async send<T>(
+    spec: RequestSpec<T>,
+    context: Context,
+    state: CallState,
+    callSignal: AbortSignal,
+    deadline: number,
+  ): Promise<HttpResult<T>> {
+    state.retryAfterMs = undefined;
+    const attemptTimeoutMs = this.retry.attemptTimeoutMs;
+    let signal = callSignal;
+    let attemptTimer: NodeJS.Timeout | undefined;
+    let attemptTimedOut = false;
+    let unlink: (() => void) | undefined;
+    // An attempt deadline only matters when it ends before the call's own.
+    if (attemptTimeoutMs !== undefined && Date.now() + attemptTimeoutMs < deadline) {
+      const attemptController = new AbortController();
+      const onCallAbort = () => attemptController.abort();
+      callSignal.addEventListener('abort', onCallAbort, { once: true });
+      unlink = () => callSignal.removeEventListener('abort', onCallAbort);
+      attemptTimer = setTimeout(() => {
+        attemptTimedOut = true;
+        attemptController.abort();
+      }, attemptTimeoutMs);
+      signal = attemptController.signal;
+    }
 
     let response: AxiosResponse;
     try {
@@ -170,54 +381,22 @@ export class HttpClient {
           ...(spec.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
           ...this.options.auth.headers(),
         },
-        signal: controller.signal,
+        signal,
       });
     } catch (error) {
-      throw errorFromTransport(error, state, context);
+      const timedOut = attemptTimedOut && !state.abortedByCaller && !state.timedOut;
+      throw errorFromTransport(
+        error,
+        timedOut ? { ...state, timedOut: true, timeoutMs: attemptTimeoutMs ?? state.timeoutMs } : state,
+        context,
+      );
     } finally {
-      clearTimeout(timer);
-      callerSignal?.removeEventListener('abort', onCallerAbort);
+      if (attemptTimer) clearTimeout(attemptTimer);
+      unlink?.();
     }
-
-    const headers = headerMap(response);
-    const requestId = headers['x-request-id'] ?? headers['request-id'];
-    const status = response.status;
-    const parsed = parseJson(response.data);
-    const ctx = { ...context, requestId };
-
-    if (status < 200 || status >= 300) {
-      const redactor = spec.sensitive ? this.redactor.with(spec.sensitive) : this.redactor;
-      const description = this.options.describeError(status, parsed.ok ? parsed.value : undefined);
-      throw errorFromStatus(status, headers, description, redactor, ctx);
-    }
-    if (spec.expectStatus && !spec.expectStatus.includes(status)) {
-      throw new UnexpectedResponseError(
-        `${this.provider} ${spec.operation}: HTTP ${status} where the documents say ${spec.expectStatus.join(' or ')}`,
-        [],
-        { ...ctx, status },
-      );
-    }
-    if (!spec.response) return { status, data: undefined as T, requestId };
-    if (!parsed.ok) {
-      throw new UnexpectedResponseError(
-        `${this.provider} ${spec.operation}: the response body is not JSON`,
-        [],
-        {
-          ...ctx,
-          status,
-        },
-      );
-    }
-    const result = spec.response.safeParse(parsed.value);
-    if (!result.success) {
-      const issues = result.error.issues.map((i) => `${issuePath(i.path) || '(body)'}: ${i.code}`);
-      throw new UnexpectedResponseError(
-        `${this.provider} ${spec.operation}: the response does not match the documented shape`,
-        issues,
-        { ...ctx, status },
-      );
-    }
-    return { status, data: result.data, requestId };
+    return readResponse(response, spec, context, this.redactor, this.options.describeError, (ms) => {
+      state.retryAfterMs = ms;
+    });
   }
 
   /** Closes the keep-alive connections. */
@@ -225,4 +404,12 @@ export class HttpClient {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
   }
+}
+
+/** `{ a: undefined }` must not override a default with `undefined`. */
+function definedOnly<T extends object>(value: T | undefined): Partial<T> {
+  const out: Partial<T> = {};
+  if (!value) return out;
+  for (const [k, v] of Object.entries(value)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
 }

@@ -93,7 +93,11 @@ export function personalValues(input: CreateUserInput | UpdateUserInput): string
     else if (Array.isArray(v)) v.forEach(walk);
     else if (typeof v === 'object' && v !== null) Object.values(v).forEach(walk);
   };
-  walk(input);
+  // `externalId` is the lender's own reference for the applicant, not personal data: it is what an
+  // `outcome_unknown` error must carry so that the caller can reconcile (DESIGN.md §5). Everything
+  // else in the input is treated as personal.
+  const { externalId: _reference, ...personal } = input;
+  walk(personal);
   return out;
 }
 
@@ -165,11 +169,18 @@ interface Seen {
   body: unknown;
 }
 
+/**
+ * Error replies are served repeatedly: the client retries idempotent calls on 429/502/503/504 and
+ * network errors (docs/reliability.md), and every retry must meet the same answer.
+ */
+const ERROR_REPLY_TIMES = 10;
+
 function intercept(
   origin: string,
   call: WireCall,
   reply: { status: number; body?: unknown; headers?: Record<string, string> },
   seen: Seen[],
+  times = 1,
 ) {
   const scope = nock(origin);
   const base =
@@ -180,28 +191,35 @@ function intercept(
         : call.method === 'POST'
           ? scope.post(call.path)
           : scope.patch(call.path);
-  return base.query(call.query ?? {}).reply(function (
-    this: { req: { headers: Seen['headers'] } },
-    _uri,
-    requestBody,
-  ) {
-    let body: unknown = requestBody;
-    if (typeof body === 'string' && body !== '') {
-      try {
-        body = JSON.parse(body);
-      } catch {
-        // leave as text
+  return base
+    .query(call.query ?? {})
+    .times(times)
+    .reply(function (this: { req: { headers: Seen['headers'] } }, _uri, requestBody) {
+      let body: unknown = requestBody;
+      if (typeof body === 'string' && body !== '') {
+        try {
+          body = JSON.parse(body);
+        } catch {
+          // leave as text
+        }
       }
-    }
-    seen.push({ headers: { ...this.req.headers }, body: body === '' ? undefined : body });
-    const text =
-      reply.body === undefined
-        ? ''
-        : typeof reply.body === 'string'
-          ? reply.body
-          : JSON.stringify(reply.body);
-    return [reply.status, text, { 'content-type': 'application/json', ...(reply.headers ?? {}) }];
-  });
+      seen.push({ headers: { ...this.req.headers }, body: body === '' ? undefined : body });
+      const text =
+        reply.body === undefined
+          ? ''
+          : typeof reply.body === 'string'
+            ? reply.body
+            : JSON.stringify(reply.body);
+      return [reply.status, text, { 'content-type': 'application/json', ...(reply.headers ?? {}) }];
+    });
+}
+
+/**
+ * A 5xx to a create may follow a write on the provider's side: the client never replays it, and
+ * unless the adapter reconciles it, the create ends in `outcome_unknown` (docs/reliability.md).
+ */
+function fiveXxCode(op: Operation): ErrorCode {
+  return op === 'createUser' ? 'outcome_unknown' : 'provider_unavailable';
 }
 
 function describeWire(w: WireHarness): void {
@@ -264,21 +282,27 @@ function describeWire(w: WireHarness): void {
         });
       }
 
-      it(`${op}: an HTML 502 page → provider_unavailable without the page in the message`, async () => {
+      it(`${op}: an HTML 502 page → ${fiveXxCode(op)} without the page in the message`, async () => {
         const html =
           '<html><body><h1>502 Bad Gateway</h1><p>nginx secret-upstream-10.0.0.7</p></body></html>';
-        intercept(w.origin, call, { status: 502, body: html, headers: { 'content-type': 'text/html' } }, []);
+        intercept(
+          w.origin,
+          call,
+          { status: 502, body: html, headers: { 'content-type': 'text/html' } },
+          [],
+          ERROR_REPLY_TIMES,
+        );
         const error = await rejection(() => invoke(w.service(), op, w));
-        expect(error.code).toBe('provider_unavailable');
+        expect(error.code).toBe(fiveXxCode(op));
         expect(error.status).toBe(502);
         expect(everyRendering(error)).not.toContain('nginx');
       });
 
-      it(`${op}: 500 → provider_unavailable`, async () => {
-        intercept(w.origin, call, { status: 500, body: { detail: 'boom' } }, []);
+      it(`${op}: 500 → ${fiveXxCode(op)}`, async () => {
+        intercept(w.origin, call, { status: 500, body: { detail: 'boom' } }, [], ERROR_REPLY_TIMES);
         const error = await rejection(() => invoke(w.service(), op, w));
-        expect(error.code).toBe('provider_unavailable');
-        expect(error.retryable).toBe(true);
+        expect(error.code).toBe(fiveXxCode(op));
+        expect(error.retryable).toBe(op !== 'createUser');
       });
     }
 
@@ -286,7 +310,13 @@ function describeWire(w: WireHarness): void {
       const call = w.calls[c.operation];
       if (!call) continue;
       it(`${c.operation}: HTTP ${c.status} → ${c.code}, nothing secret in the error`, async () => {
-        intercept(w.origin, call, { status: c.status, body: c.body, headers: c.headers }, []);
+        intercept(
+          w.origin,
+          call,
+          { status: c.status, body: c.body, headers: c.headers },
+          [],
+          ERROR_REPLY_TIMES,
+        );
         const error = await rejection(() => invoke(w.service(), c.operation, w));
         expect(error.code).toBe(c.code);
         expect(error.status).toBe(c.status);

@@ -171,13 +171,16 @@ describe('HttpClient', () => {
     handler = (req) => {
       req.socket.destroy();
     };
+    // Classification only: retries off and the call marked idempotent, so that the transport error
+    // itself comes back (a non-idempotent POST would end in outcome_unknown: resilience tests).
     const error = (await rejection(() =>
-      client(origin).request({
+      client(origin, { retry: { maxRetries: 0 } }).request({
         operation: 'createUser',
         method: 'POST',
         path: '/users',
         body: { a: 1 },
         response: User,
+        idempotent: true,
       }),
     )) as PayrollIdentityError & { beforeRequestSent: boolean };
     expect(error.code).toBe('network_error');
@@ -205,14 +208,17 @@ describe('HttpClient', () => {
           JSON.stringify({ message: `Jane Roe ${KEY} failed`, fields: { email: ['Jane Roe is not valid'] } }),
         );
       };
+      // Status mapping only: retries off and the call marked idempotent, so that each status's own
+      // error comes back (a 5xx to a non-idempotent POST is outcome_unknown: resilience tests).
       const error = await rejection(() =>
-        client(origin).request({
+        client(origin, { retry: { maxRetries: 0 } }).request({
           operation: 'createUser',
           method: 'POST',
           path: '/users',
           body: {},
           response: User,
           sensitive: ['Jane Roe'],
+          idempotent: true,
         }),
       );
       expect(error.code).toBe(code);

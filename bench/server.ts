@@ -1,0 +1,83 @@
+/**
+ * The benchmark's provider stand-in: a minimal loopback HTTP server that answers canned Argyle and
+ * Teal responses. It is deliberately not the sandbox: its cost must be tiny and identical for every
+ * contender. Run in its own process (`node bench/server.js`), it prints its port on stdout.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+const TOTAL_USERS = Number(process.env.BENCH_TOTAL_USERS ?? 100_000);
+const ID = '018051aa-f7a9-a0db-2f38-6cfa325e9d69';
+
+const argyleUser = (i: number) => ({
+  id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+  created_at: '2023-01-30T22:25:38.971Z',
+  items_connected: ['item_123456789'],
+  employers_connected: ['Whole Goods'],
+  external_metadata: { loanStage: 2 },
+  external_id: `applicant-${i}`,
+  first_name: 'Sarah',
+  last_name: 'Longfield',
+  email: 'sarah@example.com',
+  phone_number: '+12125555555',
+  ssn: null,
+  address: { city: null, line1: null, line2: null, state: null, country: null, postal_code: null },
+  birth_date: { year: 1990, month: 5, day: 17 },
+});
+
+const tealUser = (i: number) => ({
+  user_id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+  created_at: '2024-01-01T00:00:00.000Z',
+  forename: 'John',
+  surname: 'Smith',
+  date_of_birth: '1990-05-17T00:00:00.000Z',
+  post_codes: ['SW1A 2AA'],
+  ext_id: `applicant-${i}`,
+  payroll_period_months: 12,
+});
+
+const CREATED_ARGYLE = JSON.stringify({ user_token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJiZW5jaCJ9.c2ln', id: ID });
+const GET_ARGYLE = JSON.stringify({ ...argyleUser(1), id: ID });
+const CREATED_TEAL = JSON.stringify({ ...tealUser(1), user_id: ID });
+
+function send(res: import('node:http').ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+const server = createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://bench');
+  // Drain the request body before answering (as a real server would).
+  req.resume();
+  req.on('end', () => {
+    const p = url.pathname;
+    if (req.method === 'POST' && p === '/v2/users') return send(res, 200, CREATED_ARGYLE);
+    if (req.method === 'GET' && p.startsWith('/v2/users/')) return send(res, 200, GET_ARGYLE);
+    if (req.method === 'GET' && p === '/v2/users') {
+      const limit = Math.min(Number(url.searchParams.get('limit') ?? 10), 200);
+      const start = Number(url.searchParams.get('cursor') ?? 0);
+      const end = Math.min(start + limit, TOTAL_USERS);
+      const results = [];
+      for (let i = start; i < end; i++) results.push(argyleUser(i));
+      const next = end < TOTAL_USERS ? `http://${req.headers.host}/v2/users?cursor=${end}&limit=${limit}` : null;
+      return send(res, 200, JSON.stringify({ next, previous: null, results }));
+    }
+    if (req.method === 'POST' && p === '/users') return send(res, 201, CREATED_TEAL);
+    if (req.method === 'GET' && p.startsWith('/users/')) return send(res, 200, CREATED_TEAL);
+    if (req.method === 'GET' && p === '/users') {
+      const limit = Math.min(Number(url.searchParams.get('limit') ?? 20), 100);
+      const offset = Number(url.searchParams.get('offset') ?? 0);
+      const end = Math.min(offset + limit, TOTAL_USERS);
+      const users = [];
+      for (let i = offset; i < end; i++) users.push(tealUser(i));
+      return send(res, 200, JSON.stringify({ pagination: { offset, limit, count: users.length, total_count: TOTAL_USERS }, users }));
+    }
+    send(res, 404, JSON.stringify({ detail: 'Not found.' }));
+  });
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`${(server.address() as AddressInfo).port}\n`);
+});
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
+process.on('disconnect', () => process.exit(0));

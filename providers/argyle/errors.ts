@@ -1,0 +1,107 @@
+/**
+ * Reading Argyle's error bodies (the core maps the status to the error class).
+ *
+ * - 400 on create/update: a map of field → messages, `{"email": ["Enter a valid email address."]}`
+ *   (seeds 000/001/003). Nested fields may come nested (`{"birth_date": {"year": [...]}}`) or dotted
+ *   (`birth_date.year`); both are read and reported under NEUTRAL names (`birthDate`).
+ * - 401: `{"detail": "Invalid username/password."}` (reference).
+ * - 404, 429, 5xx: bodies not documented — read defensively; anything else (HTML, text, arrays of
+ *   odd things) yields no messages rather than an exception.
+ */
+import type { FieldErrors } from '../../src/errors.js';
+import type { ErrorDescription } from '../../src/http/errors.js';
+
+/** Keys that carry messages about the request as a whole, not one field. */
+const GENERAL_KEYS = new Set(['detail', 'non_field_errors', 'message', 'error', 'errors']);
+
+const TOP_LEVEL: Readonly<Record<string, string>> = {
+  first_name: 'firstName',
+  last_name: 'lastName',
+  email: 'email',
+  phone_number: 'phone',
+  ssn: 'nationalId',
+  address: 'address',
+  birth_date: 'birthDate',
+  external_metadata: 'metadata',
+  external_id: 'externalId',
+  open_banking: 'providerOptions.argyle.openBanking',
+  user: 'userId',
+  limit: 'pageSize',
+};
+
+const ADDRESS: Readonly<Record<string, string>> = {
+  city: 'city',
+  line1: 'line1',
+  line2: 'line2',
+  state: 'state',
+  country: 'country',
+  postal_code: 'postalCode',
+};
+
+const END_USER = new Set(['name', 'address', 'city', 'state', 'zip', 'phone']);
+
+/** An Argyle field path (`address.postal_code`) → its neutral path, or `undefined` when unknown. */
+export function neutralPath(wirePath: string): string | undefined {
+  const [head, ...rest] = wirePath.split('.');
+  if (head === undefined) return undefined;
+  const top = TOP_LEVEL[head];
+  if (top === undefined) return undefined;
+  if (rest.length === 0) return top;
+  // A birth date is one neutral field: `birth_date.year` is a problem with `birthDate`.
+  if (head === 'birth_date') return top;
+  if (head === 'address' && rest.length === 1) {
+    const sub = ADDRESS[rest[0] as string];
+    return sub ? `address.${sub}` : top;
+  }
+  if (head === 'open_banking') {
+    const leaf = rest[rest.length - 1] as string;
+    return rest[0] === 'end_user' && rest.length === 2 && END_USER.has(leaf) ? `${top}.${leaf}` : top;
+  }
+  return top;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Collects `path → messages` from a DRF-style error map, nested or dotted. */
+function collect(value: unknown, path: string, out: Map<string, string[]>, depth: number): void {
+  if (depth > 5) return;
+  if (typeof value === 'string') {
+    out.set(path, [...(out.get(path) ?? []), value]);
+  } else if (Array.isArray(value)) {
+    for (const item of value) collect(item, path, out, depth + 1);
+  } else if (isRecord(value)) {
+    for (const [key, inner] of Object.entries(value))
+      collect(inner, path ? `${path}.${key}` : key, out, depth + 1);
+  }
+}
+
+export function describeArgyleError(_status: number, body: unknown): ErrorDescription {
+  const messages: string[] = [];
+  const fieldErrors: FieldErrors = {};
+  if (Array.isArray(body)) {
+    // A bare list of messages (DRF's form for a non-field validation error).
+    for (const item of body) if (typeof item === 'string') messages.push(item);
+    return { messages };
+  }
+  if (!isRecord(body)) return { messages };
+
+  const found = new Map<string, string[]>();
+  collect(body, '', found, 0);
+  for (const [wirePath, list] of found) {
+    const head = wirePath.split('.')[0] as string;
+    if (GENERAL_KEYS.has(head)) {
+      messages.push(...list);
+      continue;
+    }
+    const neutral = neutralPath(wirePath);
+    if (neutral === undefined) {
+      // A field we do not know: keep its messages, labelled with Argyle's name for it.
+      messages.push(...list.map((m) => `${wirePath}: ${m}`));
+      continue;
+    }
+    fieldErrors[neutral] = [...(fieldErrors[neutral] ?? []), ...list];
+  }
+  return Object.keys(fieldErrors).length > 0 ? { messages, fieldErrors } : { messages };
+}

@@ -1,0 +1,48 @@
+/**
+ * Cursor pagination. Argyle's `next` is a full URL with a `cursor` query parameter; it is untrusted
+ * (it could name another host, which would then receive the credentials), so only its `cursor` is
+ * read and sent to the tenant's configured base URL. The URL itself is never requested.
+ */
+import { type ErrorContext, UnexpectedResponseError } from '../../src/errors.js';
+
+/** v2 documents "Maximum: 200" per page; v1 documents none, and gets the same cap. */
+export const MAX_PAGE_SIZE = 200;
+
+export function pageSizeOf(requested: number | undefined): number {
+  return Math.min(requested ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
+}
+
+/** The `cursor` of a `next` link, or `unexpected_response` when there is none to read. */
+export function cursorFromNext(next: string, context: ErrorContext & { provider: string }): string {
+  let cursor: string | null = null;
+  try {
+    cursor = new URL(next).searchParams.get('cursor');
+  } catch {
+    cursor = null;
+  }
+  if (!cursor) {
+    // The link itself is not quoted: it is provider text of unknown content.
+    throw new UnexpectedResponseError(
+      `${context.provider} listUsers: the "next" page link is not a URL with a cursor`,
+      ['next: invalid_format'],
+      context,
+    );
+  }
+  return cursor;
+}
+
+/** Refuses to loop: a cursor seen before means the provider would page forever. */
+export function checkProgress(
+  cursor: string,
+  seen: Set<string>,
+  context: ErrorContext & { provider: string },
+): void {
+  if (seen.has(cursor)) {
+    throw new UnexpectedResponseError(
+      `${context.provider} listUsers: the provider returned a page cursor it had already returned`,
+      ['next: repeated_cursor'],
+      context,
+    );
+  }
+  seen.add(cursor);
+}

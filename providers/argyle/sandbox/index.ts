@@ -1,0 +1,46 @@
+/**
+ * The Argyle emulator: a stateful local fake of Argyle's documented user API (v2 and legacy v1),
+ * written from the documents independently of the adapter in `providers/argyle/`, so the adapter
+ * can be tested against a second reading. Routes sit at the root: `/v2/...` and `/v1/...`.
+ */
+import { randomSecret } from '../../../src/sandbox/random.js';
+import type { SandboxEmulator } from '../../../src/sandbox/types.js';
+import { type ArgyleCredentials, checkBasicAuth, detail } from './http.js';
+import { registerV1Routes } from './routes-v1.js';
+import { registerV2Routes } from './routes-v2.js';
+import { ArgyleUserStore } from './store.js';
+import { TokenMinter } from './tokens.js';
+
+export type { ArgyleCredentials } from './http.js';
+
+export const emulator: SandboxEmulator<ArgyleCredentials, never> = {
+  name: 'argyle',
+
+  createCredentials: () => ({
+    credentials: {
+      apiKeyId: randomSecret('sandbox-key-id'),
+      apiKeySecret: randomSecret('sandbox-key-secret'),
+    },
+    alternativeCredentials: [],
+  }),
+
+  errorBody: (_status, message) => detail(message),
+
+  register(app, context) {
+    const store = new ArgyleUserStore();
+    const tokens = new TokenMinter();
+    // Authentication comes before validation and lookups; unknown routes stay 404 without it.
+    app.addHook('onRequest', async (request, reply) => {
+      if (request.routeOptions.url === undefined) return;
+      if (!checkBasicAuth(request, reply, context.credentials)) return reply;
+    });
+    const deps = { store, tokens, origin: context.origin };
+    registerV2Routes(app, deps);
+    registerV1Routes(app, deps);
+    return {
+      userCount: () => store.count(),
+      // Tokens are stateless JWTs: forgetting the users is the whole reset.
+      reset: () => store.clear(),
+    };
+  },
+};

@@ -1,0 +1,68 @@
+/**
+ * Argyle's cursor pagination (seed 001, `GET /v2/users`): `limit` (default 10, maximum 200) and an
+ * opaque `cursor`; the answer's `next` / `previous` are full URLs carrying a `cursor`, or `null`.
+ *
+ * Like a DRF CursorPagination, the cursor holds only a position: the next/previous URLs keep the
+ * request's other query parameters (`limit`, `external_id`). A client that re-sends only the cursor
+ * gets the default page size and no filter, as it would from Argyle.
+ */
+import { z } from 'zod';
+import { base64Url } from '../../../src/sandbox/random.js';
+
+export const DEFAULT_LIMIT = 10;
+export const MAX_LIMIT = 200;
+
+/** `after`: items created after `seq`; `before`: items created before `seq`. */
+const CursorSchema = z.strictObject({ dir: z.enum(['after', 'before']), seq: z.number().int().min(0) });
+export type Cursor = z.output<typeof CursorSchema>;
+
+export function encodeCursor(cursor: Cursor): string {
+  return base64Url(JSON.stringify(cursor));
+}
+
+/** The cursor, or `undefined` when it is not one this emulator issued. */
+export function decodeCursor(value: string): Cursor | undefined {
+  try {
+    const parsed = CursorSchema.safeParse(JSON.parse(Buffer.from(value, 'base64url').toString('utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface Page<T> {
+  items: T[];
+  next?: Cursor;
+  previous?: Cursor;
+}
+
+/** One page of `all` (in creation order) from `cursor`. */
+export function paginate<T extends { seq: number }>(
+  all: readonly T[],
+  limit: number,
+  cursor?: Cursor,
+): Page<T> {
+  let items: T[];
+  if (!cursor) items = all.slice(0, limit);
+  else if (cursor.dir === 'after') items = all.filter((u) => u.seq > cursor.seq).slice(0, limit);
+  else items = all.filter((u) => u.seq < cursor.seq).slice(-limit);
+
+  const first = items[0];
+  const last = items[items.length - 1];
+  const page: Page<T> = { items };
+  if (last && all.some((u) => u.seq > last.seq)) page.next = { dir: 'after', seq: last.seq };
+  if (first && all.some((u) => u.seq < first.seq)) page.previous = { dir: 'before', seq: first.seq };
+  if (!first && cursor?.dir === 'after' && all.some((u) => u.seq <= cursor.seq)) {
+    // Past the end (e.g. the last users were deleted): offer the way back.
+    page.previous = { dir: 'before', seq: cursor.seq + 1 };
+  }
+  return page;
+}
+
+/** The full URL of another page: the same path and query, with `cursor` replaced. */
+export function pageUrl(origin: string, path: string, query: URLSearchParams, cursor: Cursor): string {
+  const params = new URLSearchParams();
+  params.set('cursor', encodeCursor(cursor));
+  for (const [key, value] of query) if (key !== 'cursor') params.append(key, value);
+  return `${origin}${path}?${params.toString()}`;
+}

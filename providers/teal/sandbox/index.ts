@@ -1,0 +1,59 @@
+/**
+ * The Teal emulator: a stateful local fake of Teal's documented user API, written from the
+ * documents independently of the adapter in `providers/teal/`. Routes sit at the root
+ * (`/users`, `/users/{user_id}`, `/user-tokens`), as in Teal's API reference.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomSecret } from '../../../src/sandbox/random.js';
+import type { SandboxEmulator } from '../../../src/sandbox/types.js';
+import { registerRoutes } from './routes.js';
+import { TealUserStore } from './store.js';
+
+/** The tenant `credentials` the emulator accepts: an API key… */
+export interface TealApiKeyCredentials {
+  apiKey: string;
+}
+/** …or a member's bearer token (what `/members/signin` would hand out). */
+export interface TealBearerCredentials {
+  bearerToken: string;
+}
+
+/** Seed 004 `Unauthorized`: `errors` is typed as a string there, unlike every other error body. */
+const UNAUTHORIZED = { errors: 'No X-API-KEY header provided or wrong value' };
+
+/**
+ * Seed 004 `security`: `ApiKeyAuth` (X-API-KEY) or `MemberBearerAuth`. Every credential sent must be
+ * right: a wrong API key is refused even beside a valid bearer token.
+ */
+function authorized(request: FastifyRequest, apiKey: string, bearerToken: string): boolean {
+  const key = request.headers['x-api-key'];
+  const authorization = request.headers.authorization;
+  if (key === undefined && authorization === undefined) return false;
+  if (key !== undefined && key !== apiKey) return false;
+  if (authorization !== undefined && authorization !== `Bearer ${bearerToken}`) return false;
+  return true;
+}
+
+export const emulator: SandboxEmulator<TealApiKeyCredentials, TealBearerCredentials> = {
+  name: 'teal',
+
+  createCredentials: () => ({
+    credentials: { apiKey: randomSecret('sandbox-key') },
+    alternativeCredentials: [{ bearerToken: randomSecret('sandbox-member-token') }],
+  }),
+
+  errorBody: (_status, message) => ({ errors: [message] }),
+
+  register(app, context) {
+    const store = new TealUserStore();
+    const apiKey = context.credentials.apiKey;
+    const bearerToken = context.alternativeCredentials[0]?.bearerToken ?? randomSecret('unused');
+    // Authentication first; unknown routes stay 404 without it.
+    app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+      if (request.routeOptions.url === undefined) return;
+      if (!authorized(request, apiKey, bearerToken)) return reply.code(401).send(UNAUTHORIZED);
+    });
+    registerRoutes(app, { store, origin: context.origin });
+    return { userCount: () => store.count(), reset: () => store.clear() };
+  },
+};

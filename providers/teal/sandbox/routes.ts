@@ -1,0 +1,121 @@
+/** Teal Payroll API users and user tokens (seed 004; reference "Teal" user endpoints). */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { CreateUserSchema, toErrorMessages, UpdateUserSchema, UserTokenSchema, UUID_RE } from './schemas.js';
+import { render, type StoredUser, type TealUserStore } from './store.js';
+
+export interface TealRouteDeps {
+  store: TealUserStore;
+  origin(): string;
+}
+
+const DEFAULT_LIMIT = 20;
+const MAX_LIMIT = 100;
+
+/**
+ * Seed 004's conflict example names the clashing values ("[name] and [email] must be a unique
+ * combination"); the emulator says which fields clash, never their values, so no log line or error
+ * built from this body can carry a person's name.
+ */
+const CONFLICT_MESSAGE =
+  'This user already exists. Forename, surname and date of birth must be a unique combination';
+
+const errors = (...messages: string[]) => ({ errors: messages });
+
+/** Well-formed unknown ids are named, as in the reference's example; anything else is not echoed. */
+const notFound = (id: string | undefined) =>
+  errors(`The resource with id [${id && UUID_RE.test(id) ? id : '...'}] does not exist`);
+
+type Parsed<T> = { ok: true; data: T } | { ok: false; messages: string[] };
+
+function parse<S extends z.ZodType>(
+  schema: S,
+  body: unknown,
+  mode: 'create' | 'update',
+): Parsed<z.output<S>> {
+  // Seed 004: `requestBody.required: true`; a missing body is a body missing every required field.
+  const input = body === undefined ? {} : body;
+  const result = schema.safeParse(input);
+  return result.success
+    ? { ok: true, data: result.data }
+    : { ok: false, messages: toErrorMessages(result.error, input, mode) };
+}
+
+function findUser(store: TealUserStore, request: FastifyRequest): { id?: string; user?: StoredUser } {
+  const id = (request.params as Record<string, string | undefined>).user_id;
+  return { id, user: id && UUID_RE.test(id) ? store.get(id) : undefined };
+}
+
+export function registerRoutes(app: FastifyInstance, { store, origin }: TealRouteDeps): void {
+  // Seed 004: POST /users → 201 CreatedUser; 400 missing/invalid fields; 409 same person again.
+  app.post('/users', async (request, reply) => {
+    const body = parse(CreateUserSchema, request.body, 'create');
+    if (!body.ok) return reply.code(400).send(errors(...body.messages));
+    if (store.findSamePerson(body.data)) return reply.code(409).send(errors(CONFLICT_MESSAGE));
+    return reply.code(201).send(render(store.create(body.data)));
+  });
+
+  // Reference: GET /users?offset=&limit= → {pagination: {offset, limit, count, total_count}, users}.
+  app.get('/users', async (request, reply) => {
+    const params = new URL(request.url, 'http://emulator.invalid').searchParams;
+    const problems: string[] = [];
+    for (const key of new Set(params.keys())) {
+      if (key !== 'offset' && key !== 'limit')
+        problems.push(`The query parameter \`${key}\` is not supported`);
+      else if (params.getAll(key).length > 1)
+        problems.push(`The query parameter \`${key}\` must be given once`);
+    }
+    const offset = integerParam(params.get('offset'), 0, 0, Number.MAX_SAFE_INTEGER);
+    const limit = integerParam(params.get('limit'), DEFAULT_LIMIT, 1, MAX_LIMIT);
+    if (offset === undefined) problems.push('The query parameter `offset` must be an integer of 0 or more');
+    if (limit === undefined)
+      problems.push(`The query parameter \`limit\` must be an integer from 1 to ${MAX_LIMIT}`);
+    if (problems.length > 0 || offset === undefined || limit === undefined) {
+      return reply.code(400).send(errors(...problems));
+    }
+    const all = store.list();
+    const users = all.slice(offset, offset + limit).map(render);
+    return reply.send({ pagination: { offset, limit, count: users.length, total_count: all.length }, users });
+  });
+
+  // Reference: GET /users/{user_id} → 200 CreatedUser, 404 when unknown.
+  app.get('/users/:user_id', async (request, reply) => {
+    const { id, user } = findUser(store, request);
+    return user ? reply.send(render(user)) : reply.code(404).send(notFound(id));
+  });
+
+  // Reference: PATCH /users/{user_id} → 200 CreatedUser; partial, `null` unsets.
+  app.patch('/users/:user_id', async (request, reply) => {
+    const { id, user } = findUser(store, request);
+    if (!user) return reply.code(404).send(notFound(id));
+    const body = parse(UpdateUserSchema, request.body, 'update');
+    if (!body.ok) return reply.code(400).send(errors(...body.messages));
+    store.update(user, body.data);
+    return reply.send(render(user));
+  });
+
+  // Reference: DELETE /users/{user_id} → 204 (HTTP forbids a body on 204, so none is sent).
+  app.delete('/users/:user_id', async (request, reply) => {
+    const { id, user } = findUser(store, request);
+    return user && store.delete(user.user_id) ? reply.code(204).send() : reply.code(404).send(notFound(id));
+  });
+
+  // Reference: POST /user-tokens {user_id} → 201 {token, webapp_link, created_at}.
+  app.post('/user-tokens', async (request, reply) => {
+    const body = parse(UserTokenSchema, request.body, 'create');
+    if (!body.ok) return reply.code(400).send(errors(...body.messages));
+    const user = store.get(body.data.user_id);
+    if (!user) return reply.code(404).send(notFound(body.data.user_id));
+    const { token, created_at } = store.issueToken(user);
+    const webappLink = `${origin()}/webapp?token=${encodeURIComponent(token)}`;
+    return reply.code(201).send({ token, webapp_link: webappLink, created_at });
+  });
+}
+
+/** A query integer within [min, max]: the default when absent, `undefined` when invalid. */
+function integerParam(raw: string | null, fallback: number, min: number, max: number): number | undefined {
+  if (raw === null) return fallback;
+  if (!/^\d{1,15}$/.test(raw)) return undefined;
+  const value = Number(raw);
+  return value >= min && value <= max ? value : undefined;
+}

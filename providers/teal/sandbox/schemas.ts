@@ -1,0 +1,177 @@
+/**
+ * What the Teal emulator accepts, read strictly from seed 004 (`components.schemas.User`): the
+ * documented properties with their documented types, the five required ones on create, and nothing
+ * else — `email`, for one, is not a Teal user field (only the 409 example mentions it).
+ * Errors are Teal's `{"errors": [...]}` strings, worded after the seed's example.
+ */
+import { z } from 'zod';
+
+/** 8-4-4-4-12 hex digits (`format: uuid`). */
+export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** RFC 3339 date-time (`Date` is `format: date-time`, example `2019-05-17T00:00:00.000Z`). */
+const DATE_TIME_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
+
+/** Sandbox frequencies: "Available frequencies in production are [WEEKLY, DAILY]. Sandbox allows HOURLY". */
+export const FREQUENCIES = ['WEEKLY', 'DAILY', 'HOURLY'] as const;
+
+export const REQUIRED_ON_CREATE = [
+  'forename',
+  'surname',
+  'date_of_birth',
+  'post_codes',
+  'payroll_period_months',
+];
+
+const f = (name: string) => `The field \`${name}\``;
+
+const nonEmpty = (name: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, `${f(name)} must not be empty`);
+
+/**
+ * A documented `Date`, stored as the day it names at midnight UTC (`YYYY-MM-DDT00:00:00.000Z`, the
+ * documents' form). The day is taken as written, not shifted to UTC: a birth date has no time zone.
+ */
+const dateTime = (name: string) =>
+  z
+    .string()
+    .refine((v) => toDay(v) !== undefined, `${f(name)} must be a date-time such as 2019-05-17T00:00:00.000Z`)
+    .transform((v) => `${toDay(v)}T00:00:00.000Z`);
+
+const shape = {
+  forename: nonEmpty('forename'),
+  surname: nonEmpty('surname'),
+  ni_number: nonEmpty('ni_number'),
+  date_of_birth: dateTime('date_of_birth'),
+  // "One or more post codes".
+  post_codes: z.array(nonEmpty('post_codes')).min(1, `${f('post_codes')} must hold at least one post code`),
+  ext_id: z.string().nullable(),
+  recurring_checks_enabled: z.boolean(),
+  recurring_check_frequency: z.enum(
+    FREQUENCIES,
+    `${f('recurring_check_frequency')} must be one of ${FREQUENCIES.join(', ')}`,
+  ),
+  recurring_check_end_date: dateTime('recurring_check_end_date'),
+  // int32; a look-back of zero months or fewer would look at nothing.
+  payroll_period_months: z
+    .number()
+    .int(`${f('payroll_period_months')} must be an integer`)
+    .min(1, `${f('payroll_period_months')} must be at least 1`)
+    .max(2_147_483_647, `${f('payroll_period_months')} must be a 32-bit integer`),
+  payslip_upload_enabled: z.boolean(),
+  payroll_connections_enabled: z.boolean(),
+};
+
+export type TealField = keyof typeof shape;
+export const TEAL_FIELDS = Object.keys(shape) as TealField[];
+
+/** `POST /users`: the five required fields, the others optional; only `ext_id` is nullable. */
+export const CreateUserSchema = z.strictObject({
+  forename: shape.forename,
+  surname: shape.surname,
+  date_of_birth: shape.date_of_birth,
+  post_codes: shape.post_codes,
+  payroll_period_months: shape.payroll_period_months,
+  ni_number: shape.ni_number.optional(),
+  ext_id: shape.ext_id.optional(),
+  recurring_checks_enabled: shape.recurring_checks_enabled.optional(),
+  recurring_check_frequency: shape.recurring_check_frequency.optional(),
+  recurring_check_end_date: shape.recurring_check_end_date.optional(),
+  payslip_upload_enabled: shape.payslip_upload_enabled.optional(),
+  payroll_connections_enabled: shape.payroll_connections_enabled.optional(),
+});
+export type CreateUserBody = z.output<typeof CreateUserSchema>;
+
+/**
+ * `PATCH /users/{user_id}`: a partial update where `null` unsets a field (reference). A required
+ * field cannot be unset: the user would no longer be valid, so that `null` is refused.
+ */
+export const UpdateUserSchema = z.strictObject({
+  forename: shape.forename.optional(),
+  surname: shape.surname.optional(),
+  date_of_birth: shape.date_of_birth.optional(),
+  post_codes: shape.post_codes.optional(),
+  payroll_period_months: shape.payroll_period_months.optional(),
+  ni_number: shape.ni_number.nullable().optional(),
+  ext_id: shape.ext_id.optional(),
+  recurring_checks_enabled: shape.recurring_checks_enabled.nullable().optional(),
+  recurring_check_frequency: shape.recurring_check_frequency.nullable().optional(),
+  recurring_check_end_date: shape.recurring_check_end_date.nullable().optional(),
+  payslip_upload_enabled: shape.payslip_upload_enabled.nullable().optional(),
+  payroll_connections_enabled: shape.payroll_connections_enabled.nullable().optional(),
+});
+export type UpdateUserBody = z.output<typeof UpdateUserSchema>;
+
+/** `POST /user-tokens` `{user_id}` (reference). */
+export const UserTokenSchema = z.strictObject({
+  user_id: z.string().regex(UUID_RE, `${f('user_id')} must be a UUID`),
+});
+
+/** The Teal error strings for a failed parse of `input`. */
+export function toErrorMessages(error: z.ZodError, input: unknown, mode: 'create' | 'update'): string[] {
+  const messages: string[] = [];
+  for (const issue of error.issues) {
+    const name = fieldName(issue.path);
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) messages.push(`${f(fieldName([...issue.path, key]))} is not allowed`);
+    } else if (issue.code === 'invalid_type') {
+      const value = valueAt(input, issue.path);
+      messages.push(typeMessage(name, issue.expected, value, issue.path.length === 0, mode));
+    } else {
+      messages.push(issue.message);
+    }
+  }
+  return messages;
+}
+
+function typeMessage(
+  name: string,
+  expected: string,
+  value: unknown,
+  isBody: boolean,
+  mode: 'create' | 'update',
+): string {
+  if (isBody) return 'The request body must be a JSON object';
+  // The seed's own example of a 400 message.
+  if (value === undefined) return `The request is missing the required field \`${name}\``;
+  if (value === null) {
+    const required = mode === 'update' && REQUIRED_ON_CREATE.includes(name);
+    return required ? `${f(name)} is required and cannot be unset` : `${f(name)} must not be null`;
+  }
+  const kind: Record<string, string> = {
+    string: 'a string',
+    number: 'an integer',
+    int: 'an integer',
+    boolean: 'a boolean',
+    array: 'an array',
+  };
+  return `${f(name)} must be ${kind[expected] ?? `of type ${expected}`}`;
+}
+
+/** `post_codes[0]` style names. */
+function fieldName(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('');
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = input;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+/** `YYYY-MM-DD` of an RFC 3339 date-time naming a real day, else `undefined`. */
+function toDay(value: string): string | undefined {
+  const m = DATE_TIME_RE.exec(value);
+  if (!m || Number.isNaN(Date.parse(value))) return undefined;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const probe = new Date(Date.UTC(year, month - 1, day));
+  const real =
+    probe.getUTCFullYear() === year && probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day;
+  return real ? value.slice(0, 10) : undefined;
+}

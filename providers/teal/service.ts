@@ -1,0 +1,179 @@
+/**
+ * The Teal adapter: the neutral `UserService` over Teal's Payroll API user endpoints.
+ * Every request goes through the tenant's `HttpClient`, every response is parsed with a wire schema.
+ */
+import { adapterContext, checkUserId, sensitiveValues } from '../../src/adapter.js';
+import type { HttpClient } from '../../src/http/client.js';
+import type { ProviderContext } from '../../src/provider.js';
+import {
+  type CreatedUser,
+  type CreateUserInput,
+  CreateUserInputSchema,
+  type LinkToken,
+  type ListUsersFilter,
+  ListUsersFilterSchema,
+  type UpdatedUser,
+  type UpdateUserInput,
+  UpdateUserInputSchema,
+  type User,
+} from '../../src/user.js';
+import type { CallOptions, Capabilities, UserService } from '../../src/user-service.js';
+import { parseInput } from '../../src/validation.js';
+import { TEAL_MAX_PAGE_SIZE, tealCapabilities } from './capabilities.js';
+import type { TealTenantConfig } from './config.js';
+import { applyUnsupportedPolicy, checkTealUpdate, requireTealCreateFields } from './fields.js';
+import { parseWithTealOptions } from './input.js';
+import { fromTealUser, fromTealUserToken, TEAL, toTealCreateBody, toTealPatchBody } from './mappers.js';
+import { mergeTealOptions, TealProviderOptionsPatchSchema, TealProviderOptionsSchema } from './options.js';
+import { TealUserListSchema, TealUserSchema, type TealUserTokenBody, TealUserTokenSchema } from './wire.js';
+
+type Ctx = ReturnType<typeof adapterContext>;
+
+export class TealUserService implements UserService {
+  readonly provider = TEAL;
+  readonly tenant: string;
+  readonly capabilities: Capabilities;
+  private readonly config: TealTenantConfig;
+  private readonly http: HttpClient;
+
+  constructor(context: ProviderContext<TealTenantConfig>) {
+    this.tenant = context.tenant;
+    this.config = context.config;
+    this.http = context.http;
+    this.capabilities = tealCapabilities(context.config);
+  }
+
+  private ctx(operation: Ctx['operation']): Ctx {
+    return adapterContext(TEAL, this.tenant, operation);
+  }
+
+  async createUser(raw: CreateUserInput, options?: CallOptions): Promise<CreatedUser> {
+    const ctx = this.ctx('createUser');
+    const { input, options: callOptions } = parseWithTealOptions(
+      raw,
+      CreateUserInputSchema,
+      TealProviderOptionsSchema,
+      ctx,
+    );
+    const ignoredFields = applyUnsupportedPolicy(input, this.config.unsupportedFields, ctx);
+    const settings = mergeTealOptions(this.config.defaults, callOptions);
+    requireTealCreateFields(input, settings, ctx);
+    const body = toTealCreateBody(input, { ...settings, payrollPeriodMonths: settings.payrollPeriodMonths! });
+    // Seed 004: POST /users → 201 CreatedUser; 400, 401, 409 {errors}. A 409 is Teal's only duplicate guard.
+    const { data } = await this.http.request({
+      operation: 'createUser',
+      method: 'POST',
+      path: '/users',
+      body,
+      response: TealUserSchema,
+      expectStatus: [201],
+      sensitive: [...sensitiveValues(input), ...sensitiveValues(body)],
+      // Never replayed; Teal has no lookup by ext_id to reconcile with (its list has no filter and
+      // ext_id is not documented as unique), so an ambiguous create is `outcome_unknown` with this hint.
+      ...(input.externalId !== undefined ? { reconcileHint: { externalId: input.externalId } } : {}),
+      options,
+    });
+    return { user: fromTealUser(data), ignoredFields };
+  }
+
+  async getUser(userId: string, options?: CallOptions): Promise<User> {
+    const id = checkUserId(userId, this.ctx('getUser'));
+    // Reference: GET /users/{user_id} → 200 CreatedUser; 400, 401, 404.
+    const { data } = await this.http.request({
+      operation: 'getUser',
+      method: 'GET',
+      path: `/users/${id}`,
+      response: TealUserSchema,
+      expectStatus: [200],
+      options,
+    });
+    return fromTealUser(data);
+  }
+
+  async updateUser(userId: string, raw: UpdateUserInput, options?: CallOptions): Promise<UpdatedUser> {
+    const ctx = this.ctx('updateUser');
+    const id = checkUserId(userId, ctx);
+    const { input, options: settings } = parseWithTealOptions(
+      raw,
+      UpdateUserInputSchema,
+      TealProviderOptionsPatchSchema,
+      ctx,
+    );
+    const ignoredFields = applyUnsupportedPolicy(input, this.config.unsupportedFields, ctx);
+    checkTealUpdate(input, ctx);
+    // Tenant defaults apply on create only: on update they would overwrite this user's own settings.
+    const body = toTealPatchBody(input, settings ?? {});
+    if (Object.keys(body).length === 0) {
+      // Nothing Teal stores changed; an empty PATCH is undocumented, so read the user instead.
+      return { user: await this.getUser(id, options), ignoredFields };
+    }
+    // Reference: PATCH /users/{user_id} (partial; null unsets) → 200 CreatedUser; 400, 401, 404.
+    const { data } = await this.http.request({
+      operation: 'updateUser',
+      method: 'PATCH',
+      path: `/users/${id}`,
+      body,
+      response: TealUserSchema,
+      expectStatus: [200],
+      sensitive: [...sensitiveValues(input), ...sensitiveValues(body)],
+      options,
+    });
+    return { user: fromTealUser(data), ignoredFields };
+  }
+
+  async deleteUser(userId: string, options?: CallOptions): Promise<void> {
+    const id = checkUserId(userId, this.ctx('deleteUser'));
+    // Reference: DELETE /users/{user_id} → 204 (may carry {"message": ...}, not read); 401, 404.
+    // Any 2xx is success: the user is gone, and failing here would invite a second delete.
+    await this.http.request({ operation: 'deleteUser', method: 'DELETE', path: `/users/${id}`, options });
+  }
+
+  async *listUsers(filter: ListUsersFilter = {}, options?: CallOptions): AsyncIterable<User> {
+    const ctx = this.ctx('listUsers');
+    const { externalId, pageSize } = parseInput(ListUsersFilterSchema, filter, {
+      ...ctx,
+      what: 'list filter',
+    });
+    const limit = Math.min(pageSize ?? TEAL_MAX_PAGE_SIZE, TEAL_MAX_PAGE_SIZE);
+    let offset = 0;
+    for (;;) {
+      // Reference: GET /users?offset=&limit= (offset from 0, limit 1–100) →
+      // 200 {pagination: {offset, limit, count, total_count}, users: [CreatedUser]}; 400, 401.
+      const { data } = await this.http.request({
+        operation: 'listUsers',
+        method: 'GET',
+        path: '/users',
+        query: { offset, limit },
+        response: TealUserListSchema,
+        expectStatus: [200],
+        options,
+      });
+      for (const wire of data.users) {
+        // Teal documents no filter on the list: externalId is matched here.
+        if (externalId !== undefined && wire.ext_id !== externalId) continue;
+        yield fromTealUser(wire);
+      }
+      offset += data.users.length;
+      // An empty page ends the walk even if total_count says otherwise (no endless loop).
+      if (data.users.length === 0 || offset >= data.pagination.total_count) return;
+    }
+  }
+
+  async createLinkToken(userId: string, options?: CallOptions): Promise<LinkToken> {
+    const id = checkUserId(userId, this.ctx('createLinkToken'));
+    const body: TealUserTokenBody = { user_id: id };
+    // Reference: POST /user-tokens {user_id} → 201 {token, webapp_link, created_at}; 401.
+    const { data } = await this.http.request({
+      operation: 'createLinkToken',
+      method: 'POST',
+      path: '/user-tokens',
+      body,
+      response: TealUserTokenSchema,
+      expectStatus: [201],
+      // A second token request creates no second user: safe to retry like a read.
+      idempotent: true,
+      options,
+    });
+    return fromTealUserToken(data);
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * `payroll-identity users create|get|update|delete|list|token`: one tenant's `UserService`, built from
+ * a configuration file, one operation per run.
+ */
+import { type Command, Option } from 'commander';
+import { z } from 'zod';
+import { loadConfigFile } from '../../config/load.js';
+import type { PayrollIdentityConfig } from '../../container/identity.js';
+import { createPayrollIdentity } from '../../index.js';
+import type { CreateUserInput, UpdateUserInput, User } from '../../user.js';
+import type { CallOptions, UserService } from '../../user-service.js';
+import { reportError } from '../errors.js';
+import { formatCreated, formatLinkToken, formatListRow, formatUpdated, formatUser } from '../format.js';
+import { type CliIo, EXIT, type ExitCode, say } from '../io.js';
+import {
+  addProfileFlags,
+  parseProfileFlags,
+  patchFromFlags,
+  positiveInt,
+  profileFromFlags,
+} from '../profile-flags.js';
+
+/** Lets an action hand its exit code back to `run`. */
+export interface CommandContext {
+  io: CliIo;
+  exit(code: ExitCode): void;
+}
+
+const CommonFlagsSchema = z.object({
+  config: z.string(),
+  tenant: z.string(),
+  json: z.boolean().default(false),
+});
+type CommonFlags = z.output<typeof CommonFlagsSchema>;
+
+function addCommonFlags(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--config <file>', 'tenant configuration (YAML or JSON)')
+        .env('PAYROLL_IDENTITY_CONFIG')
+        .makeOptionMandatory(),
+    )
+    .addOption(
+      new Option('--tenant <id>', 'the tenant to act for')
+        .env('PAYROLL_IDENTITY_TENANT')
+        .makeOptionMandatory(),
+    )
+    .option('--json', 'print machine-readable JSON (errors as JSON on stderr)');
+}
+
+/** Ctrl-C aborts the call in flight (code `aborted`) instead of waiting for its timeout. */
+function call(context: CommandContext): CallOptions {
+  return { signal: context.io.signal };
+}
+
+function printJson(io: CliIo, value: unknown): void {
+  say(io, JSON.stringify(value, null, 2));
+}
+
+/**
+ * Loads the configuration, runs `body` with the tenant's service and closes everything. Every
+ * failure, configuration included, is reported here; the returned code is the run's exit code.
+ */
+async function withTenant(
+  context: CommandContext,
+  rawOptions: unknown,
+  body: (users: UserService, flags: CommonFlags) => Promise<void>,
+): Promise<void> {
+  const flags = CommonFlagsSchema.parse(rawOptions);
+  let identity: ReturnType<typeof createPayrollIdentity> | undefined;
+  try {
+    // The file's content is validated by createPayrollIdentity, which lists every problem by tenant and field.
+    const config = loadConfigFile(flags.config) as unknown as PayrollIdentityConfig;
+    identity = createPayrollIdentity(config);
+    await body(identity.forTenant(flags.tenant), flags);
+    context.exit(EXIT.ok);
+  } catch (error) {
+    context.exit(reportError(context.io, error, flags.json));
+  } finally {
+    await identity?.close();
+  }
+}
+
+function addCreate(users: Command, context: CommandContext): void {
+  const command = users.command('create').description('create a user from the profile flags');
+  addProfileFlags(addCommonFlags(command), 'create').action(async (options: unknown) => {
+    await withTenant(context, options, async (service, flags) => {
+      // The service validates the profile at its edge (zod) and names every failing field.
+      const input = profileFromFlags(parseProfileFlags(options)) as CreateUserInput;
+      const created = await service.createUser(input, call(context));
+      if (flags.json) printJson(context.io, created);
+      else for (const line of formatCreated(created, flags.tenant)) say(context.io, line);
+    });
+  });
+}
+
+function addGet(users: Command, context: CommandContext): void {
+  const command = users
+    .command('get')
+    .description('show one user')
+    .argument('<userId>', "the provider's user id");
+  addCommonFlags(command).action(async (userId: string, options: unknown) => {
+    await withTenant(context, options, async (service, flags) => {
+      const user = await service.getUser(userId, call(context));
+      if (flags.json) printJson(context.io, user);
+      else for (const line of formatUser(user)) say(context.io, line);
+    });
+  });
+}
+
+function addUpdate(users: Command, context: CommandContext): void {
+  const command = users
+    .command('update')
+    .description('change some of a user’s fields (absent flags leave fields as they are)')
+    .argument('<userId>', "the provider's user id");
+  addProfileFlags(addCommonFlags(command), 'update').action(async (userId: string, options: unknown) => {
+    await withTenant(context, options, async (service, flags) => {
+      const patch = patchFromFlags(parseProfileFlags(options)) as UpdateUserInput;
+      const updated = await service.updateUser(userId, patch, call(context));
+      if (flags.json) printJson(context.io, updated);
+      else for (const line of formatUpdated(updated, flags.tenant)) say(context.io, line);
+    });
+  });
+}
+
+function addDelete(users: Command, context: CommandContext): void {
+  const command = users
+    .command('delete')
+    .description('delete a user (and, at Teal, the user’s files and accounts)')
+    .argument('<userId>', "the provider's user id");
+  addCommonFlags(command).action(async (userId: string, options: unknown) => {
+    await withTenant(context, options, async (service, flags) => {
+      await service.deleteUser(userId, call(context));
+      if (flags.json) printJson(context.io, { deleted: true, id: userId });
+      else say(context.io, `Deleted user ${userId} (tenant ${flags.tenant})`);
+    });
+  });
+}
+
+const ListFlagsSchema = z.object({
+  externalId: z.string().optional(),
+  limit: z.number().int().positive().optional(),
+});
+
+function addList(users: Command, context: CommandContext): void {
+  const command = users
+    .command('list')
+    .description('list users, fetching pages as needed')
+    .option('--external-id <id>', 'only users with this external id (where the provider can filter)')
+    .option('--limit <n>', 'stop after this many users', positiveInt('--limit'));
+  addCommonFlags(command).action(async (options: unknown) => {
+    await withTenant(context, options, async (service, flags) => {
+      const { externalId, limit } = ListFlagsSchema.parse(options);
+      const found: User[] = [];
+      // Each page is fetched only when the iteration reaches it, so a limit also saves requests.
+      const filter = {
+        ...(externalId !== undefined && { externalId }),
+        ...(limit !== undefined && { pageSize: limit }),
+      };
+      for await (const user of service.listUsers(filter, call(context))) {
+        found.push(user);
+        if (!flags.json) say(context.io, formatListRow(user));
+        if (limit !== undefined && found.length >= limit) break;
+      }
+      if (flags.json) printJson(context.io, found);
+      else say(context.io, `${found.length} user${found.length === 1 ? '' : 's'}`);
+    });
+  });
+}
+
+function addToken(users: Command, context: CommandContext): void {
+  const command = users
+    .command('token')
+    .description('create a link token for the provider’s user-facing connection flow')
+    .argument('<userId>', "the provider's user id");
+  addCommonFlags(command).action(async (userId: string, options: unknown) => {
+    await withTenant(context, options, async (service, flags) => {
+      const token = await service.createLinkToken(userId, call(context));
+      if (flags.json) printJson(context.io, token);
+      else for (const line of formatLinkToken(token)) say(context.io, line);
+    });
+  });
+}
+
+export function addUsersCommand(program: Command, context: CommandContext): void {
+  const users = program
+    .command('users')
+    .description("manage one tenant's users at its payroll provider (needs --config and --tenant)")
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Exit codes: 0 ok · 1 provider or input error · 2 usage or configuration error.',
+        '',
+        'Examples:',
+        '  payroll-identity users create --config tenants.yaml --tenant acme-us \\',
+        '    --first-name Jane --last-name Doe --email jane@example.com --external-id applicant-8841',
+        '  payroll-identity users list --config tenants.yaml --tenant acme-us --external-id applicant-8841 --json',
+        '  payroll-identity users token <userId> --config tenants.yaml --tenant acme-us',
+      ].join('\n'),
+    );
+  addCreate(users, context);
+  addGet(users, context);
+  addUpdate(users, context);
+  addDelete(users, context);
+  addList(users, context);
+  addToken(users, context);
+}

@@ -1,0 +1,176 @@
+/**
+ * The demo's steps for one tenant, through the neutral `UserService` only: create, get, update, list,
+ * link token, duplicate create, invalid email, delete. A step that is meant to fail passes when it
+ * fails with the expected code; every other step checks what it got back.
+ */
+import { type ErrorCode, InvalidInputError, isPayrollIdentityError } from '../../errors.js';
+import type { User } from '../../user.js';
+import type { CallOptions, UserService } from '../../user-service.js';
+import type { TenantPlan } from './fixtures.js';
+import { DemoCheckFailed, type DemoReport, describeFailure, tokenPreview } from './report.js';
+
+/** The step labels, as the report prints them. */
+export const DEMO_STEPS = {
+  create: 'create user',
+  get: 'get user',
+  update: 'update user',
+  list: 'list users',
+  token: 'create link token',
+  duplicate: 'duplicate create',
+  invalidEmail: 'invalid email',
+  delete: 'delete user',
+} as const;
+
+/** Enough to find a just-created user in any sandbox, without walking an unbounded list. */
+const LIST_SCAN_LIMIT = 1_000;
+
+function ignored(fields: readonly string[]): string {
+  return `ignoredFields: ${fields.length > 0 ? fields.join(', ') : 'none'}`;
+}
+
+function check(condition: boolean, message: string): void {
+  if (!condition) throw new DemoCheckFailed(message);
+}
+
+export class TenantDemo {
+  constructor(
+    private readonly users: UserService,
+    private readonly plan: TenantPlan,
+    private readonly report: DemoReport,
+    private readonly options: CallOptions,
+  ) {}
+
+  /** Runs a step; its detail line comes from `body`, a failure's from the error. */
+  private async step(label: string, body: () => Promise<string>): Promise<boolean> {
+    try {
+      this.report.step('passed', label, await body());
+      return true;
+    } catch (error) {
+      this.report.step('failed', label, describeFailure(error));
+      return false;
+    }
+  }
+
+  /** A step that must be refused with `code`; a create that unexpectedly works is undone. */
+  private async expectRefusal(
+    label: string,
+    code: ErrorCode,
+    attempt: () => Promise<{ user: User }>,
+    detail: (error: unknown) => string,
+  ): Promise<void> {
+    try {
+      const created = await attempt();
+      await this.users.deleteUser(created.user.id, this.options).catch(() => undefined);
+      this.report.step(
+        'failed',
+        label,
+        `expected ${code}, but the provider accepted it (user removed again)`,
+      );
+    } catch (error) {
+      if (!isPayrollIdentityError(error, code)) {
+        this.report.step('failed', label, `expected ${code}, got ${describeFailure(error)}`);
+        return;
+      }
+      try {
+        this.report.step('passed', label, detail(error));
+      } catch (failure) {
+        this.report.step('failed', label, describeFailure(failure));
+      }
+    }
+  }
+
+  async run(): Promise<void> {
+    const { users, plan, options } = this;
+    let userId: string | undefined;
+    await this.step(DEMO_STEPS.create, async () => {
+      const created = await users.createUser(plan.applicant, options);
+      userId = created.user.id;
+      const token = created.linkToken ? ` · link token ${tokenPreview(created.linkToken.token)}` : '';
+      return `user ${userId} · ${ignored(created.ignoredFields)}${token}`;
+    });
+    if (userId === undefined) {
+      const rest = Object.values(DEMO_STEPS).filter((label) => label !== DEMO_STEPS.create);
+      for (const label of rest) this.report.step('failed', label, 'not run: no user was created');
+      return;
+    }
+    const id = userId;
+
+    await this.step(DEMO_STEPS.get, async () => {
+      const user = await users.getUser(id, options);
+      check(user.id === id, `asked for ${id}, got ${user.id}`);
+      return `user ${user.id} · ${user.firstName ?? '?'} ${user.lastName ?? '?'}`;
+    });
+
+    await this.step(DEMO_STEPS.update, async () => {
+      const updated = await users.updateUser(id, plan.update, options);
+      check(
+        updated.user.lastName === plan.update.lastName,
+        `lastName should now be ${plan.update.lastName}, is ${updated.user.lastName ?? 'absent'}`,
+      );
+      return `lastName → ${updated.user.lastName} · ${ignored(updated.ignoredFields)}`;
+    });
+
+    await this.step(DEMO_STEPS.list, async () => {
+      const externalId = plan.applicant.externalId;
+      const filter = externalId !== undefined ? { externalId } : {};
+      let seen = 0;
+      let found = false;
+      for await (const user of users.listUsers(filter, options)) {
+        seen += 1;
+        if (user.id === id) found = true;
+        if (found || seen >= LIST_SCAN_LIMIT) break;
+      }
+      check(found, `user ${id} was not among the ${seen} listed`);
+      return `found user ${id} among users with externalId ${externalId ?? '(any)'}`;
+    });
+
+    await this.step(DEMO_STEPS.token, async () => {
+      const token = await users.createLinkToken(id, options);
+      check(token.token.length > 0, 'the link token is empty');
+      const expires = token.expiresAt ? ` · expires ${token.expiresAt}` : '';
+      return `token ${tokenPreview(token.token)}${expires}`;
+    });
+
+    if (plan.duplicateConflict) {
+      // The same person as now stored (the update changed the name), sent again.
+      await this.expectRefusal(
+        DEMO_STEPS.duplicate,
+        'conflict',
+        () => users.createUser({ ...plan.applicant, ...plan.update }, options),
+        (error) => `refused as expected: ${describeFailure(error)}`,
+      );
+    } else {
+      this.report.step(
+        'skipped',
+        DEMO_STEPS.duplicate,
+        `not applicable: ${plan.provider} accepts repeated users`,
+      );
+    }
+
+    await this.expectRefusal(
+      DEMO_STEPS.invalidEmail,
+      'invalid_input',
+      () => users.createUser({ ...plan.applicant, email: 'not-an-email' }, options),
+      (error) => {
+        const fields = error instanceof InvalidInputError ? Object.keys(error.fieldErrors) : [];
+        check(
+          fields.includes('email'),
+          `invalid_input should name the email field, named: ${fields.join(', ')}`,
+        );
+        return `refused as expected: ${describeFailure(error)}`;
+      },
+    );
+
+    await this.step(DEMO_STEPS.delete, async () => {
+      await users.deleteUser(id, options);
+      try {
+        await users.getUser(id, options);
+      } catch (error) {
+        if (isPayrollIdentityError(error, 'not_found'))
+          return `user ${id} deleted · get now answers not_found`;
+        throw error;
+      }
+      throw new DemoCheckFailed(`user ${id} can still be read after delete`);
+    });
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The `payroll-identity` program: commander wiring and `run(argv, io)`, which never exits the process
+ * and returns the exit code, so that it can be tested in-process. `main.ts` is the binary around it.
+ */
+import { Command, CommanderError } from 'commander';
+import { redactPatterns } from '../redact.js';
+import { addDemoCommand } from './commands/demo.js';
+import { addSandboxCommand } from './commands/sandbox.js';
+import { addUsersCommand, type CommandContext } from './commands/users.js';
+import { reportError } from './errors.js';
+import { type CliIo, EXIT, type ExitCode } from './io.js';
+
+export const VERSION = '0.1.0';
+
+function buildProgram(context: CommandContext): Command {
+  const program = new Command('payroll-identity')
+    .description('Register applicants as users at payroll-connectivity providers (Argyle, Teal).')
+    .version(VERSION)
+    // Settings made before `.command()` are inherited by every subcommand.
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (text) => context.io.stdout(text),
+      writeErr: (text) => context.io.stderr(text),
+      // commander quotes the offending argument (`--ssn=…`): redact anything shaped like personal data.
+      outputError: (text, write) => write(redactPatterns(text)),
+    });
+  addDemoCommand(program, context);
+  addSandboxCommand(program, context);
+  addUsersCommand(program, context);
+  return program;
+}
+
+/**
+ * Runs the program on `argv` (the arguments after the binary's name) and returns the exit code:
+ * 0 ok, 1 provider or input error, 2 usage or configuration error.
+ */
+export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  let exitCode: ExitCode = EXIT.ok;
+  const context: CommandContext = {
+    io,
+    exit: (code) => {
+      exitCode = code;
+    },
+  };
+  try {
+    await buildProgram(context).parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    // --help and --version end through exitOverride with code 0; every other commander error is usage.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    return reportError(io, error, argv.includes('--json'));
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * What happens to a non-idempotent call (a create) whose outcome is ambiguous: the request may have
+ * reached the provider (a reset after sending, a timeout, a 5xx), so sending it again could create a
+ * second user. It is never replayed. The adapter's `reconcile` (e.g. Argyle's lookup by
+ * `external_id`) is asked once, with a fresh deadline of the call's length; what it finds is the
+ * result. Otherwise the call ends in `outcome_unknown`, carrying what the caller needs to reconcile
+ * (tenant, provider, operation, externalId) and no personal data.
+ */
+import {
+  AbortedError,
+  type ErrorCode,
+  type Operation,
+  OutcomeUnknownError,
+  PayrollIdentityError,
+  type ReconciliationHint,
+} from '../errors.js';
+import type { RequestObserver } from '../observe/events.js';
+import { redactPatterns } from '../redact.js';
+
+export interface AmbiguousCall<T> {
+  tenant: string;
+  provider: string;
+  operation: Operation;
+  /** The failure that made the outcome ambiguous. */
+  error: PayrollIdentityError;
+  reconcile?: (signal: AbortSignal | undefined) => Promise<T | undefined>;
+  externalId?: string;
+  callerSignal: AbortSignal | undefined;
+  timeoutMs: number;
+  observer: RequestObserver;
+}
+
+export interface Reconciled<T> {
+  data: T;
+}
+
+/**
+ * An externalId is the host's own key and is returned so it can reconcile, unless it has the shape
+ * of personal data (someone used an email as their key): then it is left out, as everything else is.
+ */
+function safeExternalId(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  return redactPatterns(value) === value ? value : undefined;
+}
+
+async function runReconcile<T>(call: AmbiguousCall<T>): Promise<T | undefined> {
+  const reconcile = call.reconcile!;
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  const timer = setTimeout(abort, call.timeoutMs);
+  call.callerSignal?.addEventListener('abort', abort, { once: true });
+  try {
+    return await reconcile(controller.signal);
+  } finally {
+    clearTimeout(timer);
+    call.callerSignal?.removeEventListener('abort', abort);
+  }
+}
+
+/** Resolves to the reconciled value, or throws `outcome_unknown` (or `aborted` if the caller cancelled). */
+export async function settleAmbiguous<T>(call: AmbiguousCall<T>): Promise<Reconciled<T>> {
+  const what = `${call.provider} ${call.operation}`;
+  const context = { tenant: call.tenant, provider: call.provider, operation: call.operation };
+  let lookupFailure: ErrorCode | undefined;
+  if (call.reconcile) {
+    try {
+      const data = await runReconcile(call);
+      if (data !== undefined) {
+        if (call.observer.active) {
+          call.observer.ambiguous({
+            ...context,
+            outcome: 'reconciled',
+            errorCode: call.error.code,
+            ...(call.error.status !== undefined ? { status: call.error.status } : {}),
+          });
+        }
+        return { data };
+      }
+    } catch (error) {
+      if (call.callerSignal?.aborted) {
+        throw new AbortedError(`${what}: cancelled by the caller while reconciling an ambiguous call`, {
+          ...context,
+          cause: call.error,
+        });
+      }
+      lookupFailure = error instanceof PayrollIdentityError ? error.code : 'unexpected_response';
+    }
+  }
+  if (call.observer.active) {
+    call.observer.ambiguous({
+      ...context,
+      outcome: 'unknown',
+      errorCode: call.error.code,
+      ...(call.error.status !== undefined ? { status: call.error.status } : {}),
+    });
+  }
+  const externalId = safeExternalId(call.externalId);
+  const hint: ReconciliationHint = { ...context, ...(externalId !== undefined ? { externalId } : {}) };
+  const why = `${call.error.code}${call.error.status !== undefined ? `, HTTP ${call.error.status}` : ''}`;
+  const lookup = call.reconcile
+    ? lookupFailure
+      ? `; the lookup to reconcile it failed (${lookupFailure})`
+      : '; the lookup to reconcile it found nothing'
+    : '';
+  throw new OutcomeUnknownError(
+    `${what}: the request may have reached the provider but no usable answer came back (${why}); it was not sent again${lookup}. Check whether it took effect (e.g. list users by externalId) before retrying.`,
+    hint,
+    { ...context, status: call.error.status, requestId: call.error.requestId, cause: call.error },
+  );
+}

@@ -1,0 +1,95 @@
+/**
+ * Turns an axios response into the call's result or its error: non-2xx through
+ * {@link errorFromStatus}, an undocumented 2xx or a body that does not match the caller's zod schema
+ * into `unexpected_response`.
+ */
+import type { AxiosResponse } from 'axios';
+import type { z } from 'zod';
+import { type ErrorContext, type Operation, UnexpectedResponseError } from '../errors.js';
+import { safeRequestId } from '../observe/events.js';
+import type { Redactor } from '../redact.js';
+import { issuePath } from '../validation.js';
+import { type DescribeError, errorFromStatus } from './errors.js';
+import { parseRetryAfter } from './retry-after.js';
+
+export interface ResponseSpec<T> {
+  operation: Operation;
+  response?: z.ZodType<T>;
+  expectStatus?: readonly number[];
+  sensitive?: Iterable<string | undefined | null>;
+}
+
+export interface ReadResult<T> {
+  status: number;
+  data: T;
+  requestId: string | undefined;
+}
+
+function headerMap(response: AxiosResponse): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(response.headers ?? {})) {
+    out[k.toLowerCase()] = Array.isArray(v)
+      ? v.join(', ')
+      : v === undefined || v === null
+        ? undefined
+        : String(v);
+  }
+  return out;
+}
+
+function parseJson(text: unknown): { ok: true; value: unknown } | { ok: false } {
+  if (typeof text !== 'string') return { ok: true, value: text };
+  if (text.trim() === '') return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/**
+ * Reads one response. `onRetryAfter` receives the `Retry-After` of a non-2xx answer (429, 503),
+ * which the retry loop honours.
+ */
+export function readResponse<T>(
+  response: AxiosResponse,
+  spec: ResponseSpec<T>,
+  context: ErrorContext & { provider: string; operation: Operation },
+  redactor: Redactor,
+  describeError: DescribeError,
+  onRetryAfter: (ms: number | undefined) => void,
+): ReadResult<T> {
+  const headers = headerMap(response);
+  const requestId = safeRequestId(headers['x-request-id'] ?? headers['request-id']);
+  const status = response.status;
+  const parsed = parseJson(response.data);
+  const ctx = { ...context, requestId };
+  const what = `${context.provider} ${spec.operation}`;
+
+  if (status < 200 || status >= 300) {
+    onRetryAfter(parseRetryAfter(headers['retry-after']));
+    const r = spec.sensitive ? redactor.with(spec.sensitive) : redactor;
+    const description = describeError(status, parsed.ok ? parsed.value : undefined);
+    throw errorFromStatus(status, headers, description, r, ctx);
+  }
+  if (spec.expectStatus && !spec.expectStatus.includes(status)) {
+    throw new UnexpectedResponseError(
+      `${what}: HTTP ${status} where the documents say ${spec.expectStatus.join(' or ')}`,
+      [],
+      { ...ctx, status },
+    );
+  }
+  if (!spec.response) return { status, data: undefined as T, requestId };
+  if (!parsed.ok) {
+    throw new UnexpectedResponseError(`${what}: the response body is not JSON`, [], { ...ctx, status });
+  }
+  const result = spec.response.safeParse(parsed.value);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${issuePath(i.path) || '(body)'}: ${i.code}`);
+    throw new UnexpectedResponseError(`${what}: the response does not match the documented shape`, issues, {
+      ...ctx,
+      status,
+    });
+  }
+  return { status, data: result.data, requestId };
+}

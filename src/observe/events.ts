@@ -1,0 +1,173 @@
+/**
+ * Request events for the host's hooks and logger. Every event is built here from an allow-list of
+ * fields that can hold no credential or personal datum: tenant and provider ids, the operation, the
+ * method, a path *template* (`/v2/users/{id}`, never the query), the attempt, the status, the
+ * duration, the provider's request id and an error code.
+ */
+import type { ErrorCode, Operation } from '../errors.js';
+import { redactPatterns } from '../redact.js';
+import { type Logger, safeLog } from './logger.js';
+
+export interface RequestEventBase {
+  tenant: string;
+  provider: string;
+  operation: Operation;
+  method: string;
+  /** The path with ids replaced by `{id}`; no query string. */
+  path: string;
+  /** 1 for the first try, 2 for the first retry, … */
+  attempt: number;
+}
+
+export type RequestStartEvent = RequestEventBase;
+
+export interface RequestEndEvent extends RequestEventBase {
+  durationMs: number;
+  /** The HTTP status, when the provider answered. */
+  status?: number;
+  requestId?: string;
+  /** Set when the attempt failed. */
+  errorCode?: ErrorCode;
+}
+
+export interface RetryEvent extends RequestEventBase {
+  /** Why the attempt that just ended is retried. */
+  errorCode: ErrorCode;
+  status?: number;
+  /** How long the client waits before the next attempt. */
+  delayMs: number;
+}
+
+export type CircuitState = 'closed' | 'open' | 'half_open';
+
+export interface CircuitEvent {
+  tenant: string;
+  provider: string;
+  state: CircuitState;
+}
+
+export interface OutcomeEvent {
+  tenant: string;
+  provider: string;
+  operation: Operation;
+  /** `reconciled`: an ambiguous create was found by the adapter's lookup; `unknown`: it was not. */
+  outcome: 'reconciled' | 'unknown';
+  errorCode: ErrorCode;
+  status?: number;
+}
+
+/** Callbacks a host may register. A hook that throws (or rejects) is ignored; the call goes on. */
+export interface RequestHooks {
+  onRequestStart?(event: RequestStartEvent): void;
+  onRequestEnd?(event: RequestEndEvent): void;
+  onRetry?(event: RetryEvent): void;
+  onCircuitStateChange?(event: CircuitEvent): void;
+  /** An ambiguous non-idempotent call (sent, no usable answer) and what became of it. */
+  onAmbiguousOutcome?(event: OutcomeEvent): void;
+}
+
+const ID_FREE_SEGMENT = /^(?:v\d{1,3}|[a-z][a-z_-]{0,40}|\{[A-Za-z]+\})$/;
+
+/** `/v2/users/0187c6…` → `/v2/users/{id}`: segments that are not plain lowercase words become `{id}`. */
+export function pathTemplate(path: string): string {
+  const q = path.indexOf('?');
+  const bare = q === -1 ? path : path.slice(0, q);
+  return bare
+    .split('/')
+    .map((s) => (s === '' || ID_FREE_SEGMENT.test(s) ? s : '{id}'))
+    .join('/');
+}
+
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * A provider request id, kept only when it has the shape of one and not of personal data: it is a
+ * header the provider (or anything between) controls, and it lands in errors, logs and events.
+ */
+export function safeRequestId(value: string | undefined): string | undefined {
+  return value !== undefined && SAFE_REQUEST_ID.test(value) && redactPatterns(value) === value
+    ? value
+    : undefined;
+}
+
+function callHook<E>(hook: ((event: E) => unknown) | undefined, event: E, logger: Logger): void {
+  if (!hook) return;
+  try {
+    const result = hook(event) as unknown;
+    // An async hook's rejection must not become an unhandled rejection either.
+    if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
+      (result as PromiseLike<unknown>).then(undefined, () => hookFailed(logger));
+    }
+  } catch {
+    hookFailed(logger);
+  }
+}
+
+function hookFailed(logger: Logger): void {
+  // The hook's error is not logged: the host's own code may have put anything in it.
+  safeLog(logger, 'warn', { event: 'hook_failed' }, 'payroll-identity: an event hook threw; ignored');
+}
+
+/**
+ * The events of one tenant's client. `active` is false when neither a logger nor a hook was given,
+ * so that the hot path builds no event object at all.
+ */
+export class RequestObserver {
+  readonly active: boolean;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly hooks: RequestHooks,
+    hasLogger: boolean,
+  ) {
+    this.active =
+      hasLogger ||
+      Boolean(
+        hooks.onRequestStart ||
+          hooks.onRequestEnd ||
+          hooks.onRetry ||
+          hooks.onCircuitStateChange ||
+          hooks.onAmbiguousOutcome,
+      );
+  }
+
+  start(event: RequestStartEvent): void {
+    safeLog(this.logger, 'debug', { event: 'request_start', ...event }, 'payroll-identity request start');
+    callHook(this.hooks.onRequestStart, event, this.logger);
+  }
+
+  end(event: RequestEndEvent): void {
+    safeLog(
+      this.logger,
+      event.errorCode ? 'warn' : 'debug',
+      { event: 'request_end', ...event },
+      'payroll-identity request end',
+    );
+    callHook(this.hooks.onRequestEnd, event, this.logger);
+  }
+
+  retry(event: RetryEvent): void {
+    safeLog(this.logger, 'info', { event: 'request_retry', ...event }, 'payroll-identity retrying');
+    callHook(this.hooks.onRetry, event, this.logger);
+  }
+
+  circuit(event: CircuitEvent): void {
+    safeLog(
+      this.logger,
+      event.state === 'open' ? 'warn' : 'info',
+      { event: 'circuit_state', ...event },
+      `payroll-identity circuit ${event.state}`,
+    );
+    callHook(this.hooks.onCircuitStateChange, event, this.logger);
+  }
+
+  ambiguous(event: OutcomeEvent): void {
+    safeLog(
+      this.logger,
+      event.outcome === 'unknown' ? 'error' : 'warn',
+      { event: 'ambiguous_outcome', ...event },
+      `payroll-identity ambiguous call ${event.outcome}`,
+    );
+    callHook(this.hooks.onAmbiguousOutcome, event, this.logger);
+  }
+}

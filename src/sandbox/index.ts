@@ -1,0 +1,133 @@
+/**
+ * `payroll-identity/sandbox`: local, stateful emulators of every built-in provider's user API, on
+ * free loopback ports, for your own tests (and the library's).
+ *
+ * @example
+ * ```ts
+ * import { startSandbox } from 'payroll-identity/sandbox';
+ * const sandbox = await startSandbox();
+ * const identity = createPayrollIdentity({ tenants: {
+ *   us: { provider: 'argyle', environment: 'sandbox', baseUrl: sandbox.argyle.baseUrl, credentials: sandbox.argyle.credentials },
+ *   uk: { provider: 'teal', environment: 'sandbox', baseUrl: sandbox.teal.baseUrl, credentials: sandbox.teal.credentials },
+ * } });
+ * // …
+ * await sandbox.close();
+ * ```
+ *
+ * The emulators come from the built-in provider definitions (`ProviderDefinition.sandbox`), so the
+ * sandbox learns about a new provider the same way the library does.
+ */
+import { z } from 'zod';
+import { BUILT_IN_PROVIDERS } from '../providers.js';
+import { startEmulator } from './server.js';
+import type { EmulatorStartOptions, RunningEmulator, SandboxEmulator } from './types.js';
+
+export { startEmulator } from './server.js';
+export type {
+  EmulatorContext,
+  EmulatorStartOptions,
+  EmulatorState,
+  Fault,
+  FaultController,
+  FaultKind,
+  FaultOptions,
+  FaultRequest,
+  QueuedFault,
+  RecordedRequest,
+  RunningEmulator,
+  SandboxEmulator,
+} from './types.js';
+
+/** Argyle tenant credentials (Basic auth `api_key_id:api_key_secret`). */
+export const ArgyleSandboxCredentialsSchema = z.strictObject({
+  apiKeyId: z.string(),
+  apiKeySecret: z.string(),
+});
+/** Teal tenant credentials by API key (`X-API-KEY`). */
+export const TealSandboxCredentialsSchema = z.strictObject({ apiKey: z.string() });
+/** Teal tenant credentials by member bearer token. */
+export const TealSandboxBearerSchema = z.strictObject({ bearerToken: z.string() });
+
+export type ArgyleSandboxCredentials = z.output<typeof ArgyleSandboxCredentialsSchema>;
+export type TealSandboxCredentials = z.output<typeof TealSandboxCredentialsSchema>;
+export type TealSandboxBearer = z.output<typeof TealSandboxBearerSchema>;
+
+type AnyRunning = RunningEmulator<object, object>;
+
+export interface SandboxOptions {
+  /** Options per emulator, keyed by provider name: `{ argyle: { faults: { errorRate: 0.1 } } }`. */
+  emulators?: Readonly<Record<string, EmulatorStartOptions>>;
+  /** Emulators to run besides the built-ins' (e.g. your own provider's); one with a built-in's name replaces it. */
+  extraEmulators?: readonly SandboxEmulator[];
+}
+
+export interface Sandbox {
+  readonly argyle: RunningEmulator<ArgyleSandboxCredentials, never>;
+  /** `credentials` is the API key; `alternativeCredentials[0]` the member bearer token. */
+  readonly teal: RunningEmulator<TealSandboxCredentials, TealSandboxBearer>;
+  /** Every running emulator by provider name, extra ones included. */
+  readonly emulators: ReadonlyMap<string, AnyRunning>;
+  /** The running emulator of `name`; throws when there is none. */
+  emulator(name: string): AnyRunning;
+  /** Stops every emulator (connections included). */
+  close(): Promise<void>;
+}
+
+/** Starts one emulator per built-in provider (plus `extraEmulators`) on 127.0.0.1, each on a free port. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const emulators = await collectEmulators(options.extraEmulators ?? []);
+  const unknown = Object.keys(options.emulators ?? {}).filter((name) => !emulators.has(name));
+  if (unknown.length > 0) throw new Error(`startSandbox: no emulator named ${unknown.join(', ')}`);
+
+  const running = new Map<string, AnyRunning>();
+  try {
+    for (const [name, emulator] of emulators)
+      running.set(name, await startEmulator(emulator, options.emulators?.[name]));
+  } catch (error) {
+    await Promise.allSettled([...running.values()].map((r) => r.close()));
+    throw error;
+  }
+  const close = async () => {
+    await Promise.all([...running.values()].map((r) => r.close()));
+  };
+  try {
+    return {
+      // The built-ins' credentials are checked, not cast: a drifting emulator fails here, loudly.
+      argyle: typed(required(running, 'argyle'), ArgyleSandboxCredentialsSchema, z.never()),
+      teal: typed(required(running, 'teal'), TealSandboxCredentialsSchema, TealSandboxBearerSchema),
+      emulators: running,
+      emulator: (name) => required(running, name),
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function collectEmulators(extra: readonly SandboxEmulator[]): Promise<Map<string, SandboxEmulator>> {
+  const emulators = new Map<string, SandboxEmulator>();
+  for (const definition of BUILT_IN_PROVIDERS) {
+    if (definition.sandbox) emulators.set(definition.name, await definition.sandbox());
+  }
+  for (const emulator of extra) emulators.set(emulator.name, emulator);
+  return emulators;
+}
+
+function required(running: ReadonlyMap<string, AnyRunning>, name: string): AnyRunning {
+  const emulator = running.get(name);
+  if (!emulator) throw new Error(`startSandbox: no emulator for provider "${name}"`);
+  return emulator;
+}
+
+function typed<C extends object, Alt extends object>(
+  emulator: AnyRunning,
+  credentials: z.ZodType<C>,
+  alternative: z.ZodType<Alt>,
+): RunningEmulator<C, Alt> {
+  return {
+    ...emulator,
+    credentials: credentials.parse(emulator.credentials),
+    alternativeCredentials: emulator.alternativeCredentials.map((c) => alternative.parse(c)),
+  };
+}

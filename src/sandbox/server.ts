@@ -1,0 +1,146 @@
+/**
+ * Starts one emulator on its own fastify server on 127.0.0.1: body parsing, the provider-shaped
+ * answers for framework errors, fault injection, the request log and the lifecycle. What the
+ * provider's API does is the emulator's business.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { Faults } from './faults.js';
+import type { EmulatorStartOptions, RecordedRequest, RunningEmulator, SandboxEmulator } from './types.js';
+
+/** Per-request bookkeeping between the hooks. */
+interface InFlight {
+  record: RecordedRequest;
+  dropAfter: boolean;
+}
+
+/** Statuses the framework itself may answer with, and the generic (data-free) text for each. */
+const FRAMEWORK_MESSAGES: Readonly<Record<number, string>> = {
+  400: 'Malformed request body.',
+  413: 'Request body too large.',
+  415: 'Unsupported media type.',
+};
+
+export async function startEmulator<C extends object, Alt extends object>(
+  emulator: SandboxEmulator<C, Alt>,
+  options: EmulatorStartOptions = {},
+): Promise<RunningEmulator<C, Alt>> {
+  const app = Fastify({
+    logger: false,
+    // close() must not wait for keep-alive clients or for requests held by injected latency.
+    forceCloseConnections: true,
+    bodyLimit: 1_048_576,
+  });
+  const faults = new Faults(options.faults);
+  const closing = new AbortController();
+  const log: RecordedRequest[] = [];
+  const inFlight = new WeakMap<FastifyRequest, InFlight>();
+  let sequence = 0;
+  let origin = '';
+
+  installJsonParser(app);
+
+  app.addHook('onRequest', async (request, reply) => {
+    sequence += 1;
+    const record: RecordedRequest = { sequence, method: request.method, url: request.url };
+    log.push(record);
+    const entry: InFlight = { record, dropAfter: false };
+    inFlight.set(request, entry);
+
+    const path = request.url.split('?', 1)[0] ?? '/';
+    const decision = faults.decide({ method: request.method, path, sequence });
+    if (decision.delayed) record.fault = 'latency';
+    if (decision.delayMs > 0) {
+      // Aborted by close(), so a long injected latency never holds the server open.
+      await sleep(decision.delayMs, undefined, { signal: closing.signal }).catch(() => {});
+      if (closing.signal.aborted) {
+        // Shutting down: the held request is dropped, as by a server going away.
+        reply.hijack();
+        request.raw.socket.destroy();
+        return;
+      }
+    }
+    const fault = decision.fault;
+    if (!fault) return;
+    record.fault = fault.kind;
+    if (fault.kind === 'drop-before') {
+      // The connection dies before anything is read or done: the client sees a reset.
+      reply.hijack();
+      request.raw.socket.destroy();
+      return;
+    }
+    if (fault.kind === 'drop-after') {
+      entry.dropAfter = true;
+      return;
+    }
+    if (fault.kind === 'server-error') {
+      const status = fault.status ?? 503;
+      return reply.code(status).send(emulator.errorBody(status, 'The server is temporarily unavailable.'));
+    }
+    const seconds = fault.retryAfterSeconds ?? 1;
+    return reply
+      .code(429)
+      .header('retry-after', String(seconds))
+      .send(emulator.errorBody(429, `Too many requests. Retry after ${seconds} seconds.`));
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const entry = inFlight.get(request);
+    if (entry?.dropAfter) {
+      // The request was fully processed (state changed); the answer is lost with the connection.
+      request.raw.socket.destroy();
+    } else if (entry) {
+      entry.record.status = reply.statusCode;
+    }
+    return payload;
+  });
+
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send(emulator.errorBody(404, 'Not found.')));
+  app.setErrorHandler((error: { statusCode?: number }, _request: FastifyRequest, reply: FastifyReply) => {
+    // Never echo the framework's message: it may quote the request body.
+    const known = error.statusCode !== undefined ? FRAMEWORK_MESSAGES[error.statusCode] : undefined;
+    const status = known ? (error.statusCode ?? 500) : 500;
+    return reply.code(status).send(emulator.errorBody(status, known ?? 'Internal server error.'));
+  });
+
+  const { credentials, alternativeCredentials } = emulator.createCredentials();
+  const state = emulator.register(app, { credentials, alternativeCredentials, origin: () => origin });
+  origin = await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
+
+  return {
+    name: emulator.name,
+    baseUrl: origin,
+    credentials,
+    alternativeCredentials,
+    faults,
+    userCount: () => state.userCount(),
+    requests: () => log.map((record) => ({ ...record })),
+    reset: () => {
+      state.reset();
+      faults.clear();
+      log.length = 0;
+      sequence = 0;
+    },
+    close: async () => {
+      closing.abort();
+      await app.close();
+    },
+  };
+}
+
+/**
+ * JSON only, and an empty body counts as no body: Argyle documents `POST /v1/users` with a JSON
+ * content type and no payload. Any other media type is answered 415 by the framework.
+ */
+function installJsonParser(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(Object.assign(new Error('Malformed JSON body'), { statusCode: 400 }), undefined);
+    }
+  });
+}

@@ -1,0 +1,147 @@
+/**
+ * The contract between the sandbox core (`src/sandbox/`) and each provider's emulator
+ * (`providers/<name>/sandbox/`). The core owns the HTTP server, its lifecycle and fault injection;
+ * an emulator owns its routes, its state and its provider's wire format.
+ *
+ * Only types here: `src/provider.ts` refers to {@link SandboxEmulator} without loading fastify.
+ */
+import type { FastifyInstance } from 'fastify';
+
+/** One injected fault. `latency` delays the request and lets it go on; the others end it. */
+export type Fault =
+  | { kind: 'latency'; ms: number }
+  /** Answer with a 5xx (default 503) in the provider's error shape, without processing the request. */
+  | { kind: 'server-error'; status?: number }
+  /** Answer 429 with `Retry-After` (seconds, default 1), without processing the request. */
+  | { kind: 'rate-limit'; retryAfterSeconds?: number }
+  /** Destroy the connection before the request is processed: nothing changes on the server. */
+  | { kind: 'drop-before' }
+  /** Process the request (state changes!) and destroy the connection instead of answering. */
+  | { kind: 'drop-after' };
+
+export type FaultKind = Fault['kind'];
+
+/** What a fault decision may look at. `path` is the URL path without the query string. */
+export interface FaultRequest {
+  method: string;
+  path: string;
+  /** 1 for the first request the emulator received since it started (or was reset), then 2, … */
+  sequence: number;
+}
+
+/** A fault queued for the next `count` requests (default 1) that match `method` and `path`. */
+export type QueuedFault = Fault & {
+  count?: number;
+  /** HTTP method to match, case-insensitive; any when absent. */
+  method?: string;
+  /** Exact path, or a pattern tested against the path; any when absent. */
+  path?: string | RegExp;
+};
+
+/**
+ * Faults applied to every request at random, plus an optional per-request hook.
+ * Rates are shares between 0 and 1, each drawn independently in the order drop-before,
+ * server-error, rate-limit, drop-after; the first that fires wins.
+ */
+export interface FaultOptions {
+  /** Added to every request, in milliseconds. */
+  latencyMs?: number;
+  /** Share of requests answered with a 5xx. */
+  errorRate?: number;
+  /** Status of those 5xx answers (500–599, default 503). */
+  errorStatus?: number;
+  /** Share of requests answered 429. */
+  rateLimitRate?: number;
+  /** `Retry-After` of those 429 answers, in seconds (default 1). */
+  retryAfterSeconds?: number;
+  /** Share of connections destroyed before the request is processed. */
+  dropBeforeRate?: number;
+  /** Share of requests processed, then answered by destroying the connection. */
+  dropAfterRate?: number;
+  /** Seed of the random draws, so a run can be repeated exactly. Random when absent. */
+  seed?: number;
+  /** Called for every request before the queued faults' fallback to the rates; a fault it returns applies. */
+  inject?: (request: FaultRequest) => Fault | undefined;
+}
+
+/** Controls an emulator's faults while it runs. */
+export interface FaultController {
+  /** Queue a fault for the next `count` matching requests; queued faults apply before rates. */
+  next(fault: QueuedFault): void;
+  /** Replace the random faults (rates, latency, seed, hook). */
+  configure(options: FaultOptions): void;
+  /** Drop every queued fault and every rate. */
+  clear(): void;
+  /** How many queued fault applications are left. */
+  pending(): number;
+}
+
+/** What the core hands to an emulator's `register`. */
+export interface EmulatorContext<C extends object = object, Alt extends object = object> {
+  /** The credentials accepted by this run (random per start unless given). */
+  credentials: C;
+  /** Other accepted credentials (e.g. Teal's member bearer token). */
+  alternativeCredentials: readonly Alt[];
+  /** `http://127.0.0.1:<port>`, the server's own origin; valid once the server listens. */
+  origin(): string;
+}
+
+/** State an emulator exposes to tests. */
+export interface EmulatorState {
+  /** How many users the emulator currently holds. */
+  userCount(): number;
+  /** Forget every user and token. */
+  reset(): void;
+}
+
+/** A provider's emulator: a second, independent reading of the provider's documents. */
+export interface SandboxEmulator<C extends object = object, Alt extends object = object> {
+  /** The provider name, as in a tenant's `provider`. */
+  readonly name: string;
+  /** Fresh random credentials for one run; `credentials` has the shape a tenant's `credentials` takes. */
+  createCredentials(): { credentials: C; alternativeCredentials: readonly Alt[] };
+  /** The provider's error body for an error the core produces (404 route, 5xx, 429, bad JSON). */
+  errorBody(status: number, message: string): unknown;
+  /** Add the provider's routes, hooks and state to a fresh fastify instance. */
+  register(app: FastifyInstance, context: EmulatorContext<C, Alt>): EmulatorState;
+}
+
+/** One request the emulator received (no bodies or headers: they carry personal data and credentials). */
+export interface RecordedRequest {
+  sequence: number;
+  method: string;
+  /** The URL path and query string. */
+  url: string;
+  /** The answered status; absent when the connection was dropped. */
+  status?: number;
+  /** The fault applied, if any (latency included). */
+  fault?: FaultKind;
+}
+
+/** A running emulator. */
+export interface RunningEmulator<
+  C extends object = Readonly<Record<string, string>>,
+  Alt extends object = Readonly<Record<string, string>>,
+> {
+  readonly name: string;
+  /** `http://127.0.0.1:<port>`: the base URL to configure for the tenant. */
+  readonly baseUrl: string;
+  /** Credentials in the shape a tenant's `credentials` takes. */
+  readonly credentials: C;
+  /** Other credentials the emulator accepts (e.g. Teal's `{ bearerToken }`). */
+  readonly alternativeCredentials: readonly Alt[];
+  readonly faults: FaultController;
+  userCount(): number;
+  /** Every request received so far, oldest first. */
+  requests(): readonly RecordedRequest[];
+  /** Forget users, tokens, the request log and every fault. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/** How to start one emulator. */
+export interface EmulatorStartOptions {
+  /** Port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  faults?: FaultOptions;
+}

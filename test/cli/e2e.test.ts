@@ -1,0 +1,145 @@
+/**
+ * End to end: the built `payroll-identity` binary (`dist/cli.js`), spawned with Node as `npm start`
+ * and a user's shell would run it.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_TENANTS } from '../../src/cli/demo/fixtures.js';
+import { DEMO_STEPS } from '../../src/cli/demo/steps.js';
+import { sandboxTenantsYaml } from '../../src/cli/sandbox-tenants.js';
+import type { CreatedUser } from '../../src/index.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { ensureBuiltCli, ROOT } from './build.js';
+import { scratchDir } from './support.js';
+
+const exec = promisify(execFile);
+let cli: string;
+
+interface Spawned {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function spawnCli(args: readonly string[]): Promise<Spawned> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [cli, ...args], { cwd: ROOT, timeout: 30_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: unknown; stdout?: string; stderr?: string };
+    if (typeof e.code !== 'number') throw error;
+    return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+beforeAll(async () => {
+  cli = await ensureBuiltCli();
+}, 120_000);
+
+// Each spawn loads Node and the bundle: generous timeouts for a loaded CI machine.
+describe('the built binary', { timeout: 60_000 }, () => {
+  it('starts with a shebang', async () => {
+    const { readFile } = await import('node:fs/promises');
+    expect((await readFile(cli, 'utf8')).split('\n', 1)[0]).toBe('#!/usr/bin/env node');
+  });
+
+  it('`demo` exits 0 and its report names both tenants and every step', async () => {
+    const result = await spawnCli(['demo']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    for (const tenant of Object.values(DEMO_TENANTS)) expect(result.stdout).toContain(`== tenant ${tenant} `);
+    for (const label of Object.values(DEMO_STEPS)) {
+      expect(result.stdout.split('\n').filter((l) => l.includes(` ${label} `)).length).toBe(2);
+    }
+    expect(result.stdout).not.toMatch(/^ {2}✗/m);
+    expect(result.stdout).toContain('every step behaved as expected');
+  });
+
+  it('bad flags exit 2 with a clear message', async () => {
+    const result = await spawnCli([
+      'users',
+      'list',
+      '--limit',
+      'many',
+      '--config',
+      'x.yaml',
+      '--tenant',
+      't',
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("error: option '--limit <n>' argument 'many' is invalid");
+    expect(result.stdout).toBe('');
+  });
+
+  it('--help works on a subcommand', async () => {
+    const result = await spawnCli(['users', 'token', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: payroll-identity users token [options] <userId>');
+  });
+
+  describe('users commands against a sandbox', () => {
+    let sandbox: Sandbox;
+    const scratch = scratchDir();
+    let config: string;
+
+    beforeAll(async () => {
+      sandbox = await startSandbox();
+      config = scratch.file('tenants.yaml', sandboxTenantsYaml(sandbox));
+    });
+    afterAll(async () => {
+      await sandbox?.close();
+      scratch.remove();
+    });
+
+    it('create, get, token and delete for a Teal tenant', async () => {
+      const tenant = ['--config', config, '--tenant', 'demo-teal'];
+      const created = await spawnCli([
+        'users',
+        'create',
+        '--first-name',
+        'John',
+        '--last-name',
+        'Smith',
+        '--birth-date',
+        '1985-11-02',
+        '--postal-code',
+        'SW1A 2AA',
+        '--ni-number',
+        'QQ123456C',
+        '--payroll-period-months',
+        '12',
+        ...tenant,
+        '--json',
+      ]);
+      expect(created.code, created.stderr).toBe(0);
+      const { user } = JSON.parse(created.stdout) as CreatedUser;
+      expect(sandbox.teal.userCount()).toBe(1);
+
+      const got = await spawnCli(['users', 'get', user.id, ...tenant]);
+      expect(got.code).toBe(0);
+      expect(got.stdout).toMatch(/name: +John Smith/);
+
+      const token = await spawnCli(['users', 'token', user.id, ...tenant]);
+      expect(token.code).toBe(0);
+      expect(token.stdout).toMatch(/token: +\S+/);
+
+      expect((await spawnCli(['users', 'delete', user.id, ...tenant])).code).toBe(0);
+      const gone = await spawnCli(['users', 'get', user.id, ...tenant]);
+      expect(gone.code).toBe(1);
+      expect(gone.stderr).toMatch(/^not_found: /);
+    });
+
+    it('a bad config exits 2, lists the problem and does not print the secret', async () => {
+      const bad = scratch.file(
+        'bad.yaml',
+        `tenants:\n  uk:\n    provider: teal\n    environment: sandbox\n    credentials: { apiKey: TEAL-SUPERSECRET-KEY, extra: 1 }\n`,
+      );
+      const result = await spawnCli(['users', 'list', '--config', bad, '--tenant', 'uk']);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('invalid_configuration:');
+      expect(result.stderr).toContain('tenant "uk": credentials');
+      expect(result.stderr).not.toContain('SUPERSECRET');
+    });
+  });
+});

@@ -1,0 +1,212 @@
+/**
+ * The program's surface without a provider: help, version, usage errors and configuration errors,
+ * their exit codes (0 / 2) and that nothing secret is printed.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { VERSION } from '../../src/cli/program.js';
+import { runCli, scratchDir } from './support.js';
+
+const scratch = scratchDir();
+afterAll(() => scratch.remove());
+
+const SECRET = 'sk-live-SUPERSECRET-0f3a9';
+const BEARER = 'bearer-SUPERSECRET-77c1';
+
+const badConfig = scratch.file(
+  'bad.yaml',
+  [
+    'tenants:',
+    '  acme-us:',
+    '    provider: argyle',
+    '    environment: sandbox',
+    '    credentials:',
+    `      apiKeyId: ${SECRET}`,
+    '      apiKeySecret: ""',
+    '    colour: blue',
+    '  brit-lend:',
+    '    provider: teal',
+    '    environment: live',
+    `    credentials: { apiKey: ${SECRET}, bearerToken: ${BEARER} }`,
+    '',
+  ].join('\n'),
+);
+const goodConfig = scratch.file(
+  'good.yaml',
+  [
+    'tenants:',
+    '  acme-us:',
+    '    provider: argyle',
+    '    environment: sandbox',
+    '    baseUrl: http://127.0.0.1:9',
+    `    credentials: { apiKeyId: id-123, apiKeySecret: ${SECRET} }`,
+    '',
+  ].join('\n'),
+);
+const common = ['--config', goodConfig, '--tenant', 'acme-us'];
+
+describe('help and version', () => {
+  it.each([
+    [[], 'Usage: payroll-identity [options] [command]'],
+    [['demo'], 'Usage: payroll-identity demo'],
+    [['sandbox'], 'Usage: payroll-identity sandbox [options]'],
+    [['users'], 'Usage: payroll-identity users [options] [command]'],
+    [['users', 'create'], '--payroll-period-months <n>'],
+    [['users', 'get'], 'Usage: payroll-identity users get [options] <userId>'],
+    [['users', 'update'], '--clear <field>'],
+    [['users', 'delete'], 'Usage: payroll-identity users delete [options] <userId>'],
+    [['users', 'list'], '--limit <n>'],
+    [['users', 'token'], 'Usage: payroll-identity users token [options] <userId>'],
+  ])('%j --help prints its usage and exits 0', async (command, expected) => {
+    const result = await runCli([...command, '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(expected);
+    expect(result.stderr).toBe('');
+  });
+
+  it('--version prints the package version', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    expect(VERSION).toBe(pkg.version);
+    const result = await runCli(['--version']);
+    expect(result).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
+  });
+
+  it('no command is a usage error (2) with the help on stderr', async () => {
+    const result = await runCli([]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Usage: payroll-identity');
+  });
+});
+
+describe('usage errors exit 2 with a clear message', () => {
+  it.each([
+    [['frobnicate'], "unknown command 'frobnicate'"],
+    [['users', 'get', 'usr_1'], "required option '--config <file>' not specified"],
+    [['users', 'get', '--config', goodConfig], "required option '--tenant <id>' not specified"],
+    [['users', 'get', ...common], "missing required argument 'userId'"],
+    [['users', 'get', 'a', 'b', ...common], 'too many arguments'],
+    [['users', 'list', '--limit', 'ten', ...common], '--limit must be a whole number ≥ 1'],
+    [['users', 'list', '--limit', '0', ...common], '--limit must be a whole number ≥ 1'],
+    [['users', 'create', '--payroll-period-months', '-3', ...common], '--payroll-period-months'],
+    [
+      ['users', 'create', '--ssn', '123-45-6789', '--ni-number', 'QQ123456C', ...common],
+      'cannot be used with',
+    ],
+    [['users', 'create', '--frobnicate', ...common], "unknown option '--frobnicate'"],
+    [['sandbox', '--port', 'eighty'], '--port must be a whole number ≥ 1'],
+    [['users', 'update', 'usr_1', ...common], 'nothing to update'],
+    [['users', 'update', 'usr_1', '--clear', 'shoeSize', ...common], 'not a profile field'],
+    [['users', 'update', 'usr_1', '--email', 'a@example.com', '--clear', 'email', ...common], 'also sets it'],
+    [['users', 'create', '--input', '/nonexistent/profile.json', ...common], 'cannot read --input'],
+  ])('%j', async (argv, message) => {
+    const result = await runCli(argv);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stdout).toBe('');
+  });
+
+  it('does not echo personal data quoted in a bad flag', async () => {
+    const result = await runCli(['users', 'create', '--social=123-45-6789', ...common]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("unknown option '--social=");
+    expect(result.stderr).not.toContain('123-45-6789');
+  });
+
+  it('rejects --metadata that is not a JSON object without echoing it', async () => {
+    for (const bad of ['{"ssn": "123-45-6789"', '["123-45-6789"]']) {
+      const result = await runCli(['users', 'create', '--metadata', bad, ...common]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/--metadata must be (valid JSON|a JSON object)/);
+      expect(result.stderr).not.toContain('123-45-6789');
+    }
+  });
+
+  it('rejects an --input file that is not a JSON object, naming the file but not its content', async () => {
+    const input = scratch.file('profile.json', '{"nationalId": {"type": "ssn", "value": "123-45-6789"}');
+    const result = await runCli(['users', 'create', '--input', input, ...common]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`--input ${input} is not valid JSON`);
+    expect(result.stderr).not.toContain('123-45-6789');
+  });
+});
+
+describe('configuration errors exit 2, list every problem and never print a secret', () => {
+  it('lists each problem by tenant and field', async () => {
+    const result = await runCli(['users', 'get', 'usr_1', '--config', badConfig, '--tenant', 'acme-us']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'invalid_configuration: Invalid payroll-identity configuration (4 problems)',
+    );
+    expect(result.stderr).toContain(
+      'tenant "acme-us": credentials.apiKeySecret: apiKeySecret must not be empty',
+    );
+    expect(result.stderr).toContain('tenant "acme-us": colour: unknown field');
+    expect(result.stderr).toContain('tenant "brit-lend": environment: must be "sandbox" or "production"');
+    expect(result.stderr).toContain(
+      'tenant "brit-lend": credentials: give exactly one of apiKey or bearerToken',
+    );
+    expect(result.stdout).toBe('');
+    expect(result.stderr).not.toContain('SUPERSECRET');
+  });
+
+  it('with --json, prints the error as JSON on stderr', async () => {
+    const result = await runCli(['users', 'list', '--json', '--config', badConfig, '--tenant', 'acme-us']);
+    expect(result.code).toBe(2);
+    const error = JSON.parse(result.stderr) as {
+      code: string;
+      problems: { tenant: string; field: string }[];
+    };
+    expect(error.code).toBe('invalid_configuration');
+    expect(error.problems).toHaveLength(4);
+    expect(error.problems).toContainEqual(
+      expect.objectContaining({ tenant: 'acme-us', field: 'credentials.apiKeySecret' }),
+    );
+    expect(result.stderr).not.toContain('SUPERSECRET');
+  });
+
+  it('reports a file that cannot be read or parsed, without quoting it', async () => {
+    const missing = await runCli([
+      'users',
+      'list',
+      '--config',
+      `${scratch.dir}/absent.yaml`,
+      '--tenant',
+      'x',
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('cannot read');
+    expect(missing.stderr).toContain('ENOENT');
+
+    const broken = scratch.file(
+      'broken.yaml',
+      `tenants:\n  x: { provider: argyle, credentials: [${SECRET}\n`,
+    );
+    const parsed = await runCli(['users', 'list', '--config', broken, '--tenant', 'x']);
+    expect(parsed.code).toBe(2);
+    expect(parsed.stderr).toContain('is not valid YAML');
+    expect(parsed.stderr).not.toContain('SUPERSECRET');
+  });
+
+  it('names an unset ${ENV_VAR} reference', async () => {
+    const name = 'PI_CLI_TEST_UNSET';
+    delete process.env[name];
+    const config = scratch.file(
+      'env.yaml',
+      `tenants:\n  uk:\n    provider: teal\n    environment: sandbox\n    credentials: { apiKey: "\${${name}}" }\n`,
+    );
+    const result = await runCli(['users', 'list', '--config', config, '--tenant', 'uk']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`environment variable ${name} is not set`);
+  });
+
+  it('an unknown tenant is a configuration error (2) naming the configured ones', async () => {
+    const result = await runCli(['users', 'get', 'usr_1', '--config', goodConfig, '--tenant', 'nope']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'unknown_tenant: No tenant "nope" is configured. Configured tenants: acme-us.',
+    );
+    expect(result.stderr).not.toContain(SECRET);
+  });
+});

@@ -1,0 +1,374 @@
+/**
+ * `users …` in-process against the embedded sandbox, through a configuration file: every command,
+ * `--json` output, exit codes 0 / 1, and no personal data or credential where it must not be.
+ */
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { EXIT } from '../../src/cli/io.js';
+import { run } from '../../src/cli/program.js';
+import { sandboxTenantsYaml } from '../../src/cli/sandbox-tenants.js';
+import type { CreatedUser, LinkToken, UpdatedUser, User } from '../../src/index.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { captureIo, runCli, scratchDir } from './support.js';
+
+let sandbox: Sandbox;
+let config: string;
+const scratch = scratchDir();
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  config = scratch.file('tenants.yaml', sandboxTenantsYaml(sandbox));
+});
+afterAll(async () => {
+  await sandbox?.close();
+  scratch.remove();
+});
+beforeEach(() => {
+  sandbox.argyle.reset();
+  sandbox.teal.reset();
+});
+
+const argyle = () => ['--config', config, '--tenant', 'demo-argyle'];
+const teal = () => ['--config', config, '--tenant', 'demo-teal'];
+
+const JANE = [
+  '--first-name',
+  'Jane',
+  '--last-name',
+  'Doe',
+  '--email',
+  'jane.doe@example.com',
+  '--phone',
+  '+14155550123',
+  '--birth-date',
+  '1990-05-17',
+  '--address-line1',
+  '123 Example Street',
+  '--city',
+  'San Francisco',
+  '--state',
+  'CA',
+  '--postal-code',
+  '94105',
+  '--country',
+  'US',
+  '--previous-postal-code',
+  '94107',
+  '--ssn',
+  '123-45-6789',
+  '--external-id',
+  'applicant-0001',
+  '--metadata',
+  '{"loanStage":2}',
+];
+const JOHN = [
+  '--first-name',
+  'John',
+  '--last-name',
+  'Smith',
+  '--birth-date',
+  '1985-11-02',
+  '--postal-code',
+  'SW1A 2AA',
+  '--previous-postal-code',
+  'SW1A 1AA',
+  '--previous-postal-code',
+  'SW1A 0AA',
+  '--ni-number',
+  'QQ123456C',
+  '--email',
+  'john.smith@example.com',
+  '--payroll-period-months',
+  '12',
+];
+
+function json<T>(text: string): T {
+  return JSON.parse(text) as T;
+}
+
+async function createJane(): Promise<CreatedUser> {
+  const result = await runCli(['users', 'create', ...JANE, ...argyle(), '--json']);
+  expect(result.code, result.stderr).toBe(EXIT.ok);
+  return json<CreatedUser>(result.stdout);
+}
+
+describe('users against an Argyle tenant', () => {
+  it('create --json maps every flag to the neutral profile and returns a link token', async () => {
+    const created = await createJane();
+    expect(created.user).toMatchObject({
+      provider: 'argyle',
+      firstName: 'Jane',
+      lastName: 'Doe',
+      email: 'jane.doe@example.com',
+      phone: '+14155550123',
+      birthDate: '1990-05-17',
+      address: {
+        line1: '123 Example Street',
+        city: 'San Francisco',
+        state: 'CA',
+        postalCode: '94105',
+        country: 'US',
+      },
+      nationalId: { type: 'ssn', value: '123-45-6789' },
+      externalId: 'applicant-0001',
+      metadata: { loanStage: 2 },
+    });
+    expect(created.ignoredFields).toEqual(['previousPostalCodes']);
+    expect(created.linkToken?.token).toEqual(expect.any(String));
+    expect(sandbox.argyle.userCount()).toBe(1);
+  });
+
+  it('get, update, token, list and delete, each with --json', async () => {
+    const { user } = await createJane();
+
+    const got = await runCli(['users', 'get', user.id, ...argyle(), '--json']);
+    expect(got.code).toBe(EXIT.ok);
+    expect(json<User>(got.stdout)).toMatchObject({ id: user.id, lastName: 'Doe' });
+
+    const updated = await runCli([
+      'users',
+      'update',
+      user.id,
+      '--last-name',
+      'Doe-Example',
+      ...argyle(),
+      '--json',
+    ]);
+    expect(updated.code, updated.stderr).toBe(EXIT.ok);
+    expect(json<UpdatedUser>(updated.stdout)).toMatchObject({
+      user: { id: user.id, lastName: 'Doe-Example' },
+    });
+
+    const token = await runCli(['users', 'token', user.id, ...argyle(), '--json']);
+    expect(token.code).toBe(EXIT.ok);
+    expect(json<LinkToken>(token.stdout).token.length).toBeGreaterThan(0);
+
+    const listed = await runCli(['users', 'list', '--external-id', 'applicant-0001', ...argyle(), '--json']);
+    expect(listed.code).toBe(EXIT.ok);
+    expect(json<User[]>(listed.stdout).map((u) => u.id)).toEqual([user.id]);
+
+    const deleted = await runCli(['users', 'delete', user.id, ...argyle(), '--json']);
+    expect(deleted.code).toBe(EXIT.ok);
+    expect(json(deleted.stdout)).toEqual({ deleted: true, id: user.id });
+    expect(sandbox.argyle.userCount()).toBe(0);
+
+    const gone = await runCli(['users', 'get', user.id, ...argyle(), '--json']);
+    expect(gone.code).toBe(EXIT.failure);
+    expect(gone.stdout).toBe('');
+    expect(json(gone.stderr)).toMatchObject({ code: 'not_found', tenant: 'demo-argyle', provider: 'argyle' });
+  });
+
+  it('human output: a readable record with the national id masked', async () => {
+    const { user } = await createJane();
+    const got = await runCli(['users', 'get', user.id, ...argyle()]);
+    expect(got.code).toBe(EXIT.ok);
+    expect(got.stdout).toContain(`id:`);
+    expect(got.stdout).toContain(user.id);
+    expect(got.stdout).toMatch(/name: +Jane Doe/);
+    expect(got.stdout).toMatch(/national id: +ssn ending 6789/);
+    expect(got.stdout).not.toContain('123-45-6789');
+
+    const created = await runCli(['users', 'create', '--first-name', 'Ann', ...argyle()]);
+    expect(created.code).toBe(EXIT.ok);
+    expect(created.stdout).toMatch(/^Created user \S+ \(tenant demo-argyle, provider argyle\)/);
+    expect(created.stdout).toMatch(/ignored fields: none/);
+    expect(created.stdout).toMatch(/Link token:\n {2}token: +\S+/);
+  });
+
+  it('list --limit stops after N users', async () => {
+    for (let i = 0; i < 3; i += 1) {
+      const r = await runCli([
+        'users',
+        'create',
+        '--first-name',
+        `Test${i}`,
+        '--external-id',
+        'batch',
+        ...argyle(),
+      ]);
+      expect(r.code).toBe(EXIT.ok);
+    }
+    const all = await runCli(['users', 'list', ...argyle(), '--json']);
+    expect(json<User[]>(all.stdout)).toHaveLength(3);
+
+    const two = await runCli(['users', 'list', '--limit', '2', ...argyle()]);
+    expect(two.code).toBe(EXIT.ok);
+    const lines = two.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines.at(-1)).toBe('2 users');
+    expect(lines[0]).toMatch(/^\S+ {2}\S+ {2}batch$/);
+  });
+
+  it('an invalid email exits 1 with invalid_input and the field, and sends nothing', async () => {
+    const result = await runCli(['users', 'create', '--email', 'jane.doe(at)example', ...argyle()]);
+    expect(result.code).toBe(EXIT.failure);
+    expect(result.stderr).toMatch(/^invalid_input: .*\n {2}email: Must be a valid email address\n$/);
+    expect(result.stderr).not.toContain('jane.doe');
+    expect(sandbox.argyle.requests()).toHaveLength(0);
+  });
+
+  it('a wrong credential exits 1 with authentication_failed and does not print it', async () => {
+    const wrong = scratch.file(
+      'wrong.yaml',
+      [
+        'tenants:',
+        '  acme:',
+        '    provider: argyle',
+        '    environment: sandbox',
+        `    baseUrl: ${sandbox.argyle.baseUrl}`,
+        '    credentials: { apiKeyId: wrong-key-id, apiKeySecret: wrong-SUPERSECRET }',
+        '',
+      ].join('\n'),
+    );
+    const result = await runCli(['users', 'list', '--config', wrong, '--tenant', 'acme']);
+    expect(result.code).toBe(EXIT.failure);
+    expect(result.stderr).toMatch(/^authentication_failed: /);
+    expect(result.stderr).not.toContain('SUPERSECRET');
+    expect(result.stderr).not.toContain('wrong-key-id');
+  });
+});
+
+describe('users against a Teal tenant', () => {
+  it('create names what Teal cannot store; the same person again is a conflict (exit 1)', async () => {
+    const first = await runCli(['users', 'create', ...JOHN, ...teal(), '--json']);
+    expect(first.code, first.stderr).toBe(EXIT.ok);
+    const created = json<CreatedUser>(first.stdout);
+    expect(created.ignoredFields).toEqual(['email']);
+    expect(created.user).toMatchObject({
+      provider: 'teal',
+      previousPostalCodes: ['SW1A 1AA', 'SW1A 0AA'],
+      nationalId: { type: 'ni_number', value: 'QQ123456C' },
+    });
+    expect(created.user.providerData).toMatchObject({ payrollPeriodMonths: 12 });
+
+    const again = await runCli(['users', 'create', ...JOHN, ...teal()]);
+    expect(again.code).toBe(EXIT.failure);
+    expect(again.stderr).toMatch(/^conflict: /);
+    expect(again.stderr).not.toContain('QQ123456C');
+    expect(sandbox.teal.userCount()).toBe(1);
+  });
+
+  it("Teal's required fields are checked before any request (exit 1, neutral names)", async () => {
+    const result = await runCli(['users', 'create', '--first-name', 'John', ...teal(), '--json']);
+    expect(result.code).toBe(EXIT.failure);
+    const error = json<{ code: string; fieldErrors: Record<string, string[]> }>(result.stderr);
+    expect(error.code).toBe('invalid_input');
+    expect(Object.keys(error.fieldErrors)).toEqual(
+      expect.arrayContaining(['lastName', 'birthDate', 'address.postalCode']),
+    );
+    expect(sandbox.teal.requests()).toHaveLength(0);
+  });
+
+  it('--input supplies the profile and the flags override it', async () => {
+    const input = scratch.file(
+      'john.json',
+      JSON.stringify({
+        firstName: 'Johnny',
+        lastName: 'Smith',
+        birthDate: '1985-11-02',
+        address: { postalCode: 'SW1A 2AA' },
+        nationalId: { type: 'ni_number', value: 'QQ123456C' },
+        providerOptions: { teal: { payrollPeriodMonths: 6 } },
+      }),
+    );
+    const result = await runCli([
+      'users',
+      'create',
+      '--input',
+      input,
+      '--first-name',
+      'John',
+      ...teal(),
+      '--json',
+    ]);
+    expect(result.code, result.stderr).toBe(EXIT.ok);
+    const { user } = json<CreatedUser>(result.stdout);
+    expect(user).toMatchObject({ firstName: 'John', address: { postalCode: 'SW1A 2AA' } });
+    expect(user.providerData).toMatchObject({ payrollPeriodMonths: 6 });
+  });
+
+  it('update --clear asks the provider to clear a field', async () => {
+    const first = await runCli(['users', 'create', ...JOHN, ...teal(), '--json']);
+    const { user } = json<CreatedUser>(first.stdout);
+    const cleared = await runCli(['users', 'update', user.id, '--clear', 'nationalId', ...teal(), '--json']);
+    expect(cleared.code, cleared.stderr).toBe(EXIT.ok);
+    expect(json<UpdatedUser>(cleared.stdout).user.nationalId).toBeUndefined();
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('aborts the call in flight: exit 1 with code aborted', async () => {
+    sandbox.argyle.faults.next({ kind: 'latency', ms: 5_000 });
+    const stop = new AbortController();
+    const io = captureIo(stop.signal);
+    const running = run(['users', 'list', ...argyle()], io);
+    setTimeout(() => stop.abort(), 100);
+    expect(await running).toBe(EXIT.failure);
+    expect(io.err()).toMatch(/^aborted: /);
+  });
+});
+
+describe('payroll-identity sandbox', () => {
+  async function freePort(): Promise<number> {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    await new Promise((resolve) => server.close(resolve));
+    if (typeof address !== 'object' || address === null) throw new Error('no port');
+    return address.port;
+  }
+
+  async function waitFor(condition: () => boolean): Promise<void> {
+    for (let i = 0; i < 200 && !condition(); i += 1) await new Promise((r) => setTimeout(r, 25));
+    if (!condition()) throw new Error('timed out');
+  }
+
+  it('runs until interrupted, printing base URLs, credentials and a usable tenants.yaml', async () => {
+    const stop = new AbortController();
+    const io = captureIo(stop.signal);
+    const port = await freePort();
+    const running = run(['sandbox', '--port', String(port)], io);
+    await waitFor(() => io.out().includes('Press Ctrl-C'));
+
+    const out = io.out();
+    expect(out).toContain(`argyle  http://127.0.0.1:${port}`);
+    expect(out).toContain(`teal    http://127.0.0.1:${port + 1}`);
+    expect(out).toMatch(/apiKeyId: +\S+/);
+    expect(out).toMatch(/apiKeySecret: +\S+/);
+    expect(out).toMatch(/apiKey: +\S+/);
+
+    // The printed YAML is a working configuration.
+    const yaml = out.slice(out.indexOf('  tenants:'), out.indexOf('Press Ctrl-C')).replace(/^ {2}/gm, '');
+    const printed = scratch.file('printed.yaml', yaml);
+    const created = await runCli([
+      'users',
+      'create',
+      '--first-name',
+      'Ann',
+      '--config',
+      printed,
+      '--tenant',
+      'demo-argyle',
+    ]);
+    expect(created.code, created.stderr).toBe(EXIT.ok);
+
+    stop.abort();
+    expect(await running).toBe(EXIT.ok);
+    expect(io.out()).toContain('Sandbox stopped.');
+    await expect(fetch(`http://127.0.0.1:${port}/v2/users`)).rejects.toThrow();
+  });
+
+  it('a port in use exits 1 with a clear message', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const address = blocker.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    try {
+      const result = await runCli(['sandbox', '--port', String(port)]);
+      expect(result.code).toBe(EXIT.failure);
+      expect(result.stderr).toContain(`port ${port} or ${port + 1} is already in use`);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+});

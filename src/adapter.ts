@@ -63,16 +63,27 @@ export function selectFields<T extends Record<string, unknown>>(
     }
     ignored.push(key);
   }
-  if (policy === 'reject' && ignored.length > 0) {
-    const fieldErrors: FieldErrors = {};
-    for (const path of ignored) fieldErrors[path] = [`${context.provider} cannot store this field`];
-    throw new InvalidInputError(
-      `${context.provider} ${context.operation}: fields this provider cannot store (${ignored.join(', ')}); the tenant's unsupportedFields policy is "reject"`,
-      fieldErrors,
-      context,
-    );
-  }
+  enforceUnsupportedPolicy(ignored, policy, context);
   return { fields: fields as Partial<T>, ignored };
+}
+
+/**
+ * The `unsupportedFields` policy once the unsupported paths are known: under `reject`, an
+ * `invalid_input` naming them all; under `drop`, nothing (the caller reports them in `ignoredFields`).
+ */
+export function enforceUnsupportedPolicy(
+  ignored: readonly string[],
+  policy: UnsupportedFieldsPolicy,
+  context: AdapterContext,
+): void {
+  if (policy !== 'reject' || ignored.length === 0) return;
+  const fieldErrors: FieldErrors = {};
+  for (const path of ignored) fieldErrors[path] = [`${context.provider} cannot store this field`];
+  throw new InvalidInputError(
+    `${context.provider} ${context.operation}: fields this provider cannot store (${ignored.join(', ')}); the tenant's unsupportedFields policy is "reject"`,
+    fieldErrors,
+    context,
+  );
 }
 
 /** Throws `invalid_input` naming every neutral path in `missing`, before any request is sent. */

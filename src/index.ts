@@ -30,6 +30,7 @@ export {
   type AdapterContext,
   adapterContext,
   checkUserId,
+  enforceUnsupportedPolicy,
   type FieldSelection,
   requireFields,
   selectFields,

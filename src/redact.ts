@@ -22,7 +22,9 @@ const PATTERNS: readonly RegExp[] = [
   /\+?\d[\d ().-]{7,}\d/g, // phone-like runs of digits
   /\b\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\b/g, // dates and date-times
   /\b\d{1,2}\/\d{1,2}\/\d{2,4}\b/g, // dates written with slashes
-  /\b[A-Za-z0-9_-]{32,}\b/g, // long opaque tokens and keys
+  // Long opaque tokens and keys: 32+ characters mixing letters and digits (so that a long
+  // identifier such as an environment variable's name stays readable).
+  /\b(?=[A-Za-z_-]*\d)(?=[\d_-]*[A-Za-z])[A-Za-z0-9_-]{32,}\b/g,
 ];
 
 /** Replaces every personal-data or credential shape in `text`. */

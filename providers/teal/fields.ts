@@ -2,7 +2,7 @@
  * Which neutral fields Teal stores, and Teal's own rules checked before any request, reported
  * under neutral field names (DESIGN.md §1).
  */
-import { type AdapterContext, requireFields } from '../../src/adapter.js';
+import { type AdapterContext, enforceUnsupportedPolicy, requireFields } from '../../src/adapter.js';
 import { type FieldErrors, InvalidInputError } from '../../src/errors.js';
 import type { UnsupportedFieldsPolicy } from '../../src/provider.js';
 import type { ValidCreateUserInput, ValidUpdateUserInput } from '../../src/user.js';
@@ -47,15 +47,7 @@ export function applyUnsupportedPolicy(
   context: AdapterContext,
 ): string[] {
   const ignored = unsupportedPaths(input);
-  if (policy === 'reject' && ignored.length > 0) {
-    const fieldErrors: FieldErrors = {};
-    for (const path of ignored) fieldErrors[path] = [`${context.provider} cannot store this field`];
-    throw new InvalidInputError(
-      `${context.provider} ${context.operation}: fields this provider cannot store (${ignored.join(', ')}); the tenant's unsupportedFields policy is "reject"`,
-      fieldErrors,
-      context,
-    );
-  }
+  enforceUnsupportedPolicy(ignored, policy, context);
   return ignored;
 }
 

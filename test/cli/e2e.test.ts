@@ -2,7 +2,7 @@
  * End to end: the built `payroll-identity` binary (`dist/cli.js`), spawned with Node as `npm start`
  * and a user's shell would run it.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_TENANTS } from '../../src/cli/demo/fixtures.js';
@@ -76,6 +76,24 @@ describe('the built binary', { timeout: 60_000 }, () => {
     const result = await spawnCli(['users', 'token', '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Usage: payroll-identity users token [options] <userId>');
+  });
+
+  it('`sandbox` runs until SIGINT, then closes and exits 0', async () => {
+    const child = spawn(process.execPath, [cli, 'sandbox'], { cwd: ROOT });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    for (let i = 0; i < 400 && !out.includes('Press Ctrl-C'); i += 1)
+      await new Promise((r) => setTimeout(r, 25));
+    const baseUrl = /argyle {2}(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+    expect(baseUrl).toBeDefined();
+    // The emulator answers (401 without credentials) while the command runs.
+    expect((await fetch(`${baseUrl}/v2/users`)).status).toBe(401);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(out).toContain('Sandbox stopped.');
   });
 
   describe('users commands against a sandbox', () => {

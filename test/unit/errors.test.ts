@@ -151,3 +151,12 @@ describe('redaction', () => {
     expect(r.with(['and']).redact('x and y')).toBe('x [REDACTED] y');
   });
 });
+
+describe('redaction keeps long identifiers readable', () => {
+  it('redacts a 32+ character key but not a long variable name', () => {
+    const key = 'sk9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1';
+    const text = redactPatterns(`key ${key} for PAYROLL_IDENTITY_CLI_TEST_UNSET_VARIABLE`);
+    expect(text).not.toContain(key);
+    expect(text).toContain('PAYROLL_IDENTITY_CLI_TEST_UNSET_VARIABLE');
+  });
+});

@@ -19,6 +19,7 @@ import { argyleOptions, refuseClears, selectArgyleFields, V2_FIELDS } from './fi
 import { linkToken } from './link-token.js';
 import { fromV2User, toV2Request, type V2Fields } from './mappers/v2.js';
 import { checkProgress, cursorFromNext, pageSizeOf } from './pagination.js';
+import { findCreatedUser } from './reconcile.js';
 import {
   V2CreateUserResponse,
   V2User,
@@ -29,6 +30,13 @@ import {
 } from './wire/v2.js';
 
 const PROVIDER = 'argyle';
+
+/** What a create yields: the documented 200, or (reconciled) the user found by its external id. */
+interface CreateOutcome {
+  id: string;
+  user_token?: string;
+  found?: V2User;
+}
 
 export function createArgyleV2Service({
   tenant,
@@ -49,22 +57,47 @@ export function createArgyleV2Service({
       const { fields, ignored } = selectArgyleFields(valid, V2_FIELDS, config.unsupportedFields, context);
       const { openBanking } = argyleOptions(valid.providerOptions, config.defaults, context);
       const body = V2UserFieldsRequest.parse(toV2Request(fields as V2Fields, openBanking));
+      const externalId = body.external_id;
+      // With an externalId, an ambiguous create (sent, no usable answer) is looked up instead of
+      // ending in outcome_unknown straight away (./reconcile.ts; docs/providers/argyle.md).
+      const lookup =
+        externalId !== undefined
+          ? { http, context, body: { ...body, external_id: externalId }, startedAt: Date.now() }
+          : undefined;
       // Create a user — POST /v2/users (seed 000; https://docs.argyle.com/api-reference/users#create).
       // Any 2xx with the documented body is a created user: refusing one would invite a second create.
-      const { data } = await http.request({
+      const { data } = await http.request<CreateOutcome>({
         operation: 'createUser',
         method: 'POST',
         path: '/v2/users',
         body,
         response: V2CreateUserResponse,
         sensitive: sensitiveValues(valid),
+        ...(lookup
+          ? {
+              reconcile: async (signal: AbortSignal | undefined) => {
+                const found = await findCreatedUser(lookup, signal);
+                return found ? { id: found.id, found } : undefined;
+              },
+              reconcileHint: { externalId },
+            }
+          : {}),
         options,
       });
+      if (data.found) {
+        // Reconciled: the lookup returns no user token, so none is invented; the caller gets one
+        // with createLinkToken (docs/providers/argyle.md).
+        return { user: fromV2User(data.found, PROVIDER), ignoredFields: ignored };
+      }
       // The 200 holds only `{user_token, id}`: the user is what was sent (a second request to read it
       // back could fail after the create succeeded and tempt a caller into creating it twice).
       const { open_banking: _lender, ...stored } = body;
       const user = fromV2User(V2User.parse({ ...stored, id: data.id }), PROVIDER);
-      return { user, linkToken: linkToken(data.user_token), ignoredFields: ignored };
+      return {
+        user,
+        ...(data.user_token !== undefined ? { linkToken: linkToken(data.user_token) } : {}),
+        ignoredFields: ignored,
+      };
     },
 
     async getUser(userId, options?: CallOptions) {

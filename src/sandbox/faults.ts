@@ -21,13 +21,41 @@ const FaultOptionsSchema = z.strictObject({
   inject: z.custom<FaultOptions['inject']>((v) => typeof v === 'function').optional(),
 });
 
-const QueuedFaultSchema = z.object({
-  kind: z.enum(['latency', 'server-error', 'rate-limit', 'drop-before', 'drop-after']),
-  count: z.number().int().min(1).optional(),
-  ms: z.number().int().min(0).max(60_000).optional(),
-  status: z.number().int().min(500).max(599).optional(),
-  retryAfterSeconds: z.number().int().min(0).max(3_600).optional(),
-});
+const QueuedFaultSchema = z
+  .object({
+    kind: z.enum([
+      'latency',
+      'server-error',
+      'rate-limit',
+      'drop-before',
+      'drop-after',
+      'html-error',
+      'redirect',
+      'drop-mid-body',
+      'malformed-body',
+      'wrong-shape',
+      'oversized',
+    ]),
+    count: z.number().int().min(1).optional(),
+    ms: z.number().int().min(0).max(60_000).optional(),
+    status: z.number().int().min(300).max(599).optional(),
+    retryAfterSeconds: z.number().int().min(0).max(3_600).optional(),
+    location: z.string().min(1).optional(),
+    bytes: z
+      .number()
+      .int()
+      .min(1)
+      .max(256 * 1024 * 1024)
+      .optional(),
+  })
+  .superRefine((fault, ctx) => {
+    // A redirect's status is a 3xx; every other status a fault takes is a 5xx.
+    if (fault.status === undefined) return;
+    const redirect = fault.kind === 'redirect';
+    if (redirect ? fault.status >= 400 : fault.status < 500) {
+      ctx.addIssue({ code: 'custom', path: ['status'], message: redirect ? 'must be 3xx' : 'must be 5xx' });
+    }
+  });
 
 /** What happens to one request: an optional delay, then at most one terminal fault. */
 export interface FaultDecision {

@@ -3,16 +3,42 @@
  * answers for framework errors, fault injection, the request log and the lifecycle. What the
  * provider's API does is the emulator's business.
  */
+import { STATUS_CODES } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Faults } from './faults.js';
-import type { EmulatorStartOptions, RecordedRequest, RunningEmulator, SandboxEmulator } from './types.js';
+import type {
+  EmulatorStartOptions,
+  Fault,
+  RecordedRequest,
+  RunningEmulator,
+  SandboxEmulator,
+} from './types.js';
 
 /** Per-request bookkeeping between the hooks. */
 interface InFlight {
   record: RecordedRequest;
   dropAfter: boolean;
+  /** A fault that lets the request be processed and then spoils its answer. */
+  spoil?: SpoilFault;
 }
+
+/** Faults applied to the provider's answer after the request was processed. */
+type SpoilFault = Extract<Fault, { kind: 'drop-mid-body' | 'malformed-body' | 'wrong-shape' | 'oversized' }>;
+
+const SPOIL_KINDS: ReadonlySet<Fault['kind']> = new Set([
+  'drop-mid-body',
+  'malformed-body',
+  'wrong-shape',
+  'oversized',
+]);
+
+/** Above the library's default 10 MiB response cap. */
+const DEFAULT_OVERSIZED_BYTES = 11 * 1024 * 1024;
+
+/** A proxy's error page: no provider shape, no JSON. */
+const HTML_ERROR_PAGE =
+  '<!DOCTYPE html><html><head><title>Bad Gateway</title></head><body><h1>Bad Gateway</h1><p>The upstream server is unavailable.</p></body></html>';
 
 /** Statuses the framework itself may answer with, and the generic (data-free) text for each. */
 const FRAMEWORK_MESSAGES: Readonly<Record<number, string>> = {
@@ -73,10 +99,27 @@ export async function startEmulator<C extends object, Alt extends object>(
       entry.dropAfter = true;
       return;
     }
+    if (SPOIL_KINDS.has(fault.kind)) {
+      entry.spoil = fault as SpoilFault;
+      return;
+    }
+    if (fault.kind === 'html-error') {
+      return reply
+        .code(fault.status ?? 502)
+        .header('content-type', 'text/html; charset=utf-8')
+        .send(HTML_ERROR_PAGE);
+    }
+    if (fault.kind === 'redirect') {
+      return reply
+        .code(fault.status ?? 302)
+        .header('location', fault.location ?? `${origin}/redirected${path}`)
+        .send();
+    }
     if (fault.kind === 'server-error') {
       const status = fault.status ?? 503;
       return reply.code(status).send(emulator.errorBody(status, 'The server is temporarily unavailable.'));
     }
+    if (fault.kind !== 'rate-limit') return;
     const seconds = fault.retryAfterSeconds ?? 1;
     return reply
       .code(429)
@@ -89,6 +132,11 @@ export async function startEmulator<C extends object, Alt extends object>(
     if (entry?.dropAfter) {
       // The request was fully processed (state changed); the answer is lost with the connection.
       request.raw.socket.destroy();
+    } else if (entry?.spoil) {
+      const spoiled = await spoil(entry.spoil, request, reply, payload);
+      // A connection dropped mid-body has no answered status, like any other dropped one.
+      if (entry.spoil.kind !== 'drop-mid-body') entry.record.status = reply.statusCode;
+      return spoiled;
     } else if (entry) {
       entry.record.status = reply.statusCode;
     }
@@ -126,6 +174,56 @@ export async function startEmulator<C extends object, Alt extends object>(
       await app.close();
     },
   };
+}
+
+function payloadText(payload: unknown): string {
+  if (typeof payload === 'string') return payload;
+  if (Buffer.isBuffer(payload)) return payload.toString('utf8');
+  return '';
+}
+
+/** Applies a spoiling fault to a processed request's answer (the state change stands). */
+async function spoil(
+  fault: SpoilFault,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+): Promise<unknown> {
+  const text = payloadText(payload);
+  // A 204 has no body to spoil: these faults answer 200 instead.
+  const status = reply.statusCode === 204 ? 200 : reply.statusCode;
+  if (fault.kind === 'drop-mid-body') {
+    // The head promises the whole body; half of it is written, then the connection dies. Written
+    // straight to the socket (and flushed) so the framework's own answer never follows it.
+    const body = Buffer.from(text === '' ? '{"detail": "partial"}' : text, 'utf8');
+    const head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${body.length}\r\n\r\n`;
+    const socket = request.raw.socket;
+    await new Promise<void>((resolve) => {
+      socket.write(
+        Buffer.concat([Buffer.from(head, 'latin1'), body.subarray(0, Math.floor(body.length / 2))]),
+        () => resolve(),
+      );
+    });
+    socket.destroy();
+    return payload;
+  }
+  reply.removeHeader('content-length');
+  if (fault.kind === 'malformed-body') {
+    reply.code(status).header('content-type', 'application/json; charset=utf-8');
+    return `${text.slice(0, Math.floor(text.length / 2))}{"truncated": `;
+  }
+  if (fault.kind === 'wrong-shape') {
+    if (status < 200 || status >= 300) return payload;
+    reply.code(200).header('content-type', 'application/json; charset=utf-8');
+    return '["unexpected"]';
+  }
+  const bytes = fault.bytes ?? DEFAULT_OVERSIZED_BYTES;
+  const base = text === '' ? '{}' : text;
+  reply.code(status);
+  if (reply.getHeader('content-type') === undefined)
+    reply.header('content-type', 'application/json; charset=utf-8');
+  // Trailing whitespace keeps the JSON valid: only the size is wrong.
+  return base + ' '.repeat(Math.max(0, bytes - Buffer.byteLength(base)));
 }
 
 /**

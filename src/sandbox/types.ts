@@ -17,7 +17,19 @@ export type Fault =
   /** Destroy the connection before the request is processed: nothing changes on the server. */
   | { kind: 'drop-before' }
   /** Process the request (state changes!) and destroy the connection instead of answering. */
-  | { kind: 'drop-after' };
+  | { kind: 'drop-after' }
+  /** Answer a 5xx (default 502) with an HTML page, as a proxy in front of the provider would; not processed. */
+  | { kind: 'html-error'; status?: number }
+  /** Answer a redirect (default 302) to `location` (default `<origin>/redirected<path>`); not processed. */
+  | { kind: 'redirect'; status?: number; location?: string }
+  /** Process the request (state changes!), send the status, headers and half the body, then destroy the connection. */
+  | { kind: 'drop-mid-body' }
+  /** Process the request (state changes!) and answer its status with a body that is not valid JSON (a 204 becomes 200). */
+  | { kind: 'malformed-body' }
+  /** Process the request (state changes!); a 2xx answer becomes 200 with a JSON body of another shape (`["unexpected"]`). */
+  | { kind: 'wrong-shape' }
+  /** Process the request (state changes!) and pad the answer with whitespace to `bytes` (default 11 MiB; a 204 becomes 200). */
+  | { kind: 'oversized'; bytes?: number };
 
 export type FaultKind = Fault['kind'];
 

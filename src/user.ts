@@ -11,18 +11,42 @@ import { COUNTRY_CODES } from './countries.js';
 
 /** A JSON value, as Argyle's `external_metadata` ("any valid JSON") accepts. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-export const JsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([
-    z.string(),
-    z.number().refine(Number.isFinite, 'Must be a finite number'),
-    z.boolean(),
-    z.null(),
-    z.array(JsonValueSchema),
-    z.record(z.string(), JsonValueSchema),
-  ]),
+/** Schema of a {@link JsonValue} (finite numbers only). */
+export const JsonValueSchema: z.ZodType<JsonValue> = z.custom<JsonValue>(
+  (value) => isJsonValue(value, 0),
+  'Must be JSON: strings, finite numbers, booleans, null, arrays and plain objects',
 );
 
+/**
+ * A hand-written check rather than a recursive `z.union`: metadata is parsed on every create and
+ * every Argyle response, and a lazy union of six branches per value cost more than the rest of the
+ * input's validation together. Depth is capped so a cyclic or absurdly deep object is refused.
+ */
+function isJsonValue(value: unknown, depth: number): boolean {
+  if (value === null) return true;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object': {
+      if (depth >= 32) return false;
+      if (Array.isArray(value)) return value.every((v) => isJsonValue(v, depth + 1));
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      for (const key in value) {
+        if (!isJsonValue((value as Record<string, unknown>)[key], depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** Parses `YYYY-MM-DD` into its parts when it names a real calendar day, otherwise `undefined`. */
 export function parseCalendarDate(value: string): { year: number; month: number; day: number } | undefined {
@@ -31,24 +55,32 @@ export function parseCalendarDate(value: string): { year: number; month: number;
   const year = Number(m[1]);
   const month = Number(m[2]);
   const day = Number(m[3]);
-  const probe = new Date(Date.UTC(year, month - 1, day));
-  if (probe.getUTCFullYear() !== year || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) {
-    return undefined;
-  }
-  return { year, month, day };
+  if (month < 1 || month > 12 || day < 1) return undefined;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const last = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
+  return day <= last ? { year, month, day } : undefined;
 }
 
-/** Today's date as `YYYY-MM-DD` in UTC; a birth date after it is in the future everywhere on Earth but +14h. */
-function todayUtc(): string {
-  return new Date(Date.now() + 14 * 3_600_000).toISOString().slice(0, 10);
+/**
+ * The latest date that is not in the future anywhere on Earth (UTC+14), as `YYYY-MM-DD`. Computed
+ * at most once a minute: it is on the path of every create.
+ */
+let latestToday = { computedAt: Number.NEGATIVE_INFINITY, value: '' };
+function latestDateOnEarth(): string {
+  const now = Date.now();
+  if (now - latestToday.computedAt > 60_000) {
+    latestToday = { computedAt: now, value: new Date(now + 14 * 3_600_000).toISOString().slice(0, 10) };
+  }
+  return latestToday.value;
 }
 
 /** A calendar date `YYYY-MM-DD`: a real day, year 1900 or later (Argyle), not in the future. */
-export const BirthDateSchema = z
-  .string()
-  .refine((v) => parseCalendarDate(v) !== undefined, 'Must be a real calendar date in the form YYYY-MM-DD')
-  .refine((v) => (parseCalendarDate(v)?.year ?? 0) >= 1900, 'Must be in 1900 or later')
-  .refine((v) => v <= todayUtc(), 'Must not be in the future');
+export const BirthDateSchema = z.string().superRefine((value, ctx) => {
+  const date = parseCalendarDate(value);
+  if (!date) ctx.addIssue({ code: 'custom', message: 'Must be a real calendar date in the form YYYY-MM-DD' });
+  else if (date.year < 1900) ctx.addIssue({ code: 'custom', message: 'Must be in 1900 or later' });
+  else if (value > latestDateOnEarth()) ctx.addIssue({ code: 'custom', message: 'Must not be in the future' });
+});
 
 /** A calendar date `YYYY-MM-DD` with no other constraint (e.g. the end of a recurring-check schedule). */
 export const CalendarDateSchema = z
@@ -60,8 +92,10 @@ export const PhoneSchema = z
   .string()
   .regex(/^\+[1-9]\d{6,14}$/, 'Must be an E.164 phone number such as +14155550123');
 
+/** An email address (syntax only). */
 export const EmailSchema = z.email('Must be a valid email address');
 
+/** An ISO 3166-1 alpha-2 country code (`US`, `GB`). */
 export const CountrySchema = z
   .string()
   .refine((v) => COUNTRY_CODES.has(v), 'Must be an ISO 3166-1 alpha-2 country code such as US or GB');
@@ -77,9 +111,15 @@ const SSN_RE = /^(?!000|666|9\d\d)\d{3}-?(?!00)\d{2}-?(?!0000)\d{4}$/;
  */
 const NI_RE = /^[A-Z]{2}\d{6}[A-D]$/;
 
+/**
+ * A national identifier: a US Social Security number (normalised to `123-45-6789`) or a UK National
+ * Insurance number (spaces removed, upper-cased).
+ */
 export const NationalIdSchema = z.discriminatedUnion('type', [
   z.object({
+    /** A US Social Security number. */
     type: z.literal('ssn'),
+    /** `123-45-6789` or `123456789`. */
     value: z
       .string()
       .trim()
@@ -87,27 +127,39 @@ export const NationalIdSchema = z.discriminatedUnion('type', [
       .transform((v) => v.replace(/-/g, '').replace(/^(\d{3})(\d{2})(\d{4})$/, '$1-$2-$3')),
   }),
   z.object({
+    /** A UK National Insurance number. */
     type: z.literal('ni_number'),
+    /** `QQ123456C` (spaces allowed). */
     value: z
       .string()
       .transform((v) => v.replace(/\s+/g, '').toUpperCase())
       .pipe(z.string().regex(NI_RE, 'Must be a National Insurance number in the form QQ123456C')),
   }),
 ]);
+/** A validated national identifier (see {@link NationalIdSchema}). */
 export type NationalId = z.output<typeof NationalIdSchema>;
 
+/** A postal address; every part optional, unknown keys refused. */
 export const AddressSchema = z
   .object({
+    /** First line (street and number). */
     line1: nonEmpty('Address line 1').optional(),
+    /** Second line (flat, building). */
     line2: nonEmpty('Address line 2').optional(),
+    /** City or town. */
     city: nonEmpty('City').optional(),
+    /** State, county or region. */
     state: nonEmpty('State').optional(),
+    /** ZIP code or post code. */
     postalCode: nonEmpty('Postal code').optional(),
+    /** ISO 3166-1 alpha-2 country code. */
     country: CountrySchema.optional(),
   })
   .strict();
+/** A validated address (see {@link AddressSchema}). */
 export type Address = z.output<typeof AddressSchema>;
 
+/** The host's own id for the applicant: 1 to 100 characters. */
 export const ExternalIdSchema = z
   .string()
   .min(1, 'Must not be empty')
@@ -118,6 +170,7 @@ export const ExternalIdSchema = z
  * checks the shape; each provider validates its own namespace strictly.
  */
 export const ProviderOptionsSchema = z.record(z.string(), z.record(z.string(), z.unknown()));
+/** `providerOptions`: one namespace per provider (`{ argyle: {...}, teal: {...} }`). */
 export type ProviderOptions = Record<string, Record<string, unknown>>;
 
 const profileShape = {
@@ -135,25 +188,39 @@ const profileShape = {
 
 /** The neutral fields a provider may or may not store; `capabilities.fields` lists a provider's. */
 export const PROFILE_FIELDS = Object.keys(profileShape) as ProfileField[];
+/** A neutral profile field name (`firstName`, `address`, `nationalId`…). */
 export type ProfileField = keyof typeof profileShape;
 
 /** Input of `createUser`: every field optional here; a provider's required fields are checked by its adapter. */
 export const CreateUserInputSchema = z
   .object({
+    /** Given name. */
     firstName: profileShape.firstName.optional(),
+    /** Family name. */
     lastName: profileShape.lastName.optional(),
+    /** Email address. */
     email: profileShape.email.optional(),
+    /** Phone number in E.164 form (`+14155550123`). */
     phone: profileShape.phone.optional(),
+    /** Date of birth, `YYYY-MM-DD`. */
     birthDate: profileShape.birthDate.optional(),
+    /** Current address. */
     address: profileShape.address.optional(),
+    /** Earlier post codes (Teal's `post_codes`). */
     previousPostalCodes: profileShape.previousPostalCodes.optional(),
+    /** SSN or NI number. */
     nationalId: profileShape.nationalId.optional(),
+    /** The host's own id for the applicant; give one on every create so an ambiguous create can be looked up. */
     externalId: profileShape.externalId.optional(),
+    /** Free-form JSON stored with the user (Argyle's `external_metadata`). */
     metadata: profileShape.metadata.optional(),
+    /** Provider-specific extras, one namespace per provider. */
     providerOptions: ProviderOptionsSchema.optional(),
   })
   .strict();
+/** The input of `createUser`, as the caller writes it. */
 export type CreateUserInput = z.input<typeof CreateUserInputSchema>;
+/** The input of `createUser` after validation (normalised SSN and NI number). */
 export type ValidCreateUserInput = z.output<typeof CreateUserInputSchema>;
 
 /**
@@ -162,43 +229,72 @@ export type ValidCreateUserInput = z.output<typeof CreateUserInputSchema>;
  */
 export const UpdateUserInputSchema = z
   .object({
+    /** Given name; `null` clears it where the provider allows. */
     firstName: profileShape.firstName.nullable().optional(),
+    /** Family name; `null` clears it where the provider allows. */
     lastName: profileShape.lastName.nullable().optional(),
+    /** Email address; `null` clears it where the provider allows. */
     email: profileShape.email.nullable().optional(),
+    /** E.164 phone number; `null` clears it where the provider allows. */
     phone: profileShape.phone.nullable().optional(),
+    /** Date of birth, `YYYY-MM-DD`; `null` clears it where the provider allows. */
     birthDate: profileShape.birthDate.nullable().optional(),
+    /** Current address; `null` clears it where the provider allows. */
     address: profileShape.address.nullable().optional(),
+    /** Earlier post codes; `null` clears them where the provider allows. */
     previousPostalCodes: profileShape.previousPostalCodes.nullable().optional(),
+    /** SSN or NI number; `null` clears it where the provider allows. */
     nationalId: profileShape.nationalId.nullable().optional(),
+    /** The host's own id; `null` clears it where the provider allows. */
     externalId: profileShape.externalId.nullable().optional(),
+    /** Free-form JSON; `null` clears it where the provider allows. */
     metadata: profileShape.metadata.nullable().optional(),
+    /** Provider-specific extras, one namespace per provider. */
     providerOptions: ProviderOptionsSchema.optional(),
   })
   .strict();
+/** The patch of `updateUser`, as the caller writes it. */
 export type UpdateUserInput = z.input<typeof UpdateUserInputSchema>;
+/** The patch of `updateUser` after validation. */
 export type ValidUpdateUserInput = z.output<typeof UpdateUserInputSchema>;
 
 /** What a provider connected for the user (Argyle's items and employers). */
 export interface UserConnections {
+  /** Argyle item ids the user connected (`[]` on Argyle v1, which has no items). */
   items: string[];
+  /** Employers the user connected. */
   employers: string[];
 }
 
 /** A user as the provider holds it, in neutral terms. Absent means the provider holds no value. */
 export interface User {
+  /** The provider's id for the user; pass it to `getUser`, `updateUser`, `deleteUser`, `createLinkToken`. */
   id: string;
+  /** The provider that holds the user (`'argyle'`, `'teal'`). */
   provider: string;
+  /** When the provider created the user, as the provider writes it (ISO 8601). */
   createdAt?: string;
+  /** Given name. */
   firstName?: string;
+  /** Family name. */
   lastName?: string;
+  /** Email address. */
   email?: string;
+  /** Phone number. */
   phone?: string;
+  /** Date of birth, `YYYY-MM-DD`. */
   birthDate?: string;
+  /** Current address (Teal: the post code only). */
   address?: Address;
+  /** Earlier post codes (Teal). */
   previousPostalCodes?: string[];
+  /** SSN (Argyle v2) or NI number (Teal). */
   nationalId?: NationalId;
+  /** The host's own id for the applicant. */
   externalId?: string;
+  /** Free-form JSON stored with the user (Argyle). */
   metadata?: JsonValue;
+  /** What the user connected (Argyle). */
   connections?: UserConnections;
   /** Provider-specific settings the provider returned (e.g. Teal's payroll period), in neutral camelCase. */
   providerData?: Record<string, JsonValue>;
@@ -206,37 +302,53 @@ export interface User {
 
 /** A token that starts the provider's user-facing connection flow (Argyle Link, Teal's web app). */
 export interface LinkToken {
+  /** The token to hand to the provider's connection flow (Argyle Link's `userToken`). A credential: do not log it. */
   token: string;
+  /** When the token expires (ISO 8601), when the provider says (Argyle: the JWT's `exp`). */
   expiresAt?: string;
+  /** When the token was created, when the provider says (Teal). */
   createdAt?: string;
+  /** A URL that opens the flow for the user, when the provider gives one (Teal's `webapp_link`). */
   url?: string;
 }
 
+/** What `createUser` returns. */
 export interface CreatedUser {
+  /** The user as created (Argyle: as sent; Teal: as answered). */
   user: User;
+  /** A link token, when the provider returns one with the user (Argyle; not after a reconciled create). */
   linkToken?: LinkToken;
   /** Neutral field paths this provider cannot store and that were dropped (`unsupportedFields: 'drop'`). */
   ignoredFields: string[];
 }
 
+/** What `updateUser` returns. */
 export interface UpdatedUser {
+  /** The user after the update, as the provider answered. */
   user: User;
+  /** Neutral field paths this provider cannot store and that were dropped (`unsupportedFields: 'drop'`). */
   ignoredFields: string[];
 }
 
+/** What `listUsers` lists. */
 export interface ListUsersFilter {
+  /** Only users with this `externalId` (see `capabilities.listFilters`). */
   externalId?: string;
   /** Page size to ask the provider for; capped at the provider's maximum. */
   pageSize?: number;
 }
 
+/** Schema of a {@link ListUsersFilter}. */
 export const ListUsersFilterSchema = z
   .object({
+    /** Only users with this `externalId`. */
     externalId: ExternalIdSchema.optional(),
+    /** Page size to ask for; capped at the provider's maximum. */
     pageSize: z.number().int().min(1, 'Must be at least 1').optional(),
   })
   .strict();
 
+/** A provider user id: 1 to 200 letters, digits, `-` or `_` (safe to put in a URL path). */
 export const UserIdSchema = z
   .string()
   .min(1, 'Must not be empty')

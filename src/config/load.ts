@@ -4,10 +4,20 @@
  * variable is named in the error; a value never is. `$${X}` stands for a literal `${X}`.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import type { PayrollIdentityConfig } from '../container/identity.js';
 import { type ConfigurationProblem, InvalidConfigurationError } from '../errors.js';
-import type { TenantsConfigInput } from './schema.js';
+
+/**
+ * The YAML parser is loaded on the first YAML file, not with the library: most hosts configure in
+ * code or JSON, and importing it costs ~35 ms of every cold start (docs/performance.md).
+ */
+let yamlParse: ((text: string, options: { prettyErrors: boolean }) => unknown) | undefined;
+function parseYaml(text: string, options: { prettyErrors: boolean }): unknown {
+  yamlParse ??= (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse;
+  return yamlParse(text, options);
+}
 
 const REF_RE = /\$(\$?)\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
@@ -44,13 +54,26 @@ export function substituteEnv(
   return value;
 }
 
+/** Options of {@link loadConfigFile}. */
 export interface LoadConfigOptions {
   /** Variables for `${NAME}`; default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** Reads a YAML (`.yaml`, `.yml`) or JSON file of tenant configuration. Validation happens in `createPayrollIdentity`. */
-export function loadConfigFile(path: string, options: LoadConfigOptions = {}): TenantsConfigInput {
+/**
+ * Reads a YAML (`.yaml`, `.yml`) or JSON file of tenant configuration and resolves its `${ENV_VAR}`
+ * references. Validation happens in `createPayrollIdentity`, which takes the result as it is (typed
+ * for it; the file's content is checked there, every problem at once).
+ *
+ * @example
+ * ```ts
+ * const identity = createPayrollIdentity({ ...loadConfigFile('tenants.yaml'), logger });
+ * ```
+ */
+export function loadConfigFile(
+  path: string,
+  options: LoadConfigOptions = {},
+): Pick<PayrollIdentityConfig, 'tenants'> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -79,7 +102,10 @@ export function loadConfigFile(path: string, options: LoadConfigOptions = {}): T
     ]);
   }
   const problems: ConfigurationProblem[] = [];
-  const resolved = substituteEnv(raw, options.env ?? process.env, problems) as TenantsConfigInput;
+  const resolved = substituteEnv(raw, options.env ?? process.env, problems) as Pick<
+    PayrollIdentityConfig,
+    'tenants'
+  >;
   if (problems.length > 0) throw new InvalidConfigurationError(problems);
   return resolved;
 }

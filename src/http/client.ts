@@ -20,6 +20,7 @@ import type { z } from 'zod';
 import {
   type ErrorContext,
   InvalidConfigurationError,
+  NetworkError,
   type Operation,
   PayrollIdentityError,
   ProviderUnavailableError,
@@ -35,6 +36,7 @@ import {
   TenantCircuit,
 } from './circuit.js';
 import { type DescribeError, errorFromTransport } from './errors.js';
+import { PreparedSender } from './prepared-sender.js';
 import { settleAmbiguous } from './reconcile.js';
 import { readResponse } from './response.js';
 import {
@@ -45,6 +47,7 @@ import {
   type RetryOptions,
   wait,
 } from './retry-policy.js';
+import { nodeTransport, type Transport } from './transport.js';
 import { baseUrlProblem, normalizeBaseUrl } from './url.js';
 
 /** How a provider authenticates: the headers to attach and the secret values to redact. */
@@ -71,6 +74,12 @@ export interface HttpClientOptions {
   /** pino-compatible logger; silent when unset. */
   logger?: Logger;
   hooks?: RequestHooks;
+  /**
+   * What sends each request (an axios adapter); default: the lean `node:http`/`node:https`
+   * transport over this client's keep-alive agents ({@link nodeTransport}). Every rule above
+   * (deadline, size cap via `maxContentLength`, no redirects) is the transport's to honour.
+   */
+  transport?: Transport;
 }
 
 export interface RequestSpec<T> {
@@ -131,6 +140,11 @@ export class HttpClient {
   readonly provider: string;
   readonly baseUrl: string;
   private readonly axios: AxiosInstance;
+  /** Sends with the instance's configuration, without `axios.request`'s per-call merging. */
+  private readonly sender: PreparedSender;
+  /** Controllers of finished calls whose signal never fired (only with the built-in transport). */
+  private readonly idleControllers: AbortController[] = [];
+  private readonly reuseSignals: boolean;
   private readonly redactor: Redactor;
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
@@ -176,8 +190,12 @@ export class HttpClient {
       validateStatus: () => true,
       httpAgent: this.httpAgent,
       httpsAgent: this.httpsAgent,
+      // axios's own Node adapter costs more per call than the whole library (docs/performance.md).
+      adapter: options.transport ?? nodeTransport({ httpAgent: this.httpAgent, httpsAgent: this.httpsAgent }),
       headers: { Accept: 'application/json' },
     });
+    this.sender = new PreparedSender(this.axios);
+    this.reuseSignals = options.transport === undefined;
   }
 
   /** The redactor that knows this tenant's credentials (for adapters that build their own messages). */
@@ -208,7 +226,7 @@ export class HttpClient {
 
     // One controller for the whole call: the caller's signal and our deadline both end it, in the
     // middle of a request or of a backoff wait alike.
-    const controller = new AbortController();
+    const controller = this.idleControllers.pop() ?? new AbortController();
     const onCallerAbort = () => {
       state.abortedByCaller = true;
       controller.abort();
@@ -225,6 +243,12 @@ export class HttpClient {
     } finally {
       clearTimeout(timer);
       callerSignal?.removeEventListener('abort', onCallerAbort);
+      // Creating an AbortSignal costs more than the rest of a call's bookkeeping (docs/performance.md).
+      // One that never fired, handed only to our own transport (which removes its listener when it
+      // settles), is as good as new.
+      if (this.reuseSignals && !controller.signal.aborted && this.idleControllers.length < 256) {
+        this.idleControllers.push(controller);
+      }
     }
   }
 
@@ -238,6 +262,9 @@ export class HttpClient {
   ): Promise<HttpResult<T>> {
     const idempotent = spec.idempotent ?? spec.method !== 'POST';
     let schedule: BackoffSchedule | undefined;
+    // Whether an earlier attempt may have reached the provider and taken effect (sent, then no
+    // usable answer). For a DELETE, a 404 after such an attempt means that attempt deleted it.
+    let earlierMayHaveTakenEffect = false;
     for (let attempt = 1; ; attempt++) {
       let error: PayrollIdentityError;
       try {
@@ -254,6 +281,9 @@ export class HttpClient {
         error = thrown;
       }
       if (error.code === 'aborted') throw error;
+      if (spec.method === 'DELETE' && error.code === 'not_found' && earlierMayHaveTakenEffect) {
+        return { status: 204, data: undefined as T, requestId: error.requestId };
+      }
 
       const kind = classifyFailure(error, idempotent);
       if (kind === 'ambiguous') {
@@ -269,6 +299,7 @@ export class HttpClient {
         return { status: 200, data, requestId: undefined, reconciled: true };
       }
       if (kind === 'final' || attempt > this.retry.maxRetries) throw error;
+      earlierMayHaveTakenEffect ||= mayHaveTakenEffect(error);
       // A provider that asks for a longer pause than we are willing to wait gets its answer back.
       const retryAfterMs = state.retryAfterMs;
       if (retryAfterMs !== undefined && retryAfterMs > this.retry.maxRetryAfterMs) throw error;
@@ -372,15 +403,12 @@ export class HttpClient {
 
     let response: AxiosResponse;
     try {
-      response = await this.axios.request({
+      response = await this.sender.send({
         method: spec.method,
         url: spec.path,
         params: spec.query,
-        data: spec.body,
-        headers: {
-          ...(spec.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-          ...this.options.auth.headers(),
-        },
+        body: spec.body,
+        headers: this.options.auth.headers(),
         signal,
       });
     } catch (error) {
@@ -412,4 +440,10 @@ function definedOnly<T extends object>(value: T | undefined): Partial<T> {
   if (!value) return out;
   for (const [k, v] of Object.entries(value)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   return out;
+}
+
+/** Whether a failed attempt may still have been carried out by the provider. */
+function mayHaveTakenEffect(error: PayrollIdentityError): boolean {
+  if (error instanceof NetworkError) return !error.beforeRequestSent;
+  return error.code === 'timeout' || (error.status !== undefined && error.status >= 500);
 }

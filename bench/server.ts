@@ -1,7 +1,8 @@
 /**
  * The benchmark's provider stand-in: a minimal loopback HTTP server that answers canned Argyle and
  * Teal responses. It is deliberately not the sandbox: its cost must be tiny and identical for every
- * contender. Run in its own process (`node bench/server.js`), it prints its port on stdout.
+ * contender. Run in its own process (`node --import tsx bench/server.ts`, as `run.ts` does), it prints its
+ * port on stdout. Fake people only.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,10 +17,10 @@ const argyleUser = (i: number) => ({
   employers_connected: ['Whole Goods'],
   external_metadata: { loanStage: 2 },
   external_id: `applicant-${i}`,
-  first_name: 'Sarah',
-  last_name: 'Longfield',
-  email: 'sarah@example.com',
-  phone_number: '+12125555555',
+  first_name: 'Jane',
+  last_name: 'Roe',
+  email: 'jane.roe@example.com',
+  phone_number: '+14155550123',
   ssn: null,
   address: { city: null, line1: null, line2: null, state: null, country: null, postal_code: null },
   birth_date: { year: 1990, month: 5, day: 17 },
@@ -28,15 +29,18 @@ const argyleUser = (i: number) => ({
 const tealUser = (i: number) => ({
   user_id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
   created_at: '2024-01-01T00:00:00.000Z',
-  forename: 'John',
-  surname: 'Smith',
+  forename: 'Jane',
+  surname: 'Roe',
   date_of_birth: '1990-05-17T00:00:00.000Z',
   post_codes: ['SW1A 2AA'],
   ext_id: `applicant-${i}`,
   payroll_period_months: 12,
 });
 
-const CREATED_ARGYLE = JSON.stringify({ user_token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJiZW5jaCJ9.c2ln', id: ID });
+const CREATED_ARGYLE = JSON.stringify({
+  user_token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJiZW5jaCJ9.c2ln',
+  id: ID,
+});
 const GET_ARGYLE = JSON.stringify({ ...argyleUser(1), id: ID });
 const CREATED_TEAL = JSON.stringify({ ...tealUser(1), user_id: ID });
 
@@ -59,7 +63,8 @@ const server = createServer((req, res) => {
       const end = Math.min(start + limit, TOTAL_USERS);
       const results = [];
       for (let i = start; i < end; i++) results.push(argyleUser(i));
-      const next = end < TOTAL_USERS ? `http://${req.headers.host}/v2/users?cursor=${end}&limit=${limit}` : null;
+      const next =
+        end < TOTAL_USERS ? `http://${req.headers.host}/v2/users?cursor=${end}&limit=${limit}` : null;
       return send(res, 200, JSON.stringify({ next, previous: null, results }));
     }
     if (req.method === 'POST' && p === '/users') return send(res, 201, CREATED_TEAL);
@@ -70,7 +75,14 @@ const server = createServer((req, res) => {
       const end = Math.min(offset + limit, TOTAL_USERS);
       const users = [];
       for (let i = offset; i < end; i++) users.push(tealUser(i));
-      return send(res, 200, JSON.stringify({ pagination: { offset, limit, count: users.length, total_count: TOTAL_USERS }, users }));
+      return send(
+        res,
+        200,
+        JSON.stringify({
+          pagination: { offset, limit, count: users.length, total_count: TOTAL_USERS },
+          users,
+        }),
+      );
     }
     send(res, 404, JSON.stringify({ detail: 'Not found.' }));
   });

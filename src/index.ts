@@ -64,6 +64,7 @@ export {
 export type { DescribeError, ErrorDescription } from './http/errors.js';
 export { parseRetryAfter } from './http/retry-after.js';
 export { DEFAULT_RETRY, type RetryOptions } from './http/retry-policy.js';
+export type { Transport } from './http/transport.js';
 export type {
   CircuitEvent,
   CircuitState,
@@ -74,7 +75,7 @@ export type {
   RequestStartEvent,
   RetryEvent,
 } from './observe/events.js';
-export { type Logger, silentLogger } from './observe/logger.js';
+export { type LogFn, type Logger, silentLogger } from './observe/logger.js';
 export {
   type BaseTenantConfig,
   defineProvider,

@@ -14,6 +14,7 @@ import { InvalidConfigurationError, PayrollIdentityError, UnknownTenantError } f
 import type { CircuitBreakerOptions } from '../http/circuit.js';
 import { HttpClient } from '../http/client.js';
 import type { RetryOptions } from '../http/retry-policy.js';
+import type { Transport } from '../http/transport.js';
 import type { RequestHooks } from '../observe/events.js';
 import type { Logger } from '../observe/logger.js';
 import {
@@ -52,6 +53,15 @@ export interface PayrollIdentityConfig {
   logger?: Logger;
   /** Request event hooks (start/end/retry, circuit changes, ambiguous outcomes). A hook that throws is ignored. */
   hooks?: RequestHooks;
+  /**
+   * What sends every tenant's requests: an axios adapter, `(config) => Promise<AxiosResponse>`,
+   * receiving axios's request config (URL parts, headers with credentials, JSON `data`, `signal`,
+   * `maxContentLength`) and returning the response with its body as text. Default: the library's
+   * lean `node:http`/`node:https` transport over each tenant's keep-alive agents. Use it to answer
+   * in-process (tests, benchmarks) or to route requests your own way; a custom transport must
+   * honour `signal`, the size cap and never follow a redirect.
+   */
+  transport?: Transport;
 }
 
 export interface PayrollIdentity {
@@ -90,6 +100,8 @@ export function createPayrollIdentityWith(
   if (config.logger) root.register(TOKENS.Logger, { useValue: config.logger });
   root.register(TOKENS.RequestHooks, { useValue: config.hooks ?? {} });
 
+  // Read once: the closures below must not keep the host's whole configuration object alive.
+  const transport = config.transport;
   const tenantContainers = new Map<string, DependencyContainer>();
   const services = new Map<string, UserService>();
   const tenantIds = Object.freeze([...tenantConfigs.keys()]);
@@ -115,6 +127,7 @@ export function createPayrollIdentityWith(
             circuitBreaker: tenantConfig.circuitBreaker,
             logger: c.isRegistered(TOKENS.Logger, true) ? c.resolve(TOKENS.Logger) : undefined,
             hooks: c.resolve(TOKENS.RequestHooks),
+            transport,
           }),
       ),
     });

@@ -11,6 +11,16 @@ import type { BaseTenantConfig, ProviderDefinition } from '../provider.js';
 import type { UserService } from '../user-service.js';
 import type { PayrollIdentity } from './identity.js';
 
+/**
+ * The library's tsyringe injection tokens (Symbols).
+ *
+ * @example
+ * ```ts
+ * const identity = createPayrollIdentity(config);
+ * const same = identity.container.resolve(TOKENS.PayrollIdentity); // === identity
+ * registerPayrollIdentity(myContainer, identity);                   // then: myContainer.resolve(TOKENS.PayrollIdentity)
+ * ```
+ */
 export const TOKENS = {
   /** The provider registry (root container). */
   ProviderRegistry: Symbol('payroll-identity.ProviderRegistry') as InjectionToken<

@@ -16,7 +16,9 @@ import {
 import { PayrollIdentityError } from '../errors.js';
 import type { CircuitState as CircuitStateName } from '../observe/events.js';
 
+/** A tenant's circuit breaker (`circuitBreaker` in its configuration; docs/reliability.md). */
 export interface CircuitBreakerOptions {
+  /** `false` turns the breaker off. */
   enabled: boolean;
   /** Consecutive failed attempts that open the circuit. */
   threshold: number;
@@ -24,6 +26,7 @@ export interface CircuitBreakerOptions {
   halfOpenAfterMs: number;
 }
 
+/** The circuit breaker's defaults: on, opens after 10 failed attempts in a row, probes after 30 s. */
 export const DEFAULT_CIRCUIT_BREAKER: Readonly<CircuitBreakerOptions> = Object.freeze({
   enabled: true,
   threshold: 10,

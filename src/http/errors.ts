@@ -24,7 +24,9 @@ import { parseRetryAfter } from './retry-after.js';
 
 /** What a provider makes of an error body: its messages, and field errors under neutral names. */
 export interface ErrorDescription {
+  /** The provider's messages about the request as a whole (the core redacts them). */
   messages: string[];
+  /** Messages by NEUTRAL field path (`address.postalCode`), for a 400. */
   fieldErrors?: FieldErrors;
 }
 

@@ -37,9 +37,13 @@ function headerMap(response: AxiosResponse): Record<string, string | undefined> 
   return out;
 }
 
+/** `\s` is exactly what `String.prototype.trim` removes. */
+const BLANK = /^\s*$/;
+
 function parseJson(text: unknown): { ok: true; value: unknown } | { ok: false } {
   if (typeof text !== 'string') return { ok: true, value: text };
-  if (text.trim() === '') return { ok: true, value: undefined };
+  // Not `text.trim() === ''`: that copies every body (a 100 kB page each time) to look at its ends.
+  if (BLANK.test(text)) return { ok: true, value: undefined };
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ExponentialBackoff, type IBackoff, type IBackoffFactory } from 'cockatiel';
 import type { PayrollIdentityError } from '../errors.js';
 
+/** A tenant's retry policy (`retry` in its configuration; docs/reliability.md). */
 export interface RetryOptions {
   /** Retries after the first attempt (0 disables retrying). */
   maxRetries: number;
@@ -21,6 +22,7 @@ export interface RetryOptions {
   attemptTimeoutMs?: number;
 }
 
+/** The retry policy's defaults: 2 retries, 200 ms to 5 s backoff, `Retry-After` up to 30 s. */
 export const DEFAULT_RETRY: Readonly<RetryOptions> = Object.freeze({
   maxRetries: 2,
   baseDelayMs: 200,

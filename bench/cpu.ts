@@ -1,0 +1,135 @@
+/**
+ * Section 2 — the library's own CPU per call, with no network: a transport that answers in-process
+ * with canned provider responses (`PayrollIdentityConfig.transport`). What is left is validation,
+ * mapping, DI resolution, the axios request pipeline, the HTTP client's bookkeeping (deadline,
+ * circuit, retries) and error mapping.
+ *
+ * Each scenario runs in batches (median batch reported, µs per call); scenarios are interleaved
+ * batch by batch. `axios pipeline only` is a bare `axios.create({ adapter })` GET with the same
+ * in-process answer: the share of the library's figure that is axios's.
+ */
+import axios, { type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import { createInput, loadDist, type Provider, report, tenantConfig, USER_ID } from './lib.js';
+import { percentile } from './stats.js';
+
+const BATCHES = Number(process.env.BENCH_CPU_BATCHES ?? 15);
+const PER_BATCH = Number(process.env.BENCH_CPU_PER_BATCH ?? 2000);
+
+const lib = await loadDist();
+
+const argyleUser = JSON.stringify({
+  id: USER_ID,
+  created_at: '2023-01-30T22:25:38.971Z',
+  items_connected: [],
+  employers_connected: [],
+  external_metadata: null,
+  external_id: 'applicant-1',
+  first_name: 'Jane',
+  last_name: 'Roe',
+  email: 'jane.roe@example.com',
+  phone_number: '+14155550123',
+  ssn: null,
+  address: { city: null, line1: null, line2: null, state: null, country: null, postal_code: null },
+  birth_date: { year: 1990, month: 5, day: 17 },
+});
+const tealUser = JSON.stringify({
+  user_id: USER_ID,
+  created_at: '2024-01-01T00:00:00.000Z',
+  forename: 'Jane',
+  surname: 'Roe',
+  date_of_birth: '1990-05-17T00:00:00.000Z',
+  post_codes: ['SW1A 2AA'],
+  ext_id: 'applicant-1',
+  payroll_period_months: 12,
+});
+const answers: Record<string, { status: number; body: string }> = {
+  'post /v2/users': {
+    status: 200,
+    body: JSON.stringify({ user_token: 'eyJhbGciOiJIUzI1NiJ9.e30.c2ln', id: USER_ID }),
+  },
+  [`get /v2/users/${USER_ID}`]: { status: 200, body: argyleUser },
+  'post /users': { status: 201, body: tealUser },
+  [`get /users/${USER_ID}`]: { status: 200, body: tealUser },
+};
+const notFound = { status: 404, body: JSON.stringify({ detail: 'Not found.' }) };
+const invalid = {
+  status: 400,
+  body: JSON.stringify({
+    email: ['Enter a valid email address.'],
+    first_name: ['This field may not be blank.'],
+  }),
+};
+
+/** Answers in-process, as the provider would; `/missing/` ids get a 404, `/v2/users` with `bad` a 400. */
+async function inProcess(config: InternalAxiosRequestConfig): Promise<AxiosResponse> {
+  const key = `${config.method} ${config.url}`;
+  const data = typeof config.data === 'string' ? config.data : '';
+  const answer = data.includes('"bad"') ? invalid : (answers[key] ?? notFound);
+  return {
+    status: answer.status,
+    statusText: '',
+    headers: { 'content-type': 'application/json', 'x-request-id': 'req-bench-1' },
+    config,
+    data: answer.body,
+  };
+}
+
+const identity = lib.createPayrollIdentity({
+  tenants: { argyle: tenantConfig('argyle'), teal: tenantConfig('teal') },
+  transport: inProcess,
+});
+const service = (p: Provider) => identity.forTenant(p);
+const bareAxios = axios.create({ baseURL: 'https://api.example.com', adapter: inProcess });
+const expectCode = (code: string) => (error: unknown) => {
+  if ((error as { code?: unknown }).code !== code) throw error;
+};
+const badArgyle = { ...createInput('argyle'), firstName: 'bad' };
+const invalidInput = { ...createInput('argyle'), email: 'not-an-email', birthDate: '1990-13-45' };
+
+const scenarios: Record<string, () => Promise<unknown>> = {
+  'argyle getUser': () => service('argyle').getUser(USER_ID),
+  'argyle createUser': () => service('argyle').createUser(createInput('argyle')),
+  'teal getUser': () => service('teal').getUser(USER_ID),
+  'teal createUser': () => service('teal').createUser(createInput('teal')),
+  'argyle getUser → 404 (error mapping)': () =>
+    service('argyle').getUser('00000000-0000-4000-8000-000000000404').catch(expectCode('not_found')),
+  'argyle createUser → 400 (error mapping, field errors)': () =>
+    service('argyle').createUser(badArgyle).catch(expectCode('invalid_input')),
+  'createUser invalid input (validation only, no request)': () =>
+    service('argyle').createUser(invalidInput).catch(expectCode('invalid_input')),
+  'forTenant cached (DI resolution)': async () => identity.forTenant('teal'),
+  'axios pipeline only (reference)': () => bareAxios.get(`/v2/users/${USER_ID}`),
+};
+
+// BENCH_CPU_ONLY='argyle getUser' keeps only that scenario (for `node --cpu-prof` runs).
+const only = process.env.BENCH_CPU_ONLY;
+const names = Object.keys(scenarios).filter((n) => !only || n === only);
+const batches: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+const cpuBatches: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+for (const name of names) for (let i = 0; i < PER_BATCH; i++) await scenarios[name]!(); // warm-up
+for (let b = 0; b < BATCHES; b++) {
+  for (const name of names) {
+    const call = scenarios[name]!;
+    const cpu0 = process.cpuUsage();
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < PER_BATCH; i++) await call();
+    batches[name]!.push(Number(process.hrtime.bigint() - t0) / 1e3 / PER_BATCH);
+    const cpu = process.cpuUsage(cpu0);
+    cpuBatches[name]!.push((cpu.user + cpu.system) / PER_BATCH);
+  }
+}
+await identity.close();
+
+report({
+  samples: { batches: BATCHES, callsPerBatch: PER_BATCH },
+  rows: names.map((name) => {
+    const sorted = [...batches[name]!].sort((a, b) => a - b);
+    const cpu = [...cpuBatches[name]!].sort((a, b) => a - b);
+    return {
+      scenario: name,
+      usPerCall: percentile(sorted, 50),
+      minUs: sorted[0]!,
+      cpuUsPerCall: percentile(cpu, 50),
+    };
+  }),
+});

@@ -1,0 +1,109 @@
+/**
+ * Where a request goes, computed exactly as axios's Node adapter computes it (`buildFullPath`, then
+ * `new URL`, then `buildURL` with the params), but without parsing a URL per request when the path
+ * needs no normalising: the base URL is parsed once.
+ */
+import axios, { type InternalAxiosRequestConfig } from 'axios';
+
+function isAbsoluteUrl(url: string): boolean {
+  return /^([a-z][a-z\d+\-.]*:)?\/\//i.test(url);
+}
+
+/** axios's `combineURLs`: one slash between the base and the path. */
+function combine(base: string, path: string): string {
+  if (!path) return base;
+  let end = base.length;
+  while (end > 0 && base.charCodeAt(end - 1) === 47) end--;
+  return `${base.slice(0, end)}/${path.replace(/^\/+/, '')}`;
+}
+
+/** axios's `buildURL` encoder: `encodeURIComponent`, keeping `:`, `$`, `,` and spaces as `+`. */
+function encode(value: string): string {
+  return encodeURIComponent(value)
+    .replace(/%3A/gi, ':')
+    .replace(/%24/g, '$')
+    .replace(/%2C/gi, ',')
+    .replace(/%20/g, '+');
+}
+
+/**
+ * `params` as axios serialises them. Flat scalar values (all the client ever sends) are encoded
+ * here; anything else (arrays, objects, dates, a custom serializer) is left to axios itself.
+ */
+function withParams(origin: string, path: string, config: InternalAxiosRequestConfig): string {
+  const params: unknown = config.params;
+  if (params === undefined || params === null) return path;
+  let query = '';
+  let scalar = typeof params === 'object' && config.paramsSerializer == null;
+  if (scalar) {
+    for (const [key, value] of Object.entries(params as Record<string, unknown>)) {
+      // As axios: no pair for undefined or null, keys trimmed.
+      if (value === undefined || value === null) continue;
+      const t = typeof value;
+      if (t !== 'string' && t !== 'number' && t !== 'boolean') {
+        scalar = false;
+        break;
+      }
+      query += `${query ? '&' : ''}${encode(key.trim())}=${encode(String(value))}`;
+    }
+  }
+  if (!scalar) {
+    // An absolute URL, so that no `baseURL` from axios's global defaults is put in front of it.
+    const url = axios.getUri({
+      url: origin + path,
+      allowAbsoluteUrls: true,
+      params,
+      paramsSerializer: config.paramsSerializer,
+    });
+    return url.slice(origin.length);
+  }
+  if (!query) return path;
+  const hash = path.indexOf('#');
+  const bare = hash === -1 ? path : path.slice(0, hash);
+  return `${bare}${bare.includes('?') ? '&' : '?'}${query}`;
+}
+
+/** A base URL parsed once: most requests then need no URL parsing at all. */
+interface ParsedBase {
+  url: URL;
+  /** The base's normalised path without its trailing slashes (`''` for a bare origin). */
+  prefix: string;
+}
+const parsedBases = new Map<string, ParsedBase>();
+
+function parsedBase(base: string): ParsedBase {
+  let parsed = parsedBases.get(base);
+  if (!parsed) {
+    const url = new URL(base);
+    parsed = { url, prefix: url.pathname.replace(/\/+$/, '') };
+    // Bases are per tenant configuration: a handful, but never let a misuse grow this without bound.
+    if (parsedBases.size >= 1024) parsedBases.clear();
+    parsedBases.set(base, parsed);
+  }
+  return parsed;
+}
+
+/** Path characters that `new URL` leaves exactly as they are (no `?`, `#`, `\\`, space or non-ASCII). */
+const VERBATIM_PATH = /^[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
+const DOT_SEGMENT = /(^|\/)\.{1,2}(\/|$)/;
+
+/** The request's URL (for its origin) and path with query, as axios's Node adapter computes them. */
+export function requestTarget(config: InternalAxiosRequestConfig): { url: URL; path: string } {
+  const relative = config.url ?? '';
+  const base = config.baseURL;
+  const combined = !!base && (!isAbsoluteUrl(relative) || config.allowAbsoluteUrls === false);
+  if (
+    combined &&
+    base.indexOf('?') === -1 &&
+    base.indexOf('#') === -1 &&
+    VERBATIM_PATH.test(relative) &&
+    !DOT_SEGMENT.test(relative)
+  ) {
+    // What `new URL(combine(base, url))` gives, without parsing: the path needs no normalising.
+    const { url, prefix } = parsedBase(base);
+    const path = relative ? `${prefix}/${relative.replace(/^\/+/, '')}` : url.pathname;
+    return { url, path: withParams(url.origin, path, config) };
+  }
+  const url = new URL(combined ? combine(base, relative) : relative);
+  return { url, path: withParams(url.origin, url.pathname + url.search, config) };
+}

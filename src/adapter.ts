@@ -14,9 +14,13 @@ import { stringLeaves } from './redact.js';
 import { UserIdSchema } from './user.js';
 import { parseInput } from './validation.js';
 
+/** Who is failing where: carried by every error an adapter throws. */
 export interface AdapterContext {
+  /** The provider's name. */
   provider: string;
+  /** The tenant id. */
   tenant: string;
+  /** The operation being performed. */
   operation: Operation;
 }
 
@@ -24,6 +28,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** What {@link selectFields} returns. */
 export interface FieldSelection<T> {
   /** The fields to send, as given. */
   fields: Partial<T>;
@@ -103,6 +108,7 @@ export function checkUserId(userId: unknown, context: AdapterContext): string {
   return parseInput(UserIdSchema, userId, { ...context, what: 'user id' });
 }
 
+/** The `unsupported_operation` error for an operation the provider lacks; `why` says why, for the message. */
 export function unsupportedOperation(context: AdapterContext, why: string): UnsupportedOperationError {
   return new UnsupportedOperationError(
     `${context.provider} ${context.operation} is not supported: ${why}`,

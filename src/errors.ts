@@ -10,6 +10,7 @@
 import { inspect } from 'node:util';
 import { redactPatterns } from './redact.js';
 
+/** Every error code; see docs/errors.md for the provider answers behind each. */
 export type ErrorCode =
   | 'invalid_input'
   | 'authentication_failed'
@@ -35,14 +36,21 @@ export type Operation =
   | 'listUsers'
   | 'createLinkToken';
 
+/** What an error is built with (adapters and the HTTP client pass it; everything is optional). */
 export interface ErrorContext {
+  /** The provider's name (`'argyle'`, `'teal'`). */
   provider?: string;
+  /** The tenant id. */
   tenant?: string;
+  /** The `UserService` operation that failed. */
   operation?: Operation;
+  /** The provider's HTTP status, when it answered. */
   status?: number;
+  /** The provider's request id, when it sent one. */
   requestId?: string;
   /** Overrides the code's default. */
   retryable?: boolean;
+  /** What was thrown underneath; kept only as a {@link SanitizedCause}. */
   cause?: unknown;
 }
 
@@ -52,6 +60,7 @@ export interface ErrorContext {
  * every secret (an API key is just a string).
  */
 export class SanitizedCause extends Error {
+  /** The original error's code (`ECONNRESET`, `ERR_CANCELED`…), when it had a safe-looking one. */
   readonly code: string | undefined;
 
   constructor(original: unknown) {
@@ -68,10 +77,12 @@ export class SanitizedCause extends Error {
     this.stack = `${this.name}: ${this.message}`;
   }
 
+  /** `{ name, code, message }`: all there is. */
   toJSON(): Record<string, unknown> {
     return { name: this.name, code: this.code, message: this.message };
   }
 
+  /** How `util.inspect` (and so `console.log`) shows it. */
   [inspect.custom](): string {
     return `[${this.name}${this.code ? ` ${this.code}` : ''}: ${this.message}]`;
   }
@@ -90,13 +101,34 @@ const RETRYABLE_BY_DEFAULT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'timeout',
 ]);
 
+/**
+ * The base of every error the library throws. Its message never contains a credential or personal
+ * data, and `toJSON()` / `util.inspect` show only the properties below (and a subclass's own).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await users.getUser(id);
+ * } catch (error) {
+ *   if (error instanceof PayrollIdentityError && error.code === 'not_found') return undefined;
+ *   throw error;
+ * }
+ * ```
+ */
 export class PayrollIdentityError extends Error {
+  /** What went wrong, as one of a fixed set of codes; branch on this. */
   readonly code: ErrorCode;
+  /** The provider's name, when the error concerns one. */
   readonly provider: string | undefined;
+  /** The tenant id, when the error concerns one. */
   readonly tenant: string | undefined;
+  /** The `UserService` operation that failed. */
   readonly operation: Operation | undefined;
+  /** The provider's HTTP status, when it answered. */
   readonly status: number | undefined;
+  /** The provider's request id, when it sent one that looks like an id. */
   readonly requestId: string | undefined;
+  /** Whether the same call may succeed if sent again later (the code's default unless overridden). */
   readonly retryable: boolean;
 
   constructor(code: ErrorCode, message: string, context: ErrorContext = {}) {
@@ -117,6 +149,7 @@ export class PayrollIdentityError extends Error {
     return {};
   }
 
+  /** The safe, serialisable form: the properties above (undefined ones left out) and the sanitised cause. */
   toJSON(): Record<string, unknown> {
     const json: Record<string, unknown> = {
       name: this.name,
@@ -139,6 +172,7 @@ export class PayrollIdentityError extends Error {
     return json;
   }
 
+  /** How `util.inspect` (and so `console.log`) shows the error: the same properties as `toJSON()`. */
   [inspect.custom](
     _depth: number,
     options: { stylize?: unknown },
@@ -158,7 +192,12 @@ function redactFieldErrors(fields: FieldErrors): FieldErrors {
   return out;
 }
 
+/**
+ * `invalid_input`: our own validation (before any request), or the provider's 400/422. Field errors
+ * are keyed by neutral field path, whichever provider the tenant uses.
+ */
 export class InvalidInputError extends PayrollIdentityError {
+  /** Messages by neutral field path (`address.postalCode`), redacted. */
   readonly fieldErrors: FieldErrors;
   constructor(message: string, fieldErrors: FieldErrors = {}, context: ErrorContext = {}) {
     super('invalid_input', message, context);
@@ -170,6 +209,7 @@ export class InvalidInputError extends PayrollIdentityError {
   }
 }
 
+/** `authentication_failed`: the provider refused the tenant's credentials (401/403). */
 export class AuthenticationFailedError extends PayrollIdentityError {
   constructor(message: string, context: ErrorContext = {}) {
     super('authentication_failed', message, context);
@@ -177,6 +217,7 @@ export class AuthenticationFailedError extends PayrollIdentityError {
   }
 }
 
+/** `not_found`: the provider has no such user (404). */
 export class NotFoundError extends PayrollIdentityError {
   constructor(message: string, context: ErrorContext = {}) {
     super('not_found', message, context);
@@ -184,6 +225,7 @@ export class NotFoundError extends PayrollIdentityError {
   }
 }
 
+/** `conflict`: the provider reports a conflict (409), e.g. Teal's "user already exists". Never retried. */
 export class ConflictError extends PayrollIdentityError {
   /** The provider's own messages (e.g. Teal's "This user already exists…"), redacted. */
   readonly providerMessages: string[];
@@ -197,6 +239,7 @@ export class ConflictError extends PayrollIdentityError {
   }
 }
 
+/** `rate_limited`: the provider answered 429; `retryAfterMs` says how long it asked us to wait. */
 export class RateLimitedError extends PayrollIdentityError {
   /** How long the provider asked us to wait (`Retry-After`), when it said. */
   readonly retryAfterMs: number | undefined;
@@ -210,6 +253,10 @@ export class RateLimitedError extends PayrollIdentityError {
   }
 }
 
+/**
+ * `provider_unavailable`: a 5xx after the retries the policy allows, or the tenant's circuit breaker
+ * is open (no request was sent; `status` is then absent).
+ */
 export class ProviderUnavailableError extends PayrollIdentityError {
   constructor(message: string, context: ErrorContext = {}) {
     super('provider_unavailable', message, context);
@@ -217,6 +264,7 @@ export class ProviderUnavailableError extends PayrollIdentityError {
   }
 }
 
+/** `network_error`: the connection failed (refused, DNS, reset, hang-up). */
 export class NetworkError extends PayrollIdentityError {
   /**
    * True when the failure provably happened before the request reached the provider (connection
@@ -233,6 +281,7 @@ export class NetworkError extends PayrollIdentityError {
   }
 }
 
+/** `timeout`: the call's deadline (`timeoutMs`) or an attempt's (`retry.attemptTimeoutMs`) passed. */
 export class TimeoutError extends PayrollIdentityError {
   constructor(message: string, context: ErrorContext = {}) {
     super('timeout', message, context);
@@ -240,6 +289,7 @@ export class TimeoutError extends PayrollIdentityError {
   }
 }
 
+/** `aborted`: the caller's `AbortSignal` fired. Never retryable. */
 export class AbortedError extends PayrollIdentityError {
   constructor(message: string, context: ErrorContext = {}) {
     super('aborted', message, { ...context, retryable: false });
@@ -249,13 +299,23 @@ export class AbortedError extends PayrollIdentityError {
 
 /** What a caller needs to find out whether an ambiguous create took effect. No personal data. */
 export interface ReconciliationHint {
+  /** The tenant the call was for. */
   tenant: string | undefined;
+  /** The tenant's provider. */
   provider: string | undefined;
+  /** The operation whose outcome is unknown (a create). */
   operation: Operation;
+  /** The `externalId` the create carried: look the user up by it (`listUsers({ externalId })`). */
   externalId?: string;
 }
 
+/**
+ * `outcome_unknown`: a create was sent, no usable answer came back, and the library could not find
+ * out whether the user exists. It is never replayed blindly: look the user up by
+ * `reconciliation.externalId`, then create again only if it is not there.
+ */
 export class OutcomeUnknownError extends PayrollIdentityError {
+  /** What to look the user up by. */
   readonly reconciliation: ReconciliationHint;
   constructor(message: string, reconciliation: ReconciliationHint, context: ErrorContext = {}) {
     super('outcome_unknown', message, { ...context, retryable: false });
@@ -267,6 +327,10 @@ export class OutcomeUnknownError extends PayrollIdentityError {
   }
 }
 
+/**
+ * `unexpected_response`: the provider answered something undocumented: a 2xx of the wrong shape, not
+ * JSON or over the size cap, an undocumented status, a redirect. Never retried.
+ */
 export class UnexpectedResponseError extends PayrollIdentityError {
   /** Paths in the response body that did not match the documented shape (no values). */
   readonly issues: string[];
@@ -280,6 +344,7 @@ export class UnexpectedResponseError extends PayrollIdentityError {
   }
 }
 
+/** `unsupported_operation`: the tenant's provider has no such operation (see `capabilities.operations`). */
 export class UnsupportedOperationError extends PayrollIdentityError {
   constructor(message: string, context: ErrorContext = {}) {
     super('unsupported_operation', message, context);
@@ -289,12 +354,20 @@ export class UnsupportedOperationError extends PayrollIdentityError {
 
 /** One problem in a configuration: where it is and why, never the offending value. */
 export interface ConfigurationProblem {
+  /** The tenant id, when the problem is in a tenant. */
   tenant?: string;
+  /** The field's dotted path within the tenant (`credentials.apiKey`), or `(root)` / `(file)`. */
   field: string;
+  /** What is wrong, without the value. */
   reason: string;
 }
 
+/**
+ * `invalid_configuration`: the configuration (or its file) is invalid; `problems` lists every
+ * problem at once, by tenant and field, never with a value.
+ */
 export class InvalidConfigurationError extends PayrollIdentityError {
+  /** Every problem found. */
   readonly problems: ConfigurationProblem[];
   constructor(problems: ConfigurationProblem[], context: ErrorContext = {}) {
     const lines = problems.map(
@@ -314,6 +387,7 @@ export class InvalidConfigurationError extends PayrollIdentityError {
   }
 }
 
+/** `unknown_tenant`: `forTenant(id)` with an id the configuration does not name. */
 export class UnknownTenantError extends PayrollIdentityError {
   constructor(tenant: string, known: readonly string[]) {
     const hint =
@@ -325,10 +399,42 @@ export class UnknownTenantError extends PayrollIdentityError {
   }
 }
 
-/** Narrowing helper: `isPayrollIdentityError(e, 'conflict')`. */
-export function isPayrollIdentityError<C extends ErrorCode>(
-  value: unknown,
-  code?: C,
-): value is PayrollIdentityError & { code: C } {
+/**
+ * The error class behind each code, so that {@link isPayrollIdentityError} narrows to it.
+ * (`invalid_configuration` thrown by a closed identity is the base class, hence the union.)
+ */
+export interface ErrorClassByCode {
+  invalid_input: InvalidInputError;
+  authentication_failed: AuthenticationFailedError;
+  not_found: NotFoundError;
+  conflict: ConflictError;
+  rate_limited: RateLimitedError;
+  provider_unavailable: ProviderUnavailableError;
+  network_error: NetworkError;
+  timeout: TimeoutError;
+  aborted: AbortedError;
+  outcome_unknown: OutcomeUnknownError;
+  unexpected_response: UnexpectedResponseError;
+  unsupported_operation: UnsupportedOperationError;
+  invalid_configuration: InvalidConfigurationError | (PayrollIdentityError & { code: 'invalid_configuration' });
+  unknown_tenant: UnknownTenantError;
+}
+
+/**
+ * Whether `value` is a `PayrollIdentityError`, of `code` when given; with a code it narrows to that
+ * code's class, so its own properties (`fieldErrors`, `retryAfterMs`, `reconciliation`…) are typed.
+ *
+ * @example
+ * ```ts
+ * catch (error) {
+ *   if (isPayrollIdentityError(error, 'conflict')) return findExisting(input.externalId);
+ *   if (isPayrollIdentityError(error, 'invalid_input')) return { fields: error.fieldErrors };
+ *   throw error;
+ * }
+ * ```
+ */
+export function isPayrollIdentityError(value: unknown): value is PayrollIdentityError;
+export function isPayrollIdentityError<C extends ErrorCode>(value: unknown, code: C): value is ErrorClassByCode[C];
+export function isPayrollIdentityError(value: unknown, code?: ErrorCode): boolean {
   return value instanceof PayrollIdentityError && (code === undefined || value.code === code);
 }

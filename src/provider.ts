@@ -10,17 +10,22 @@ import type { RetryOptions } from './http/retry-policy.js';
 import type { SandboxEmulator } from './sandbox/types.js';
 import type { Capabilities, UserService } from './user-service.js';
 
+/** Which of the provider's base URLs a tenant uses. */
 export type Environment = 'sandbox' | 'production';
+/** What happens to a field the provider cannot store: dropped and named in `ignoredFields`, or `invalid_input`. */
 export type UnsupportedFieldsPolicy = 'drop' | 'reject';
 
 /** Tenant settings every provider shares, after validation and defaults. */
 export interface BaseTenantConfig {
   /** The tenant's id (its key under `tenants`). */
   tenant: string;
+  /** The provider's name (`'argyle'`, `'teal'`). */
   provider: string;
+  /** Which of the provider's base URLs to use. */
   environment: Environment;
   /** Overrides the provider's base URL for the environment (https, or http on loopback). */
   baseUrl?: string;
+  /** What happens to a field the provider cannot store. */
   unsupportedFields: UnsupportedFieldsPolicy;
   /** Deadline of one call, in milliseconds. */
   timeoutMs: number;
@@ -30,16 +35,24 @@ export interface BaseTenantConfig {
   retry?: RetryOptions;
   /** Circuit breaker (defaults applied by the configuration schema). */
   circuitBreaker?: CircuitBreakerOptions;
+  /** The provider's credentials, validated by its `tenantShape` (each provider narrows the type). */
   credentials: unknown;
 }
 
 /** Everything an adapter is built from, resolved from the tenant's child container. */
 export interface ProviderContext<TConfig extends BaseTenantConfig = BaseTenantConfig> {
+  /** The tenant id. */
   tenant: string;
+  /** The tenant's validated configuration. */
   config: TConfig;
+  /** The tenant's HTTP client: the only way an adapter talks to its provider. */
   http: HttpClient;
 }
 
+/**
+ * Everything the core needs from a provider; a provider folder exports one (docs/adding-a-provider.md).
+ * Register it in `src/providers.ts`, or pass it in `PayrollIdentityConfig.providers`.
+ */
 export interface ProviderDefinition<TConfig extends BaseTenantConfig = BaseTenantConfig> {
   /** The value of `provider` in a tenant's configuration. */
   readonly name: string;
@@ -50,10 +63,15 @@ export interface ProviderDefinition<TConfig extends BaseTenantConfig = BaseTenan
    * shared fields into the tenant schema (a discriminated union on `provider`).
    */
   readonly tenantShape: z.core.$ZodLooseShape;
+  /** The provider's base URL per environment (host only, or with a path prefix the adapter expects). */
   readonly baseUrls: Readonly<Record<Environment, string>>;
+  /** Reads the provider's error bodies: messages, and field errors under neutral names. */
   readonly describeError: DescribeError;
+  /** What a tenant of this provider can do (may depend on its configuration, e.g. Argyle's `apiVersion`). */
   capabilities(config: TConfig): Capabilities;
+  /** The tenant's auth strategy: headers for each request, secrets to redact. */
   auth(config: TConfig): AuthStrategy;
+  /** Builds the tenant's `UserService` (once per tenant; cached by the container). */
   createService(context: ProviderContext<TConfig>): UserService;
   /**
    * The provider's local emulator for `startSandbox` (`payroll-identity/sandbox`). Loaded lazily so
@@ -62,7 +80,22 @@ export interface ProviderDefinition<TConfig extends BaseTenantConfig = BaseTenan
   readonly sandbox?: () => Promise<SandboxEmulator>;
 }
 
-/** Identity helper that keeps the tenant config type of a definition. */
+/**
+ * Declares a provider: returns `definition` as is, typed with its own tenant configuration.
+ *
+ * @example
+ * ```ts
+ * export const acmePayProvider = defineProvider<AcmePayTenantConfig>({
+ *   name: 'acmepay',
+ *   tenantShape: { credentials: z.strictObject({ apiKey: secretString('apiKey') }) },
+ *   baseUrls: { sandbox: 'https://sandbox.acmepay.example', production: 'https://api.acmepay.example' },
+ *   describeError: describeAcmePayError,
+ *   capabilities: acmePayCapabilities,
+ *   auth: (config) => acmePayAuth(config.credentials),
+ *   createService: (context) => new AcmePayUserService(context),
+ * });
+ * ```
+ */
 export function defineProvider<TConfig extends BaseTenantConfig>(
   definition: ProviderDefinition<TConfig>,
 ): ProviderDefinition<TConfig> {

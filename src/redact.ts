@@ -64,6 +64,7 @@ export class Redactor {
     return new Redactor([...this.values, ...more]);
   }
 
+  /** `text` with this redactor's exact values, then every personal-data and credential shape, replaced by {@link REDACTED}. */
   redact(text: string): string {
     const exact = this.matcher ? text.replace(this.matcher, REDACTED) : text;
     return redactPatterns(exact);

@@ -41,24 +41,87 @@ export interface Capabilities {
   maxPageSize: number;
 }
 
+/**
+ * One tenant's users at its provider, in neutral terms: what `identity.forTenant(tenant)` returns.
+ * Every method validates its input before any request, and rejects with a `PayrollIdentityError`.
+ *
+ * @example
+ * ```ts
+ * const users = identity.forTenant('brit-lend');
+ * const { user, linkToken, ignoredFields } = await users.createUser({
+ *   firstName: 'John', lastName: 'Smith', birthDate: '1990-05-17',
+ *   address: { postalCode: 'SW1A 2AA' }, externalId: 'applicant-8841',
+ * });
+ * await users.updateUser(user.id, { firstName: 'Johnny' });
+ * for await (const u of users.listUsers({ externalId: 'applicant-8841' })) console.log(u.id);
+ * const token = linkToken ?? (await users.createLinkToken(user.id));
+ * await users.deleteUser(user.id, { timeoutMs: 5_000 });
+ * ```
+ */
 export interface UserService {
   /** The provider's name, e.g. `'argyle'` or `'teal'`. */
   readonly provider: string;
   /** The tenant this service belongs to. */
   readonly tenant: string;
+  /** What this tenant's provider supports; check it instead of catching `unsupported_operation`. */
   readonly capabilities: Capabilities;
 
-  /** Creates a user; fields the provider cannot store are named in `ignoredFields`. */
+  /**
+   * Creates a user; fields the provider cannot store are named in `ignoredFields`. Never sent twice
+   * blindly: an ambiguous create is reconciled or ends in `outcome_unknown`.
+   *
+   * @example
+   * ```ts
+   * const { user, linkToken, ignoredFields } = await users.createUser(
+   *   { firstName: 'Jane', lastName: 'Doe', email: 'jane@example.com', externalId: 'applicant-1' },
+   *   { signal: AbortSignal.timeout(10_000) },
+   * );
+   * ```
+   */
   createUser(input: CreateUserInput, options?: CallOptions): Promise<CreatedUser>;
+  /**
+   * Reads a user by its provider id; `not_found` when there is none.
+   *
+   * @example
+   * ```ts
+   * const user = await users.getUser('usr_123');
+   * ```
+   */
   getUser(userId: string, options?: CallOptions): Promise<User>;
+  /**
+   * Changes the given fields; absent fields are left alone, `null` clears where the provider allows
+   * (`capabilities.clearOnUpdate`).
+   *
+   * @example
+   * ```ts
+   * const { user } = await users.updateUser(id, { email: 'new@example.com' });
+   * ```
+   */
   updateUser(userId: string, patch: UpdateUserInput, options?: CallOptions): Promise<UpdatedUser>;
+  /** Deletes a user; `not_found` when there is none. */
   deleteUser(userId: string, options?: CallOptions): Promise<void>;
-  /** Every user (or those matching `filter`), fetching pages as the iteration goes. */
+  /**
+   * Every user (or those matching `filter`), fetching pages as the iteration goes; stop iterating to
+   * stop fetching.
+   *
+   * @example
+   * ```ts
+   * for await (const user of users.listUsers({ externalId: 'applicant-1' })) console.log(user.id);
+   * ```
+   */
   listUsers(filter?: ListUsersFilter, options?: CallOptions): AsyncIterable<User>;
-  /** A fresh token for the provider's user-facing connection flow. */
+  /**
+   * A fresh token for the provider's user-facing connection flow (Argyle Link, Teal's web app).
+   *
+   * @example
+   * ```ts
+   * const { token, url } = await users.createLinkToken(user.id);
+   * ```
+   */
   createLinkToken(userId: string, options?: CallOptions): Promise<LinkToken>;
 }
 
+/** The six `UserService` operations, in a fixed order. */
 export const ALL_OPERATIONS: readonly Operation[] = [
   'createUser',
   'getUser',

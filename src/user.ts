@@ -49,7 +49,16 @@ const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** Parses `YYYY-MM-DD` into its parts when it names a real calendar day, otherwise `undefined`. */
-export function parseCalendarDate(value: string): { year: number; month: number; day: number } | undefined {
+export function parseCalendarDate(value: string):
+  | {
+      /** The year, e.g. 1990. */
+      year: number;
+      /** The month, 1–12. */
+      month: number;
+      /** The day of the month, 1–31. */
+      day: number;
+    }
+  | undefined {
   const m = DATE_RE.exec(value);
   if (!m) return undefined;
   const year = Number(m[1]);
@@ -79,7 +88,8 @@ export const BirthDateSchema = z.string().superRefine((value, ctx) => {
   const date = parseCalendarDate(value);
   if (!date) ctx.addIssue({ code: 'custom', message: 'Must be a real calendar date in the form YYYY-MM-DD' });
   else if (date.year < 1900) ctx.addIssue({ code: 'custom', message: 'Must be in 1900 or later' });
-  else if (value > latestDateOnEarth()) ctx.addIssue({ code: 'custom', message: 'Must not be in the future' });
+  else if (value > latestDateOnEarth())
+    ctx.addIssue({ code: 'custom', message: 'Must not be in the future' });
 });
 
 /** A calendar date `YYYY-MM-DD` with no other constraint (e.g. the end of a recurring-check schedule). */

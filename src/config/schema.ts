@@ -11,7 +11,9 @@ import { baseUrlProblem } from '../http/url.js';
 import type { BaseTenantConfig, ProviderDefinition } from '../provider.js';
 import { issuePath } from '../validation.js';
 
+/** A tenant's default `timeoutMs`: the deadline of one call, retries included. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
+/** A tenant's default `maxResponseBytes` (10 MiB). */
 export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
 const ms = (max: number) =>
@@ -20,15 +22,20 @@ const ms = (max: number) =>
 /** The tenant's retry policy (docs/reliability.md); every field has a default. */
 export const retryShape = z
   .strictObject({
+    /** Retries after the first attempt (0 disables retrying). */
     maxRetries: z
       .number('must be a number')
       .int('must be a whole number')
       .min(0)
       .max(10)
       .default(DEFAULT_RETRY.maxRetries),
+    /** Scale of the first backoff delay. */
     baseDelayMs: ms(60_000).default(DEFAULT_RETRY.baseDelayMs),
+    /** Largest backoff delay. */
     maxDelayMs: ms(300_000).default(DEFAULT_RETRY.maxDelayMs),
+    /** Longest `Retry-After` the client waits for. */
     maxRetryAfterMs: ms(600_000).default(DEFAULT_RETRY.maxRetryAfterMs),
+    /** Deadline of one attempt, inside the call's. */
     attemptTimeoutMs: ms(600_000).min(1).optional(),
   })
   .prefault({});
@@ -36,13 +43,16 @@ export const retryShape = z
 /** The tenant's circuit breaker (docs/reliability.md); every field has a default. */
 export const circuitBreakerShape = z
   .strictObject({
+    /** `false` turns the breaker off. */
     enabled: z.boolean('must be true or false').default(DEFAULT_CIRCUIT_BREAKER.enabled),
+    /** Consecutive failed attempts that open the circuit. */
     threshold: z
       .number('must be a number')
       .int('must be a whole number')
       .min(1)
       .max(1_000)
       .default(DEFAULT_CIRCUIT_BREAKER.threshold),
+    /** How long the circuit stays open before a probe. */
     halfOpenAfterMs: ms(3_600_000).min(1).default(DEFAULT_CIRCUIT_BREAKER.halfOpenAfterMs),
   })
   .prefault({});
@@ -51,7 +61,9 @@ const TENANT_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 /** Settings every tenant shares, whatever its provider. */
 export const sharedTenantShape = {
+  /** `sandbox` or `production`: selects the provider's base URL. */
   environment: z.enum(['sandbox', 'production'], 'must be "sandbox" or "production"'),
+  /** Overrides the provider's base URL (https, or http on loopback). */
   baseUrl: z
     .string('must be a string')
     .superRefine((value, ctx) => {
@@ -59,15 +71,20 @@ export const sharedTenantShape = {
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     })
     .optional(),
+  /** What happens to a field the provider cannot store. */
   unsupportedFields: z.enum(['drop', 'reject'], 'must be "drop" or "reject"').default('drop'),
+  /** Deadline of one call, retries included, in milliseconds. */
   timeoutMs: z.number().int().min(1).max(600_000).default(DEFAULT_TIMEOUT_MS),
+  /** Largest response body accepted, in bytes. */
   maxResponseBytes: z
     .number()
     .int()
     .min(1024)
     .max(512 * 1024 * 1024)
     .default(DEFAULT_MAX_RESPONSE_BYTES),
+  /** The retry policy. */
   retry: retryShape,
+  /** The circuit breaker. */
   circuitBreaker: circuitBreakerShape,
 };
 

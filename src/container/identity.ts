@@ -28,12 +28,19 @@ import { TOKENS } from './tokens.js';
 
 /** One tenant's configuration as written (before defaults). Each provider adds its own fields. */
 export interface TenantConfigInput {
+  /** The provider's name: `'argyle'`, `'teal'`, or a registered provider's. */
   provider: string;
+  /** Which of the provider's base URLs to use. */
   environment: Environment;
+  /** The provider's credentials (Argyle `{ apiKeyId, apiKeySecret }`, Teal `{ apiKey }` or `{ bearerToken }`). */
   credentials: Record<string, unknown>;
+  /** Overrides the provider's base URL: https, or http on loopback (the sandbox). */
   baseUrl?: string;
+  /** A field the provider cannot store: `'drop'` (default, named in `ignoredFields`) or `'reject'`. */
   unsupportedFields?: 'drop' | 'reject';
+  /** Deadline of one call, retries included, in ms (default 30 000). */
   timeoutMs?: number;
+  /** Largest response body accepted, in bytes (default 10 MiB). */
   maxResponseBytes?: number;
   /** Retry policy; each field defaults (docs/reliability.md). */
   retry?: Partial<RetryOptions>;
@@ -42,7 +49,9 @@ export interface TenantConfigInput {
   [providerSpecific: string]: unknown;
 }
 
+/** What `createPayrollIdentity` takes (docs/configuration.md lists every field). */
 export interface PayrollIdentityConfig {
+  /** One entry per tenant, keyed by tenant id. */
   tenants: Record<string, TenantConfigInput>;
   /** Providers beyond the built-in ones (a definition with a built-in's name replaces it). */
   providers?: readonly ProviderDefinition[];
@@ -64,6 +73,18 @@ export interface PayrollIdentityConfig {
   transport?: Transport;
 }
 
+/**
+ * What `createPayrollIdentity` returns: each tenant's `UserService`, and the lifecycle of their
+ * connections. Create one per process and close it on shutdown.
+ *
+ * @example
+ * ```ts
+ * const identity = createPayrollIdentity(loadConfigFile('tenants.yaml'));
+ * const users = identity.forTenant('acme-us');   // cached: call it per request
+ * // …
+ * await identity.close();
+ * ```
+ */
 export interface PayrollIdentity {
   /** The tenant's `UserService`, created on first use and cached. Throws `unknown_tenant`. */
   forTenant(tenant: string): UserService;

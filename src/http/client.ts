@@ -52,20 +52,30 @@ import { baseUrlProblem, normalizeBaseUrl } from './url.js';
 
 /** How a provider authenticates: the headers to attach and the secret values to redact. */
 export interface AuthStrategy {
+  /** The headers to attach to every request (asked for on each request). */
   headers(): Readonly<Record<string, string>>;
+  /** Every secret value (and derived form, e.g. an encoded Basic pair) to redact from provider text. */
   secrets(): readonly string[];
 }
 
+/** The HTTP methods the client sends. */
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
+/** How a tenant's `HttpClient` is built (the container does it from the tenant's configuration). */
 export interface HttpClientOptions {
+  /** The tenant id (errors and events carry it). */
   tenant: string;
+  /** The provider's name. */
   provider: string;
+  /** Absolute base URL: https, or http on loopback. */
   baseUrl: string;
+  /** The provider's auth strategy for this tenant. */
   auth: AuthStrategy;
+  /** The provider's reader of error bodies. */
   describeError: DescribeError;
   /** Deadline of one call, retries included. */
   timeoutMs: number;
+  /** Largest response body accepted, in bytes. */
   maxResponseBytes: number;
   /** Retry policy; unset fields take {@link DEFAULT_RETRY}'s. */
   retry?: Partial<RetryOptions>;
@@ -73,23 +83,29 @@ export interface HttpClientOptions {
   circuitBreaker?: Partial<CircuitBreakerOptions>;
   /** pino-compatible logger; silent when unset. */
   logger?: Logger;
+  /** The host's event hooks. */
   hooks?: RequestHooks;
   /**
    * What sends each request (an axios adapter); default: the lean `node:http`/`node:https`
-   * transport over this client's keep-alive agents ({@link nodeTransport}). Every rule above
+   * transport over this client's keep-alive agents (`nodeTransport` in `transport.ts`). Every rule above
    * (deadline, size cap via `maxContentLength`, no redirects) is the transport's to honour.
    */
   transport?: Transport;
 }
 
+/** One call an adapter makes through {@link HttpClient.request}. */
 export interface RequestSpec<T> {
+  /** The `UserService` operation the call belongs to (errors and events carry it). */
   operation: Operation;
+  /** The HTTP method. */
   method: HttpMethod;
   /** Path below the base URL, starting with `/`. Ids in it must already be validated. */
   path: string;
   /** The path as events show it (`/v2/users/{id}`); default: `path` with id-like segments replaced. */
   pathTemplate?: string;
+  /** Query parameters; `undefined` values are left out. */
   query?: Record<string, string | number | undefined>;
+  /** The JSON body, in the provider's words (validated before, by the adapter). */
   body?: unknown;
   /** Schema of the success body; omit when success has no body to read (a 204). */
   response?: z.ZodType<T>;
@@ -111,13 +127,21 @@ export interface RequestSpec<T> {
    */
   reconcile?: (signal: AbortSignal | undefined) => Promise<T | undefined>;
   /** What an `outcome_unknown` tells the caller to reconcile with. Never personal data. */
-  reconcileHint?: { externalId?: string };
+  reconcileHint?: {
+    /** The host's id for the user the call creates. */
+    externalId?: string;
+  };
+  /** The caller's `signal` and `timeoutMs`. */
   options?: CallOptions;
 }
 
+/** A successful call's result. */
 export interface HttpResult<T> {
+  /** The HTTP status (200 for a reconciled call). */
   status: number;
+  /** The response body, parsed with the spec's schema. */
   data: T;
+  /** The provider's request id, when it sent one that looks like an id. */
   requestId: string | undefined;
   /** True when the data came from `reconcile` after an ambiguous failure (status is then 200). */
   reconciled?: true;
@@ -135,9 +159,30 @@ interface CallState {
 
 type Context = ErrorContext & { provider: string; tenant: string; operation: Operation };
 
+/**
+ * One tenant's HTTP client: the only way an adapter talks to its provider. Every rule of
+ * docs/reliability.md and docs/security.md lives here (deadlines, retries, circuit breaker,
+ * redaction, no redirects, size cap, https only off loopback).
+ *
+ * @example
+ * ```ts
+ * // Acme Pay API document: GET /users/{id} → 200 user
+ * const { data } = await http.request({
+ *   operation: 'getUser',
+ *   method: 'GET',
+ *   path: `/users/${checkUserId(userId, ctx)}`,
+ *   response: AcmePayUser,     // zod: a 2xx of another shape is unexpected_response
+ *   expectStatus: [200],
+ *   options,                   // the caller's signal and timeoutMs
+ * });
+ * ```
+ */
 export class HttpClient {
+  /** The tenant id. */
   readonly tenant: string;
+  /** The provider's name. */
   readonly provider: string;
+  /** The base URL, without a trailing slash. */
   readonly baseUrl: string;
   private readonly axios: AxiosInstance;
   /** Sends with the instance's configuration, without `axios.request`'s per-call merging. */
@@ -208,6 +253,10 @@ export class HttpClient {
     return this.circuit.state;
   }
 
+  /**
+   * Sends one call (with the retries the policy allows) and returns its parsed body, or rejects with
+   * a redacted `PayrollIdentityError`.
+   */
   async request<T = undefined>(spec: RequestSpec<T>): Promise<HttpResult<T>> {
     const timeoutMs = spec.options?.timeoutMs ?? this.options.timeoutMs;
     const callerSignal = spec.options?.signal;

@@ -8,10 +8,15 @@ import type { ErrorCode, Operation } from '../errors.js';
 import { redactPatterns } from '../redact.js';
 import { type Logger, safeLog } from './logger.js';
 
+/** The fields every request event carries. */
 export interface RequestEventBase {
+  /** The tenant id. */
   tenant: string;
+  /** The provider's name. */
   provider: string;
+  /** The `UserService` operation the request belongs to. */
   operation: Operation;
+  /** The HTTP method. */
   method: string;
   /** The path with ids replaced by `{id}`; no query string. */
   path: string;
@@ -19,48 +24,69 @@ export interface RequestEventBase {
   attempt: number;
 }
 
+/** An attempt is about to be sent (`onRequestStart`). */
 export type RequestStartEvent = RequestEventBase;
 
+/** An attempt ended, answered or not (`onRequestEnd`). */
 export interface RequestEndEvent extends RequestEventBase {
+  /** How long the attempt took, in milliseconds. */
   durationMs: number;
   /** The HTTP status, when the provider answered. */
   status?: number;
+  /** The provider's request id, when it sent one that looks like an id. */
   requestId?: string;
   /** Set when the attempt failed. */
   errorCode?: ErrorCode;
 }
 
+/** An attempt failed and will be retried after `delayMs` (`onRetry`). */
 export interface RetryEvent extends RequestEventBase {
   /** Why the attempt that just ended is retried. */
   errorCode: ErrorCode;
+  /** The failed attempt's HTTP status, when the provider answered. */
   status?: number;
   /** How long the client waits before the next attempt. */
   delayMs: number;
 }
 
+/** A tenant's circuit: `closed` (normal), `open` (failing fast, no requests), `half_open` (one probe). */
 export type CircuitState = 'closed' | 'open' | 'half_open';
 
+/** A tenant's circuit breaker changed state (`onCircuitStateChange`). */
 export interface CircuitEvent {
+  /** The tenant id. */
   tenant: string;
+  /** The provider's name. */
   provider: string;
+  /** The new state. */
   state: CircuitState;
 }
 
+/** What became of an ambiguous create (`onAmbiguousOutcome`). */
 export interface OutcomeEvent {
+  /** The tenant id. */
   tenant: string;
+  /** The provider's name. */
   provider: string;
+  /** The operation whose outcome was ambiguous. */
   operation: Operation;
   /** `reconciled`: an ambiguous create was found by the adapter's lookup; `unknown`: it was not. */
   outcome: 'reconciled' | 'unknown';
+  /** The failure that made the outcome ambiguous. */
   errorCode: ErrorCode;
+  /** Its HTTP status, when the provider answered (a 5xx). */
   status?: number;
 }
 
 /** Callbacks a host may register. A hook that throws (or rejects) is ignored; the call goes on. */
 export interface RequestHooks {
+  /** An attempt is about to be sent. */
   onRequestStart?(event: RequestStartEvent): void;
+  /** An attempt ended (with `status`, or `errorCode` when it failed). */
   onRequestEnd?(event: RequestEndEvent): void;
+  /** A failed attempt will be retried. */
   onRetry?(event: RetryEvent): void;
+  /** A tenant's circuit breaker changed state. */
   onCircuitStateChange?(event: CircuitEvent): void;
   /** An ambiguous non-idempotent call (sent, no usable answer) and what became of it. */
   onAmbiguousOutcome?(event: OutcomeEvent): void;

@@ -5,12 +5,26 @@
  * Only objects built from an allow-list of safe fields are ever logged (see `events.ts`): never a
  * URL with its query, a header, a body or an error's raw cause.
  */
+/** One logger method, pino's signature: a structured object first, then an optional message. */
 export type LogFn = (obj: Record<string, unknown>, msg?: string) => void;
 
+/**
+ * A pino-compatible logger (pino, bunyan-style or your own); pass it as `PayrollIdentityConfig.logger`.
+ *
+ * @example
+ * ```ts
+ * import pino from 'pino';
+ * const identity = createPayrollIdentity({ ...loadConfigFile('tenants.yaml'), logger: pino({ level: 'info' }) });
+ * ```
+ */
 export interface Logger {
+  /** Each attempt's start and end. */
   debug: LogFn;
+  /** Retries and circuit recoveries. */
   info: LogFn;
+  /** Failed attempts, an open circuit, a reconciled create, a throwing hook. */
   warn: LogFn;
+  /** A create whose outcome stayed unknown. */
   error: LogFn;
   /** pino's `child(bindings)`: when present, the library logs through one child per tenant client. */
   child?: (bindings: Record<string, unknown>) => Logger;

@@ -40,20 +40,32 @@ export type {
 
 /** Argyle tenant credentials (Basic auth `api_key_id:api_key_secret`). */
 export const ArgyleSandboxCredentialsSchema = z.strictObject({
+  /** The run's API key id (random per start). */
   apiKeyId: z.string(),
+  /** The run's API key secret (random per start). */
   apiKeySecret: z.string(),
 });
 /** Teal tenant credentials by API key (`X-API-KEY`). */
-export const TealSandboxCredentialsSchema = z.strictObject({ apiKey: z.string() });
+export const TealSandboxCredentialsSchema = z.strictObject({
+  /** The run's API key (random per start). */
+  apiKey: z.string(),
+});
 /** Teal tenant credentials by member bearer token. */
-export const TealSandboxBearerSchema = z.strictObject({ bearerToken: z.string() });
+export const TealSandboxBearerSchema = z.strictObject({
+  /** The run's member bearer token (random per start). */
+  bearerToken: z.string(),
+});
 
+/** The Argyle emulator's credentials, in the shape an Argyle tenant's `credentials` takes. */
 export type ArgyleSandboxCredentials = z.output<typeof ArgyleSandboxCredentialsSchema>;
+/** The Teal emulator's API key, in the shape a Teal tenant's `credentials` takes. */
 export type TealSandboxCredentials = z.output<typeof TealSandboxCredentialsSchema>;
+/** The Teal emulator's member bearer token, in the shape a Teal tenant's `credentials` takes. */
 export type TealSandboxBearer = z.output<typeof TealSandboxBearerSchema>;
 
 type AnyRunning = RunningEmulator<object, object>;
 
+/** Options of {@link startSandbox}. */
 export interface SandboxOptions {
   /** Options per emulator, keyed by provider name: `{ argyle: { faults: { errorRate: 0.1 } } }`. */
   emulators?: Readonly<Record<string, EmulatorStartOptions>>;
@@ -61,7 +73,9 @@ export interface SandboxOptions {
   extraEmulators?: readonly SandboxEmulator[];
 }
 
+/** The running emulators, from {@link startSandbox}. */
 export interface Sandbox {
+  /** The Argyle emulator (v2 and v1 routes). */
   readonly argyle: RunningEmulator<ArgyleSandboxCredentials, never>;
   /** `credentials` is the API key; `alternativeCredentials[0]` the member bearer token. */
   readonly teal: RunningEmulator<TealSandboxCredentials, TealSandboxBearer>;
@@ -73,7 +87,22 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-/** Starts one emulator per built-in provider (plus `extraEmulators`) on 127.0.0.1, each on a free port. */
+/**
+ * Starts one emulator per built-in provider (plus `extraEmulators`) on 127.0.0.1, each on a free
+ * port, with fresh random credentials. Close it when done.
+ *
+ * @example
+ * ```ts
+ * const sandbox = await startSandbox({ emulators: { teal: { faults: { latencyMs: 50 } } } });
+ * const identity = createPayrollIdentity({ tenants: {
+ *   uk: { provider: 'teal', environment: 'sandbox', baseUrl: sandbox.teal.baseUrl, credentials: sandbox.teal.credentials },
+ * } });
+ * sandbox.teal.faults.next({ kind: 'rate-limit', method: 'POST', path: '/users' });
+ * // … exercise your code, then:
+ * await identity.close();
+ * await sandbox.close();
+ * ```
+ */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const emulators = await collectEmulators(options.extraEmulators ?? []);
   const unknown = Object.keys(options.emulators ?? {}).filter((name) => !emulators.has(name));

@@ -47,6 +47,17 @@ const FRAMEWORK_MESSAGES: Readonly<Record<number, string>> = {
   415: 'Unsupported media type.',
 };
 
+/**
+ * Starts one emulator on its own loopback server (what `startSandbox` does for each provider); for
+ * running a single emulator, e.g. your own provider's.
+ *
+ * @example
+ * ```ts
+ * const acme = await startEmulator(acmePayEmulator, { faults: { latencyMs: 20 } });
+ * // … point a tenant at acme.baseUrl with acme.credentials …
+ * await acme.close();
+ * ```
+ */
 export async function startEmulator<C extends object, Alt extends object>(
   emulator: SandboxEmulator<C, Alt>,
   options: EmulatorStartOptions = {},

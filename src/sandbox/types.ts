@@ -31,11 +31,14 @@ export type Fault =
   /** Process the request (state changes!) and pad the answer with whitespace to `bytes` (default 11 MiB; a 204 becomes 200). */
   | { kind: 'oversized'; bytes?: number };
 
+/** The name of a fault (`'latency'`, `'server-error'`, …). */
 export type FaultKind = Fault['kind'];
 
 /** What a fault decision may look at. `path` is the URL path without the query string. */
 export interface FaultRequest {
+  /** The HTTP method, upper-case. */
   method: string;
+  /** The URL path, without the query string. */
   path: string;
   /** 1 for the first request the emulator received since it started (or was reset), then 2, … */
   sequence: number;
@@ -43,6 +46,7 @@ export interface FaultRequest {
 
 /** A fault queued for the next `count` requests (default 1) that match `method` and `path`. */
 export type QueuedFault = Fault & {
+  /** How many matching requests the fault applies to (default 1). */
   count?: number;
   /** HTTP method to match, case-insensitive; any when absent. */
   method?: string;
@@ -111,7 +115,12 @@ export interface SandboxEmulator<C extends object = object, Alt extends object =
   /** The provider name, as in a tenant's `provider`. */
   readonly name: string;
   /** Fresh random credentials for one run; `credentials` has the shape a tenant's `credentials` takes. */
-  createCredentials(): { credentials: C; alternativeCredentials: readonly Alt[] };
+  createCredentials(): {
+    /** The credentials a tenant configures. */
+    credentials: C;
+    /** Other credentials accepted by the same run (e.g. a bearer token). */
+    alternativeCredentials: readonly Alt[];
+  };
   /** The provider's error body for an error the core produces (404 route, 5xx, 429, bad JSON). */
   errorBody(status: number, message: string): unknown;
   /** Add the provider's routes, hooks and state to a fresh fastify instance. */
@@ -120,7 +129,9 @@ export interface SandboxEmulator<C extends object = object, Alt extends object =
 
 /** One request the emulator received (no bodies or headers: they carry personal data and credentials). */
 export interface RecordedRequest {
+  /** 1 for the first request since the start (or the last reset), then 2, … */
   sequence: number;
+  /** The HTTP method. */
   method: string;
   /** The URL path and query string. */
   url: string;
@@ -135,6 +146,7 @@ export interface RunningEmulator<
   C extends object = Readonly<Record<string, string>>,
   Alt extends object = Readonly<Record<string, string>>,
 > {
+  /** The provider's name (`'argyle'`, `'teal'`, …). */
   readonly name: string;
   /** `http://127.0.0.1:<port>`: the base URL to configure for the tenant. */
   readonly baseUrl: string;
@@ -142,12 +154,15 @@ export interface RunningEmulator<
   readonly credentials: C;
   /** Other credentials the emulator accepts (e.g. Teal's `{ bearerToken }`). */
   readonly alternativeCredentials: readonly Alt[];
+  /** Fault injection while it runs. */
   readonly faults: FaultController;
+  /** How many users the emulator holds. */
   userCount(): number;
   /** Every request received so far, oldest first. */
   requests(): readonly RecordedRequest[];
   /** Forget users, tokens, the request log and every fault. */
   reset(): void;
+  /** Stops the server and drops open connections. */
   close(): Promise<void>;
 }
 
@@ -155,5 +170,6 @@ export interface RunningEmulator<
 export interface EmulatorStartOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
+  /** Random faults from the start (they can be changed later with `faults.configure`). */
   faults?: FaultOptions;
 }

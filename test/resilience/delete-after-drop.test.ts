@@ -42,6 +42,8 @@ describe.each(VARIANTS)('%s deleteUser', (variant) => {
 
   it('a 404 on the first attempt is still not_found', async () => {
     const users = identity.forTenant(variant);
-    await expect(users.deleteUser('00000000-0000-4000-8000-00000000dead')).rejects.toMatchObject({ code: 'not_found' });
+    await expect(users.deleteUser('00000000-0000-4000-8000-00000000dead')).rejects.toMatchObject({
+      code: 'not_found',
+    });
   });
 });

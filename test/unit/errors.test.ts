@@ -110,6 +110,13 @@ describe('error shape', () => {
     expect(isPayrollIdentityError(e, 'rate_limited')).toBe(true);
     expect(isPayrollIdentityError(e, 'conflict')).toBe(false);
     expect(isPayrollIdentityError(new Error('x'))).toBe(false);
+    // With a code, the guard narrows to that code's class: its own properties are typed.
+    const caught: unknown = e;
+    if (!isPayrollIdentityError(caught, 'rate_limited')) throw new Error('expected rate_limited');
+    expect(caught.retryAfterMs).toBe(2000);
+    const invalid: unknown = new InvalidInputError('bad', { email: ['Must be a valid email address'] });
+    if (!isPayrollIdentityError(invalid, 'invalid_input')) throw new Error('expected invalid_input');
+    expect(invalid.fieldErrors.email).toEqual(['Must be a valid email address']);
   });
 
   it('outcome_unknown carries the reconciliation hint and is not retryable', () => {

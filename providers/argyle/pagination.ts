@@ -46,3 +46,26 @@ export function checkProgress(
   }
   seen.add(cursor);
 }
+
+/**
+ * The next cursor of a page, checked so that a listing always ends: a page with a `next` link must
+ * hold users (an endless run of empty pages, each with a fresh cursor, would otherwise page forever),
+ * and a cursor may not come back.
+ */
+export function nextCursor(
+  page: { next?: string | null | undefined; results: readonly unknown[] },
+  seen: Set<string>,
+  context: ErrorContext & { provider: string },
+): string | undefined {
+  if (!page.next) return undefined;
+  if (page.results.length === 0) {
+    throw new UnexpectedResponseError(
+      `${context.provider} listUsers: the provider returned an empty page that links to another one`,
+      ['next: empty_page'],
+      context,
+    );
+  }
+  const cursor = cursorFromNext(page.next, context);
+  checkProgress(cursor, seen, context);
+  return cursor;
+}

@@ -7,7 +7,7 @@
  */
 import type { AdapterContext } from '../../src/adapter.js';
 import type { HttpClient } from '../../src/http/client.js';
-import { checkProgress, cursorFromNext, MAX_PAGE_SIZE } from './pagination.js';
+import { MAX_PAGE_SIZE, nextCursor } from './pagination.js';
 import { type V2User, type V2UserFieldsRequest, V2UserList } from './wire/v2.js';
 
 /**
@@ -112,8 +112,7 @@ export async function findCreatedUser(
       if (match !== undefined && match.id !== user.id) return undefined;
       match = user;
     }
-    cursor = data.next ? cursorFromNext(data.next, context) : undefined;
-    if (cursor !== undefined) checkProgress(cursor, seen, context);
+    cursor = nextCursor(data, seen, context);
   } while (cursor !== undefined);
   return match;
 }

@@ -25,7 +25,7 @@ import type { ArgyleTenantConfig } from './config.js';
 import { argyleOptions, OPEN_BANKING_PATH, refuseClears, selectArgyleFields, V1_FIELDS } from './fields.js';
 import { linkToken } from './link-token.js';
 import { fromV1User, toV1Request, type V1Fields } from './mappers/v1.js';
-import { checkProgress, cursorFromNext, pageSizeOf } from './pagination.js';
+import { nextCursor, pageSizeOf } from './pagination.js';
 import {
   V1CreateUserResponse,
   V1User,
@@ -193,8 +193,7 @@ export function createArgyleV1Service({
           return;
         }
         for (const wire of data.results) yield fromV1User(wire, PROVIDER);
-        cursor = data.next ? cursorFromNext(data.next, context) : undefined;
-        if (cursor !== undefined) checkProgress(cursor, seen, context);
+        cursor = nextCursor(data, seen, context);
       } while (cursor !== undefined);
     },
 

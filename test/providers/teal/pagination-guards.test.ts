@@ -1,0 +1,58 @@
+/** Offset pages are checked: a provider that ignores `offset` must not make us repeat users. */
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { rejection } from '../../contract/user-service-contract.js';
+import { ORIGIN, tealService, USER_ID, wireUser } from './fixtures.js';
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => nock.cleanAll());
+afterAll(() => nock.enableNetConnect());
+
+async function drain(iterable: AsyncIterable<unknown>): Promise<number> {
+  let n = 0;
+  for await (const _ of iterable) n++;
+  return n;
+}
+
+const page = (offset: number | undefined, ids: string[], total: number) => ({
+  pagination: { ...(offset !== undefined ? { offset } : {}), limit: 100, count: ids.length, total_count: total },
+  users: ids.map((user_id) => wireUser({ user_id })),
+});
+
+describe('Teal listUsers guards', () => {
+  it('a provider that ignores offset (same first page again) → unexpected_response, no repeated users', async () => {
+    let requests = 0;
+    nock(ORIGIN)
+      .get('/users')
+      .query(true)
+      .times(10)
+      .reply(() => {
+        requests++;
+        return [200, page(undefined, [USER_ID], 5)];
+      });
+    const seen: string[] = [];
+    const error = await rejection(async () => {
+      for await (const u of tealService().listUsers({ pageSize: 1 })) seen.push(u.id);
+    });
+    expect(error.code).toBe('unexpected_response');
+    expect(seen).toEqual([USER_ID]);
+    expect(requests).toBe(2);
+  });
+
+  it('an echoed offset other than the one asked for → unexpected_response', async () => {
+    nock(ORIGIN).get('/users').query({ offset: '0', limit: '100' }).reply(200, page(40, [USER_ID], 50));
+    const error = await rejection(() => drain(tealService().listUsers()));
+    expect(error.code).toBe('unexpected_response');
+  });
+
+  it('consistent pages are read until total_count', async () => {
+    nock(ORIGIN)
+      .get('/users')
+      .query({ offset: '0', limit: '1' })
+      .reply(200, page(0, ['00000000-0000-4000-8000-000000000001'], 2))
+      .get('/users')
+      .query({ offset: '1', limit: '1' })
+      .reply(200, page(1, ['00000000-0000-4000-8000-000000000002'], 2));
+    expect(await drain(tealService().listUsers({ pageSize: 1 }))).toBe(2);
+  });
+});

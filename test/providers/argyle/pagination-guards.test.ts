@@ -37,7 +37,11 @@ describe('Argyle listUsers guards', () => {
       .reply(200, { next: `${ORIGIN}/v2/users?cursor=p2`, previous: null, results: [wireUserV2()] })
       .get('/v2/users')
       .query({ limit: '200', cursor: 'p2' })
-      .reply(200, { next: null, previous: null, results: [wireUserV2({ id: '0186c5b8-8fa1-67b3-39af-14b3e18da8a7' })] });
+      .reply(200, {
+        next: null,
+        previous: null,
+        results: [wireUserV2({ id: '0186c5b8-8fa1-67b3-39af-14b3e18da8a7' })],
+      });
     expect(await drain(argyleService().listUsers())).toBe(2);
   });
 });

@@ -15,7 +15,12 @@ async function drain(iterable: AsyncIterable<unknown>): Promise<number> {
 }
 
 const page = (offset: number | undefined, ids: string[], total: number) => ({
-  pagination: { ...(offset !== undefined ? { offset } : {}), limit: 100, count: ids.length, total_count: total },
+  pagination: {
+    ...(offset !== undefined ? { offset } : {}),
+    limit: 100,
+    count: ids.length,
+    total_count: total,
+  },
   users: ids.map((user_id) => wireUser({ user_id })),
 });
 
@@ -40,7 +45,10 @@ describe('Teal listUsers guards', () => {
   });
 
   it('an echoed offset other than the one asked for → unexpected_response', async () => {
-    nock(ORIGIN).get('/users').query({ offset: '0', limit: '100' }).reply(200, page(40, [USER_ID], 50));
+    nock(ORIGIN)
+      .get('/users')
+      .query({ offset: '0', limit: '100' })
+      .reply(200, page(40, [USER_ID], 50));
     const error = await rejection(() => drain(tealService().listUsers()));
     expect(error.code).toBe('unexpected_response');
   });

@@ -121,6 +121,13 @@ export function expectNoLeak(error: unknown, secrets: readonly string[]): void {
   }
 }
 
+/** Iterates a listing to its end; resolves to how many users it yielded. */
+export async function drain(iterable: AsyncIterable<unknown>): Promise<number> {
+  let n = 0;
+  for await (const _ of iterable) n++;
+  return n;
+}
+
 /** Runs `fn` and returns the `PayrollIdentityError` it rejects with (fails if it resolves). */
 export async function rejection(fn: () => Promise<unknown>): Promise<PayrollIdentityError> {
   try {

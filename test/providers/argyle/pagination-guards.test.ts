@@ -1,18 +1,12 @@
 /** A listing always ends: an empty page that links to another one is refused, not followed forever. */
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { rejection } from '../../contract/user-service-contract.js';
+import { drain, rejection } from '../../contract/user-service-contract.js';
 import { argyleService, ORIGIN, wireUserV2 } from './fixtures.js';
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());
-
-async function drain(iterable: AsyncIterable<unknown>): Promise<number> {
-  let n = 0;
-  for await (const _ of iterable) n++;
-  return n;
-}
 
 describe('Argyle listUsers guards', () => {
   it('an empty page with a next link ends in unexpected_response after one request', async () => {

@@ -1,18 +1,12 @@
 /** Offset pages are checked: a provider that ignores `offset` must not make us repeat users. */
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { rejection } from '../../contract/user-service-contract.js';
+import { drain, rejection } from '../../contract/user-service-contract.js';
 import { ORIGIN, tealService, USER_ID, wireUser } from './fixtures.js';
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());
-
-async function drain(iterable: AsyncIterable<unknown>): Promise<number> {
-  let n = 0;
-  for await (const _ of iterable) n++;
-  return n;
-}
 
 const page = (offset: number | undefined, ids: string[], total: number) => ({
   pagination: {

@@ -52,6 +52,11 @@ export interface ErrorContext {
   retryable?: boolean;
   /** What was thrown underneath; kept only as a {@link SanitizedCause}. */
   cause?: unknown;
+  /**
+   * The provider's own messages, already redacted against the call's data (pattern redaction is
+   * applied again here). Only calls that carried the person's data pass them: see `providerMessages`.
+   */
+  providerMessages?: readonly string[];
 }
 
 /**
@@ -130,6 +135,12 @@ export class PayrollIdentityError extends Error {
   readonly requestId: string | undefined;
   /** Whether the same call may succeed if sent again later (the code's default unless overridden). */
   readonly retryable: boolean;
+  /**
+   * The provider's own messages (e.g. Teal's "This user already exists…"), redacted. Kept only for
+   * calls that carried the person's data (create, update), so that every value the provider could
+   * echo is known and scrubbed; empty otherwise. The `message` itself never quotes the provider.
+   */
+  readonly providerMessages: string[];
 
   constructor(code: ErrorCode, message: string, context: ErrorContext = {}) {
     const cause = sanitizeCause(context.cause);
@@ -142,6 +153,7 @@ export class PayrollIdentityError extends Error {
     this.status = context.status;
     this.requestId = context.requestId;
     this.retryable = context.retryable ?? RETRYABLE_BY_DEFAULT.has(code);
+    this.providerMessages = (context.providerMessages ?? []).map(redactPatterns);
   }
 
   /** Properties a subclass adds to the serialised form (already safe). */
@@ -149,7 +161,10 @@ export class PayrollIdentityError extends Error {
     return {};
   }
 
-  /** The safe, serialisable form: the properties above (undefined ones left out) and the sanitised cause. */
+  /**
+   * The safe, serialisable form: the properties above (undefined ones and empty `providerMessages`
+   * left out) and the sanitised cause.
+   */
   toJSON(): Record<string, unknown> {
     const json: Record<string, unknown> = {
       name: this.name,
@@ -161,6 +176,7 @@ export class PayrollIdentityError extends Error {
       status: this.status,
       requestId: this.requestId,
       retryable: this.retryable,
+      providerMessages: this.providerMessages.length > 0 ? [...this.providerMessages] : undefined,
       ...this.details(),
     };
     if (this.cause instanceof Error) {
@@ -227,15 +243,13 @@ export class NotFoundError extends PayrollIdentityError {
 
 /** `conflict`: the provider reports a conflict (409), e.g. Teal's "user already exists". Never retried. */
 export class ConflictError extends PayrollIdentityError {
-  /** The provider's own messages (e.g. Teal's "This user already exists…"), redacted. */
-  readonly providerMessages: string[];
-  constructor(message: string, providerMessages: string[] = [], context: ErrorContext = {}) {
-    super('conflict', message, context);
+  /** `providerMessages`: the provider's own messages (see {@link PayrollIdentityError.providerMessages}). */
+  constructor(message: string, providerMessages: readonly string[] = [], context: ErrorContext = {}) {
+    super('conflict', message, {
+      ...context,
+      providerMessages: [...(context.providerMessages ?? []), ...providerMessages],
+    });
     this.name = 'ConflictError';
-    this.providerMessages = providerMessages.map(redactPatterns);
-  }
-  protected override details(): Record<string, unknown> {
-    return { providerMessages: this.providerMessages };
   }
 }
 
@@ -289,11 +303,32 @@ export class TimeoutError extends PayrollIdentityError {
   }
 }
 
-/** `aborted`: the caller's `AbortSignal` fired. Never retryable. */
+/**
+ * `aborted`: the caller's `AbortSignal` fired, or the payroll identity was closed. Never retryable.
+ * Cancelling a create does not undo it: when its request may already have reached the provider,
+ * `mayHaveTakenEffect` is true and `reconciliation` says what to look the user up by.
+ */
 export class AbortedError extends PayrollIdentityError {
-  constructor(message: string, context: ErrorContext = {}) {
+  /** Whether a create (a non-idempotent call) may have been carried out before it was cancelled. */
+  readonly mayHaveTakenEffect: boolean;
+  /** With `mayHaveTakenEffect`: tenant, provider, operation and externalId to reconcile with. */
+  readonly reconciliation: ReconciliationHint | undefined;
+  /**
+   * `effect`: whether a create (a non-idempotent call) was cancelled after its request may have left,
+   * and then what to look the user up by, as on `outcome_unknown`. Default: nothing taken effect.
+   */
+  constructor(
+    message: string,
+    context: ErrorContext = {},
+    effect?: { mayHaveTakenEffect: boolean; reconciliation?: ReconciliationHint },
+  ) {
     super('aborted', message, { ...context, retryable: false });
     this.name = 'AbortedError';
+    this.mayHaveTakenEffect = effect?.mayHaveTakenEffect ?? false;
+    this.reconciliation = effect?.reconciliation ? { ...effect.reconciliation } : undefined;
+  }
+  protected override details(): Record<string, unknown> {
+    return { mayHaveTakenEffect: this.mayHaveTakenEffect, reconciliation: this.reconciliation };
   }
 }
 
@@ -416,7 +451,9 @@ export interface ErrorClassByCode {
   outcome_unknown: OutcomeUnknownError;
   unexpected_response: UnexpectedResponseError;
   unsupported_operation: UnsupportedOperationError;
-  invalid_configuration: InvalidConfigurationError | (PayrollIdentityError & { code: 'invalid_configuration' });
+  invalid_configuration:
+    | InvalidConfigurationError
+    | (PayrollIdentityError & { code: 'invalid_configuration' });
   unknown_tenant: UnknownTenantError;
 }
 
@@ -434,7 +471,10 @@ export interface ErrorClassByCode {
  * ```
  */
 export function isPayrollIdentityError(value: unknown): value is PayrollIdentityError;
-export function isPayrollIdentityError<C extends ErrorCode>(value: unknown, code: C): value is ErrorClassByCode[C];
+export function isPayrollIdentityError<C extends ErrorCode>(
+  value: unknown,
+  code: C,
+): value is ErrorClassByCode[C];
 export function isPayrollIdentityError(value: unknown, code?: ErrorCode): boolean {
   return value instanceof PayrollIdentityError && (code === undefined || value.code === code);
 }

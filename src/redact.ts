@@ -38,9 +38,26 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** Letters and digits in any script: what a 2-character value must not be glued to to count as a word. */
+const WORD_CHAR = '[\\p{L}\\p{N}_]';
+
 /**
- * A redactor for one tenant or one call: it knows the exact secret values in play. Values shorter
- * than three characters are ignored (they would redact ordinary words).
+ * The pattern for one exact value:
+ * - a value with whitespace also matches with the whitespace removed or changed (a provider echoes
+ *   the postcode "SW1A 2AA" as "SW1A2AA", an address with a line break or a double space);
+ * - a value of 2 characters (a name like "Li" or "Ng") matches as a whole word only, so that it does
+ *   not eat every "Li" inside "Limited"; longer values match anywhere.
+ */
+function valuePattern(value: string): string {
+  const parts = value.split(/\s+/).map(escapeRegExp);
+  const body = parts.join('\\s*');
+  const compactLength = parts.join('').length;
+  return compactLength < 3 ? `(?<!${WORD_CHAR})${body}(?!${WORD_CHAR})` : body;
+}
+
+/**
+ * A redactor for one tenant or one call: it knows the exact secret values in play. Single characters
+ * are ignored (they would redact every word); values of 2 characters are redacted as whole words.
  */
 export class Redactor {
   private readonly matcher: RegExp | undefined;
@@ -51,12 +68,12 @@ export class Redactor {
     for (const s of secrets) {
       if (typeof s !== 'string') continue;
       const v = s.trim();
-      if (v.length >= 3) values.add(v);
+      if (v.replace(/\s+/g, '').length >= 2) values.add(v);
     }
     // Longest first so that a value containing another is replaced whole.
     this.values = [...values].sort((a, b) => b.length - a.length);
     this.matcher =
-      this.values.length > 0 ? new RegExp(this.values.map(escapeRegExp).join('|'), 'gi') : undefined;
+      this.values.length > 0 ? new RegExp(this.values.map(valuePattern).join('|'), 'giu') : undefined;
   }
 
   /** A redactor that knows this one's secrets and `more`. */

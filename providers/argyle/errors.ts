@@ -7,6 +7,9 @@
  * - 401: `{"detail": "Invalid username/password."}` (reference).
  * - 404, 429, 5xx: bodies not documented — read defensively; anything else (HTML, text, arrays of
  *   odd things) yields no messages rather than an exception.
+ *
+ * Messages are never cut here: the core redacts them first and only then bounds their number and
+ * length (a cut before redaction could split an echoed value and let part of it through).
  */
 import type { FieldErrors } from '../../src/errors.js';
 import type { ErrorDescription } from '../../src/http/errors.js';

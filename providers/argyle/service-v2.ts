@@ -18,7 +18,7 @@ import type { ArgyleTenantConfig } from './config.js';
 import { argyleOptions, refuseClears, selectArgyleFields, V2_FIELDS } from './fields.js';
 import { linkToken } from './link-token.js';
 import { fromV2User, toV2Request, type V2Fields } from './mappers/v2.js';
-import { checkProgress, cursorFromNext, pageSizeOf } from './pagination.js';
+import { nextCursor, pageSizeOf } from './pagination.js';
 import { findCreatedUser } from './reconcile.js';
 import {
   V2CreateUserResponse,
@@ -34,7 +34,7 @@ const PROVIDER = 'argyle';
 /** What a create yields: the documented 200, or (reconciled) the user found by its external id. */
 interface CreateOutcome {
   id: string;
-  user_token?: string;
+  user_token?: string | null;
   found?: V2User;
 }
 
@@ -65,7 +65,8 @@ export function createArgyleV2Service({
           ? { http, context, body: { ...body, external_id: externalId }, startedAt: Date.now() }
           : undefined;
       // Create a user — POST /v2/users (seed 000; https://docs.argyle.com/api-reference/users#create).
-      // Any 2xx with the documented body is a created user: refusing one would invite a second create.
+      // Any 2xx with an id is a created user, with or without a user token: refusing one would invite a
+      // second create. A 2xx we cannot read is reconciled like any ambiguous create (src/http/client.ts).
       const { data } = await http.request<CreateOutcome>({
         operation: 'createUser',
         method: 'POST',
@@ -95,7 +96,8 @@ export function createArgyleV2Service({
       const user = fromV2User(V2User.parse({ ...stored, id: data.id }), PROVIDER);
       return {
         user,
-        ...(data.user_token !== undefined ? { linkToken: linkToken(data.user_token) } : {}),
+        // No token in the answer (seed 000 does not require one): none is invented.
+        ...(data.user_token ? { linkToken: linkToken(data.user_token) } : {}),
         ignoredFields: ignored,
       };
     },
@@ -170,8 +172,7 @@ export function createArgyleV2Service({
           options,
         });
         for (const wire of data.results) yield fromV2User(wire, PROVIDER);
-        cursor = data.next ? cursorFromNext(data.next, context) : undefined;
-        if (cursor !== undefined) checkProgress(cursor, seen, context);
+        cursor = nextCursor(data, seen, context);
       } while (cursor !== undefined);
     },
 

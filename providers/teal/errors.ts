@@ -2,7 +2,10 @@
  * Reading Teal's error bodies (seed 004 `Error`, `Unauthorized`, `Conflict`; reference 404):
  * `{"errors": [...]}` or `{"errors": "..."}`. Messages that name a Teal field are reported under
  * the neutral field name, with the name rewritten, so callers only ever see neutral names. The core
- * redacts every message afterwards (credentials, the call's personal data, personal-data shapes).
+ * redacts every message afterwards (credentials, the call's personal data, personal-data shapes),
+ * or drops it for a call that carried no personal data, and only then cuts it to length: a message
+ * is never cut here, because a cut before redaction could split a value (an NI number, a postcode
+ * "SW1A 2AA") and let its first half through.
  */
 import type { FieldErrors } from '../../src/errors.js';
 import type { ErrorDescription } from '../../src/http/errors.js';
@@ -33,9 +36,8 @@ const FIELD_RE = new RegExp(
   'g',
 );
 
-/** A hostile or broken body must not flood an error: a few bounded messages are plenty. */
+/** A hostile or broken body must not flood an error: a few messages are plenty (the core bounds their length). */
 const MAX_MESSAGES = 20;
-const MAX_MESSAGE_LENGTH = 500;
 
 function toNeutral(message: string): { text: string; fields: string[] } {
   const fields = new Set<string>();
@@ -54,7 +56,7 @@ export function describeTealError(status: number, body: unknown): ErrorDescripti
   const messages: string[] = [];
   const fieldErrors: FieldErrors = {};
   for (const message of raw.slice(0, MAX_MESSAGES)) {
-    const { text, fields } = toNeutral(message.slice(0, MAX_MESSAGE_LENGTH));
+    const { text, fields } = toNeutral(message);
     messages.push(text);
     // Only a 400 is about the input; a 404 naming `user_id` is not a field error.
     if (status !== 400) continue;

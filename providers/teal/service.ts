@@ -25,6 +25,7 @@ import { applyUnsupportedPolicy, checkTealUpdate, requireTealCreateFields } from
 import { parseWithTealOptions } from './input.js';
 import { fromTealUser, fromTealUserToken, TEAL, toTealCreateBody, toTealPatchBody } from './mappers.js';
 import { mergeTealOptions, TealProviderOptionsPatchSchema, TealProviderOptionsSchema } from './options.js';
+import { checkPage } from './pagination.js';
 import { TealUserListSchema, TealUserSchema, type TealUserTokenBody, TealUserTokenSchema } from './wire.js';
 
 type Ctx = ReturnType<typeof adapterContext>;
@@ -60,13 +61,15 @@ export class TealUserService implements UserService {
     requireTealCreateFields(input, settings, ctx);
     const body = toTealCreateBody(input, { ...settings, payrollPeriodMonths: settings.payrollPeriodMonths! });
     // Seed 004: POST /users → 201 CreatedUser; 400, 401, 409 {errors}. A 409 is Teal's only duplicate guard.
+    // A 200 with a valid CreatedUser is accepted too: a user was created either way, and refusing it
+    // would invite a second create. Any other 2xx, or one we cannot read, ends `outcome_unknown`.
     const { data } = await this.http.request({
       operation: 'createUser',
       method: 'POST',
       path: '/users',
       body,
       response: TealUserSchema,
-      expectStatus: [201],
+      expectStatus: [200, 201],
       sensitive: [...sensitiveValues(input), ...sensitiveValues(body)],
       // Never replayed; Teal has no lookup by ext_id to reconcile with (its list has no filter and
       // ext_id is not documented as unique), so an ambiguous create is `outcome_unknown` with this hint.
@@ -136,6 +139,7 @@ export class TealUserService implements UserService {
     });
     const limit = Math.min(pageSize ?? TEAL_MAX_PAGE_SIZE, TEAL_MAX_PAGE_SIZE);
     let offset = 0;
+    let previousFirstId: string | undefined;
     for (;;) {
       // Reference: GET /users?offset=&limit= (offset from 0, limit 1–100) →
       // 200 {pagination: {offset, limit, count, total_count}, users: [CreatedUser]}; 400, 401.
@@ -148,6 +152,8 @@ export class TealUserService implements UserService {
         expectStatus: [200],
         options,
       });
+      checkPage(data, offset, previousFirstId, ctx);
+      previousFirstId = data.users[0]?.user_id;
       for (const wire of data.users) {
         // Teal documents no filter on the list: externalId is matched here.
         if (externalId !== undefined && wire.ext_id !== externalId) continue;

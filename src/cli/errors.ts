@@ -1,6 +1,7 @@
 /**
- * How the program reports a failure: `code: message` (plus field errors for `invalid_input`), or the
- * error's `toJSON()` with `--json`, and the exit code it means. Only a `PayrollIdentityError`'s own,
+ * How the program reports a failure: `code: message` (plus field errors for `invalid_input` and the
+ * provider's own, redacted messages), or the error's `toJSON()` with `--json` (which carries
+ * `providerMessages` when there are any), and the exit code it means. Only a `PayrollIdentityError`'s own,
  * already-redacted text is printed: never a raw `cause`, a configuration or an unknown error's message.
  */
 import { isPayrollIdentityError, type PayrollIdentityError } from '../errors.js';
@@ -27,13 +28,17 @@ export function exitCodeFor(error: unknown): ExitCode {
   return EXIT.failure;
 }
 
-/** `code: message`, then one indented line per field error. */
+/**
+ * `code: message`, then one indented line per field error and per provider message (the message
+ * itself never quotes the provider: what Teal said about a duplicate is only in `providerMessages`).
+ */
 export function describeError(error: PayrollIdentityError): string {
   const lines = [`${error.code}: ${error.message}`];
   if (isPayrollIdentityError(error, 'invalid_input') && 'fieldErrors' in error) {
     const fields = error.fieldErrors as Record<string, string[]>;
     for (const [field, messages] of Object.entries(fields)) lines.push(`  ${field}: ${messages.join('; ')}`);
   }
+  for (const message of error.providerMessages ?? []) lines.push(`  provider says: ${message}`);
   return lines.join('\n');
 }
 

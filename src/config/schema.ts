@@ -88,9 +88,29 @@ export const sharedTenantShape = {
   circuitBreaker: circuitBreakerShape,
 };
 
-/** A non-empty string credential; its value is never echoed in an error. */
+/** Shortest credential accepted: a shorter one is a placeholder or a typo, and would be too short to redact. */
+export const MIN_SECRET_LENGTH = 8;
+
+/**
+ * A string credential of at least {@link MIN_SECRET_LENGTH} characters; its value is never echoed in
+ * an error. The length floor matters for safety too: redaction of exact values needs a value long
+ * enough not to match ordinary words, so a 2-character "key" could not be scrubbed reliably.
+ */
 export const secretString = (name: string) =>
-  z.string(`${name} must be a string`).trim().min(1, `${name} must not be empty`);
+  z
+    .string(`${name} must be a string`)
+    .trim()
+    // One check, so that an empty value gets one problem, not also "too short"; and not an aborting
+    // one (`abort: true`), which would make a union of credential shapes (Teal's) hide the reason.
+    .superRefine((value, ctx) => {
+      if (value.length === 0) ctx.addIssue({ code: 'custom', message: `${name} must not be empty` });
+      else if (value.length < MIN_SECRET_LENGTH) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${name} looks too short to be a credential (under ${MIN_SECRET_LENGTH} characters)`,
+        });
+      }
+    });
 
 function tenantSchema(definitions: readonly ProviderDefinition[]) {
   const branches = definitions.map((d) =>

@@ -92,7 +92,11 @@ export interface PayrollIdentity {
   readonly tenants: readonly string[];
   /** The library's root container (a child of tsyringe's global one), for hosts using tsyringe. */
   readonly container: DependencyContainer;
-  /** Closes every tenant's connections and containers; `forTenant` throws afterwards. */
+  /**
+   * Closes every tenant's connections and containers; `forTenant` throws afterwards. Services handed
+   * out before stop too: calls in flight end `aborted` (a create that was sent says
+   * `mayHaveTakenEffect`), later calls reject `aborted` without sending anything.
+   */
   close(): Promise<void>;
 }
 

@@ -11,13 +11,15 @@
  *   ambiguous is never replayed but reconciled or reported as `outcome_unknown` ({@link settleAmbiguous});
  * - attempts go through the tenant's circuit breaker ({@link TenantCircuit});
  * - 2xx bodies are parsed with the caller's zod schema ({@link readResponse});
- * - each attempt is reported to the host's logger and hooks, when it gave any ({@link RequestObserver}).
+ * - each attempt is reported to the host's logger and hooks, when it gave any ({@link RequestObserver});
+ * - `close()` ends the client for good: calls in flight are aborted, later ones rejected unsent.
  */
 import http from 'node:http';
 import https from 'node:https';
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
 import type { z } from 'zod';
 import {
+  AbortedError,
   type ErrorContext,
   InvalidConfigurationError,
   NetworkError,
@@ -37,7 +39,7 @@ import {
 } from './circuit.js';
 import { type DescribeError, errorFromTransport } from './errors.js';
 import { PreparedSender } from './prepared-sender.js';
-import { settleAmbiguous } from './reconcile.js';
+import { reconciliationHint, settleAmbiguous } from './reconcile.js';
 import { readResponse } from './response.js';
 import {
   BackoffSchedule,
@@ -47,7 +49,7 @@ import {
   type RetryOptions,
   wait,
 } from './retry-policy.js';
-import { nodeTransport, type Transport } from './transport.js';
+import { nodeTransport, requestNeverSent, type Transport } from './transport.js';
 import { baseUrlProblem, normalizeBaseUrl } from './url.js';
 
 /** How a provider authenticates: the headers to attach and the secret values to redact. */
@@ -150,6 +152,12 @@ export interface HttpResult<T> {
 /** Per-call state shared by the deadline, the caller's signal and each attempt. */
 interface CallState {
   abortedByCaller: boolean;
+  /** The client was closed while the call ran. */
+  closed: boolean;
+  /** Some attempt's request may have reached the provider (for an `aborted` create's flag). */
+  mayHaveLeft: boolean;
+  /** The last attempt's failure is a 2xx we could not read (over the size cap). */
+  unreadableSuccess: boolean;
   timedOut: boolean;
   timeoutMs: number;
   maxResponseBytes: number;
@@ -158,6 +166,12 @@ interface CallState {
 }
 
 type Context = ErrorContext & { provider: string; tenant: string; operation: Operation };
+
+/** A call in flight, as `close()` sees it. */
+interface InFlight {
+  controller: AbortController;
+  state: CallState;
+}
 
 /**
  * One tenant's HTTP client: the only way an adapter talks to its provider. Every rule of
@@ -197,6 +211,14 @@ export class HttpClient {
   private readonly backoff: ReturnType<typeof backoffFactory>;
   private readonly circuit: TenantCircuit;
   private readonly observer: RequestObserver;
+  /**
+   * Calls in flight, aborted by `close()`. A Set rather than one listener per call on a shared
+   * signal: an `AbortSignal` warns past 10 listeners and scans them all on each add.
+   */
+  private readonly inFlight = new Set<InFlight>();
+  /** Fires on `close()`: stops the reconciliation lookups of ambiguous creates. */
+  private readonly lifetime = new AbortController();
+  private closed = false;
 
   constructor(private readonly options: HttpClientOptions) {
     const problem = baseUrlProblem(options.baseUrl);
@@ -263,14 +285,19 @@ export class HttpClient {
     const context: Context = { provider: this.provider, tenant: this.tenant, operation: spec.operation };
     const state: CallState = {
       abortedByCaller: false,
+      closed: this.closed,
+      mayHaveLeft: false,
+      unreadableSuccess: false,
       timedOut: false,
       timeoutMs,
       maxResponseBytes: this.options.maxResponseBytes,
       retryAfterMs: undefined,
     };
+    // Nothing is sent after close(), even by a service handed out before it.
+    if (state.closed) throw this.abortedError(spec, context, state, undefined);
     if (callerSignal?.aborted) {
       state.abortedByCaller = true;
-      throw errorFromTransport(callerSignal.reason, state, context);
+      throw this.abortedError(spec, context, state, callerSignal.reason);
     }
 
     // One controller for the whole call: the caller's signal and our deadline both end it, in the
@@ -286,16 +313,24 @@ export class HttpClient {
       state.timedOut = true;
       controller.abort();
     }, timeoutMs);
+    const inFlight: InFlight = { controller, state };
+    this.inFlight.add(inFlight);
 
     try {
       return await this.attempts(spec, context, state, controller.signal, deadline);
     } finally {
+      this.inFlight.delete(inFlight);
       clearTimeout(timer);
       callerSignal?.removeEventListener('abort', onCallerAbort);
       // Creating an AbortSignal costs more than the rest of a call's bookkeeping (docs/performance.md).
       // One that never fired, handed only to our own transport (which removes its listener when it
       // settles), is as good as new.
-      if (this.reuseSignals && !controller.signal.aborted && this.idleControllers.length < 256) {
+      if (
+        this.reuseSignals &&
+        !this.closed &&
+        !controller.signal.aborted &&
+        this.idleControllers.length < 256
+      ) {
         this.idleControllers.push(controller);
       }
     }
@@ -309,7 +344,7 @@ export class HttpClient {
     signal: AbortSignal,
     deadline: number,
   ): Promise<HttpResult<T>> {
-    const idempotent = spec.idempotent ?? spec.method !== 'POST';
+    const idempotent = isIdempotent(spec);
     let schedule: BackoffSchedule | undefined;
     // Whether an earlier attempt may have reached the provider and taken effect (sent, then no
     // usable answer). For a DELETE, a 404 after such an attempt means that attempt deleted it.
@@ -334,7 +369,10 @@ export class HttpClient {
         return { status: 204, data: undefined as T, requestId: error.requestId };
       }
 
-      const kind = classifyFailure(error, idempotent);
+      // A 2xx to a create that we cannot read means the provider most likely did it: reporting
+      // `unexpected_response` would invite a second create, so it is settled like any ambiguous call.
+      const kind =
+        !idempotent && unreadableSuccess(error, state) ? 'ambiguous' : classifyFailure(error, idempotent);
       if (kind === 'ambiguous') {
         const { data } = await settleAmbiguous({
           ...context,
@@ -342,6 +380,7 @@ export class HttpClient {
           reconcile: spec.reconcile,
           externalId: spec.reconcileHint?.externalId,
           callerSignal: spec.options?.signal,
+          closeSignal: this.lifetime.signal,
           timeoutMs: state.timeoutMs,
           observer: this.observer,
         });
@@ -366,11 +405,40 @@ export class HttpClient {
       }
       try {
         await wait(delayMs, signal);
-      } catch {
-        if (state.abortedByCaller) throw errorFromTransport(undefined, state, context);
+      } catch (thrown) {
+        if (state.abortedByCaller || state.closed) throw this.abortedError(spec, context, state, thrown);
         throw error;
       }
     }
+  }
+
+  /**
+   * The `aborted` error of a call the caller cancelled or `close()` ended. A create whose request may
+   * already have left is flagged `mayHaveTakenEffect`, with what to look the user up by: cancelling
+   * it does not undo it.
+   */
+  private abortedError(
+    spec: RequestSpec<unknown>,
+    context: Context,
+    state: CallState,
+    cause: unknown,
+  ): AbortedError {
+    const what = `${this.provider} ${spec.operation}`;
+    const why = state.closed ? 'the payroll identity was closed' : 'cancelled by the caller';
+    const ctx = { ...context, cause };
+    if (isIdempotent(spec) || !state.mayHaveLeft) {
+      return new AbortedError(`${what}: ${why}${state.closed ? '; nothing more is sent' : ''}`, ctx, {
+        mayHaveTakenEffect: false,
+      });
+    }
+    return new AbortedError(
+      `${what}: ${why}, but the request may already have reached the provider and taken effect (for a create: the user may exist). Look it up (list users by reconciliation.externalId) before sending it again.`,
+      ctx,
+      {
+        mayHaveTakenEffect: true,
+        reconciliation: reconciliationHint(context, spec.reconcileHint?.externalId),
+      },
+    );
   }
 
   private eventBase(spec: RequestSpec<unknown>, attempt: number) {
@@ -432,6 +500,7 @@ export class HttpClient {
     deadline: number,
   ): Promise<HttpResult<T>> {
     state.retryAfterMs = undefined;
+    state.unreadableSuccess = false;
     const attemptTimeoutMs = this.retry.attemptTimeoutMs;
     let signal = callSignal;
     let attemptTimer: NodeJS.Timeout | undefined;
@@ -461,23 +530,57 @@ export class HttpClient {
         signal,
       });
     } catch (error) {
+      if (state.abortedByCaller || state.closed) {
+        // A cancellation the transport proves sent nothing leaves the provider untouched; any other
+        // (a custom transport cannot tell) may have reached it.
+        if (!requestNeverSent(error)) state.mayHaveLeft = true;
+        throw this.abortedError(spec, context, state, error);
+      }
       const timedOut = attemptTimedOut && !state.abortedByCaller && !state.timedOut;
-      throw errorFromTransport(
+      const failure = errorFromTransport(
         error,
         timedOut ? { ...state, timedOut: true, timeoutMs: attemptTimeoutMs ?? state.timeoutMs } : state,
         context,
       );
+      if (!(failure instanceof NetworkError && failure.beforeRequestSent)) state.mayHaveLeft = true;
+      // Over the size cap: an answer we could not read. Unless its status says it was a refusal
+      // (3xx, 4xx), it may be the success of a create.
+      if (failure.code === 'unexpected_response') {
+        const status = isAxiosError(error) ? error.response?.status : undefined;
+        state.unreadableSuccess = status === undefined || status < 300 || status >= 500;
+      }
+      throw failure;
     } finally {
       if (attemptTimer) clearTimeout(attemptTimer);
       unlink?.();
     }
+    state.mayHaveLeft = true;
     return readResponse(response, spec, context, this.redactor, this.options.describeError, (ms) => {
       state.retryAfterMs = ms;
     });
   }
 
-  /** Closes the keep-alive connections. */
+  /** Whether `close()` was called: the client sends nothing any more. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /**
+   * Ends the client for good: calls in flight (and their reconciliation lookups) end `aborted`, later
+   * calls reject `aborted` without a request, and the keep-alive connections are closed. A service
+   * handed out before keeps its reference to this client, so this is what stops it.
+   */
   close(): void {
+    if (!this.closed) {
+      this.closed = true;
+      this.idleControllers.length = 0;
+      for (const call of this.inFlight) {
+        call.state.closed = true;
+        call.controller.abort();
+      }
+      this.inFlight.clear();
+      this.lifetime.abort();
+    }
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
   }
@@ -489,6 +592,21 @@ function definedOnly<T extends object>(value: T | undefined): Partial<T> {
   if (!value) return out;
   for (const [k, v] of Object.entries(value)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   return out;
+}
+
+/** Default: GET, PATCH and DELETE are idempotent, POST is not (see {@link RequestSpec.idempotent}). */
+function isIdempotent(spec: RequestSpec<unknown>): boolean {
+  return spec.idempotent ?? spec.method !== 'POST';
+}
+
+/**
+ * Whether a failure is a 2xx whose body we could not read (not JSON, wrong shape, an undocumented
+ * 2xx status) or an answer over the size cap that was not a refusal.
+ */
+function unreadableSuccess(error: PayrollIdentityError, state: CallState): boolean {
+  if (error.code !== 'unexpected_response') return false;
+  if (error.status !== undefined) return error.status >= 200 && error.status < 300;
+  return state.unreadableSuccess;
 }
 
 /** Whether a failed attempt may still have been carried out by the provider. */

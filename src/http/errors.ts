@@ -1,7 +1,8 @@
 /**
  * The one place that turns an HTTP status or a transport failure into a `PayrollIdentityError`.
- * Nothing from the request (headers, URL, body) is copied into the error; from the response, only
- * the provider's messages, after redaction.
+ * Nothing from the request (headers, URL, body) is copied into the error. From the response, the
+ * `message` takes only the status and neutral field names; the provider's own text is kept (as
+ * `providerMessages` and field-error texts, redacted) only for calls that carried the person's data.
  */
 import { isAxiosError } from 'axios';
 import {
@@ -19,12 +20,12 @@ import {
   TimeoutError,
   UnexpectedResponseError,
 } from '../errors.js';
-import type { Redactor } from '../redact.js';
+import { REDACTED, type Redactor } from '../redact.js';
 import { parseRetryAfter } from './retry-after.js';
 
 /** What a provider makes of an error body: its messages, and field errors under neutral names. */
 export interface ErrorDescription {
-  /** The provider's messages about the request as a whole (the core redacts them). */
+  /** The provider's messages about the request as a whole (the core redacts them, or drops them). */
   messages: string[];
   /** Messages by NEUTRAL field path (`address.postalCode`), for a 400. */
   fieldErrors?: FieldErrors;
@@ -33,45 +34,116 @@ export interface ErrorDescription {
 /** A provider's reader of error bodies. `body` is the parsed JSON, or `undefined` when it was not JSON. */
 export type DescribeError = (status: number, body: unknown) => ErrorDescription;
 
-function summary(messages: string[]): string {
-  return messages.length > 0 ? `: ${messages.slice(0, 5).join('; ')}` : '';
+/** What a field error says when the provider's own text cannot be kept. */
+export const GENERIC_FIELD_MESSAGE = 'Rejected by the provider';
+
+/** A hostile or broken body must not flood an error: a few bounded messages are plenty. */
+const MAX_MESSAGES = 20;
+/** Texts redacted per error, messages and field errors together: redaction is not free (~6 ms per 1,000 characters). */
+const MAX_TEXTS = 40;
+/** Fields an error reports: a body naming hundreds is not about our input. */
+const MAX_FIELDS = 50;
+/** Longest provider message shown, cut AFTER redaction (a cut first could split a value and let half of it through). */
+const MAX_MESSAGE_LENGTH = 500;
+/**
+ * Longest provider message redacted at all: a longer one is dropped whole. It bounds the regex work
+ * on a hostile body, and dropping (rather than cutting) is what keeps a value straddling a cut from
+ * escaping redaction in part.
+ */
+const MAX_RAW_MESSAGE_LENGTH = 1_000;
+const TOO_LONG = '(a provider message too long to show)';
+/** A neutral field path (`address.postalCode`); any other key a describer returns is not shown. */
+const FIELD_PATH = /^[A-Za-z][A-Za-z0-9_]{0,63}(?:\.[A-Za-z][A-Za-z0-9_]{0,63}){0,7}$/;
+const MAX_FIELDS_NAMED = 10;
+
+/** One provider message made safe to keep: redacted first, then cut. */
+function keepable(text: string, redactor: Redactor): string {
+  if (text.length > MAX_RAW_MESSAGE_LENGTH) return TOO_LONG;
+  const redacted = redactor.redact(text);
+  if (redacted.length <= MAX_MESSAGE_LENGTH) return redacted;
+  let cut = redacted.slice(0, MAX_MESSAGE_LENGTH);
+  // Not half a marker: "[REDA…" reads like a value.
+  const open = cut.lastIndexOf('[');
+  const tail = cut.slice(open);
+  if (open >= 0 && tail.length < REDACTED.length && REDACTED.startsWith(tail)) cut = cut.slice(0, open);
+  return `${cut}…`;
 }
 
-/** Maps a non-2xx response to the error its status means. */
+/**
+ * The provider's text, made safe: with `redactor` (the call carried the person's data, so every
+ * value the provider could echo is known) messages are redacted and bounded; without it they are
+ * dropped, and field errors keep their (neutral) keys with a generic message. A provider's free text
+ * about a get, a list or a delete can name the person ("No user Sarah Longfield at 1 Main Street")
+ * and there is nothing exact to redact it against.
+ */
+function providerText(
+  description: ErrorDescription,
+  redactor: Redactor | undefined,
+): { messages: string[]; fieldErrors: FieldErrors } {
+  let budget = MAX_TEXTS;
+  const keep = (list: readonly string[]): string[] => {
+    if (!redactor) return [];
+    const kept = list.slice(0, Math.min(MAX_MESSAGES, budget)).map((m) => keepable(m, redactor));
+    budget -= kept.length;
+    return kept;
+  };
+  const messages = keep(description.messages);
+  const fieldErrors: FieldErrors = {};
+  const fields = Object.entries(description.fieldErrors ?? {}).filter(([field]) => FIELD_PATH.test(field));
+  for (const [field, list] of fields.slice(0, MAX_FIELDS)) {
+    const kept = keep(list);
+    fieldErrors[field] = kept.length > 0 ? kept : [GENERIC_FIELD_MESSAGE];
+  }
+  return { messages, fieldErrors };
+}
+
+function fieldList(fields: readonly string[]): string {
+  if (fields.length === 0) return '';
+  const named = fields.slice(0, MAX_FIELDS_NAMED).join(', ');
+  return `; fields: ${named}${fields.length > MAX_FIELDS_NAMED ? ', …' : ''}`;
+}
+
+/**
+ * Maps a non-2xx response to the error its status means. The `message` names the operation, the
+ * status and (for `invalid_input`) the neutral field names, never the provider's words.
+ *
+ * @param redactor the call's redactor (tenant secrets and the person's data) when the request carried
+ *   the person's data (`sensitive`: create, update); `undefined` otherwise, and the provider's text is
+ *   then dropped.
+ */
 export function errorFromStatus(
   status: number,
   headers: Record<string, string | undefined>,
   description: ErrorDescription,
-  redactor: Redactor,
+  redactor: Redactor | undefined,
   context: ErrorContext & { provider: string; operation: NonNullable<ErrorContext['operation']> },
 ): PayrollIdentityError {
-  const messages = description.messages.map((m) => redactor.redact(m));
-  const fieldErrors: FieldErrors = {};
-  for (const [field, list] of Object.entries(description.fieldErrors ?? {})) {
-    fieldErrors[field] = list.map((m) => redactor.redact(m));
-  }
+  const { messages, fieldErrors } = providerText(description, redactor);
   const ctx: ErrorContext = { ...context, status };
+  const withText: ErrorContext = { ...ctx, providerMessages: messages };
   const what = `${context.provider} ${context.operation}`;
 
   if (status === 400 || status === 422) {
-    const fields = Object.keys(fieldErrors);
-    const detail = fields.length > 0 ? ` (fields: ${fields.join(', ')})` : summary(messages);
-    return new InvalidInputError(`${what} rejected the input${detail}`, fieldErrors, ctx);
+    return new InvalidInputError(
+      `${what} rejected the input (HTTP ${status}${fieldList(Object.keys(fieldErrors))})`,
+      fieldErrors,
+      withText,
+    );
   }
   if (status === 401 || status === 403) {
     return new AuthenticationFailedError(
-      `${what}: the provider rejected the tenant's credentials (HTTP ${status})${summary(messages)}`,
-      ctx,
+      `${what}: the provider rejected the tenant's credentials (HTTP ${status})`,
+      withText,
     );
   }
-  if (status === 404) return new NotFoundError(`${what}: not found${summary(messages)}`, ctx);
+  if (status === 404) return new NotFoundError(`${what}: not found (HTTP 404)`, withText);
   if (status === 409) {
-    return new ConflictError(`${what}: the provider reports a conflict${summary(messages)}`, messages, ctx);
+    return new ConflictError(`${what}: the provider reports a conflict (HTTP 409)`, messages, ctx);
   }
   if (status === 429) {
     const retryAfterMs = parseRetryAfter(headers['retry-after']);
     return new RateLimitedError(
-      `${what}: rate limited by the provider${retryAfterMs !== undefined ? ` (retry after ${retryAfterMs} ms)` : ''}`,
+      `${what}: rate limited by the provider (HTTP 429)${retryAfterMs !== undefined ? ` (retry after ${retryAfterMs} ms)` : ''}`,
       retryAfterMs,
       ctx,
     );
@@ -86,10 +158,16 @@ export function errorFromStatus(
       ctx,
     );
   }
-  return new UnexpectedResponseError(`${what}: undocumented HTTP ${status}${summary(messages)}`, [], ctx);
+  return new UnexpectedResponseError(`${what}: undocumented HTTP ${status}`, [], withText);
 }
 
-const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/**
+ * Failures that provably happen before any byte of the request is written, so that even a create
+ * may be sent again: DNS failures (no address to connect to) and a refused connection (a refusal
+ * answers a connect, which cannot happen on an established keep-alive socket). `EHOSTUNREACH` and
+ * `ENETUNREACH` are NOT here: they can be reported on a reused socket after the request left.
+ */
+const NEVER_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /** Why a request failed below HTTP: abort, timeout, size cap, or a network error (sent or not). */

@@ -11,6 +11,7 @@ import axios, {
   type InternalAxiosRequestConfig,
   type RawAxiosRequestHeaders,
 } from 'axios';
+import { markNeverSent } from './transport.js';
 
 /** One request as the client describes it, before axios's conventions are applied. */
 export interface OutgoingRequest {
@@ -93,7 +94,7 @@ export class PreparedSender {
     config.data = data;
     config.headers = headers;
     config.signal = request.signal;
-    if (request.signal.aborted) throw new CanceledError(undefined, config);
+    if (request.signal.aborted) throw markNeverSent(new CanceledError(undefined, config));
     const response = await this.transport(config);
     const transform = this.base.transformResponse;
     const responseHeaders = response.headers as AxiosResponseHeaders;

@@ -5,6 +5,9 @@
  * `external_id`) is asked once, with a fresh deadline of the call's length; what it finds is the
  * result. Otherwise the call ends in `outcome_unknown`, carrying what the caller needs to reconcile
  * (tenant, provider, operation, externalId) and no personal data.
+ *
+ * A 2xx whose body cannot be read (not JSON, wrong shape, over the size cap) is settled the same way:
+ * the provider most likely did it, and reporting `unexpected_response` would invite a second create.
  */
 import {
   AbortedError,
@@ -26,6 +29,8 @@ export interface AmbiguousCall<T> {
   reconcile?: (signal: AbortSignal | undefined) => Promise<T | undefined>;
   externalId?: string;
   callerSignal: AbortSignal | undefined;
+  /** Fires when the client is closed: the lookup stops and the call ends `aborted`. */
+  closeSignal?: AbortSignal;
   timeoutMs: number;
   observer: RequestObserver;
 }
@@ -43,17 +48,38 @@ function safeExternalId(value: string | undefined): string | undefined {
   return redactPatterns(value) === value ? value : undefined;
 }
 
+/** What a caller reconciles an ambiguous or cancelled create with: never personal data. */
+export function reconciliationHint(
+  context: { tenant: string; provider: string; operation: Operation },
+  externalId: string | undefined,
+): ReconciliationHint {
+  const safe = safeExternalId(externalId);
+  return {
+    tenant: context.tenant,
+    provider: context.provider,
+    operation: context.operation,
+    ...(safe !== undefined ? { externalId: safe } : {}),
+  };
+}
+
+/** Whether the failure is a 2xx we could not read (the provider answered, so it most likely did it). */
+function unreadableSuccess(error: PayrollIdentityError): boolean {
+  return error.code === 'unexpected_response';
+}
+
 async function runReconcile<T>(call: AmbiguousCall<T>): Promise<T | undefined> {
   const reconcile = call.reconcile!;
   const controller = new AbortController();
   const abort = () => controller.abort();
   const timer = setTimeout(abort, call.timeoutMs);
   call.callerSignal?.addEventListener('abort', abort, { once: true });
+  call.closeSignal?.addEventListener('abort', abort, { once: true });
   try {
     return await reconcile(controller.signal);
   } finally {
     clearTimeout(timer);
     call.callerSignal?.removeEventListener('abort', abort);
+    call.closeSignal?.removeEventListener('abort', abort);
   }
 }
 
@@ -77,11 +103,15 @@ export async function settleAmbiguous<T>(call: AmbiguousCall<T>): Promise<Reconc
         return { data };
       }
     } catch (error) {
-      if (call.callerSignal?.aborted) {
-        throw new AbortedError(`${what}: cancelled by the caller while reconciling an ambiguous call`, {
-          ...context,
-          cause: call.error,
-        });
+      const closed = call.closeSignal?.aborted === true;
+      if (call.callerSignal?.aborted || closed) {
+        // The request did reach the provider (that is why it was being reconciled): the create may
+        // stand, so the caller gets what to look it up by.
+        throw new AbortedError(
+          `${what}: ${closed ? 'the payroll identity was closed' : 'cancelled by the caller'} while reconciling an ambiguous call; the request was sent and may have taken effect (for a create: the user may exist). Look it up (list users by reconciliation.externalId) before sending it again.`,
+          { ...context, cause: call.error },
+          { mayHaveTakenEffect: true, reconciliation: reconciliationHint(context, call.externalId) },
+        );
       }
       lookupFailure = error instanceof PayrollIdentityError ? error.code : 'unexpected_response';
     }
@@ -94,16 +124,18 @@ export async function settleAmbiguous<T>(call: AmbiguousCall<T>): Promise<Reconc
       ...(call.error.status !== undefined ? { status: call.error.status } : {}),
     });
   }
-  const externalId = safeExternalId(call.externalId);
-  const hint: ReconciliationHint = { ...context, ...(externalId !== undefined ? { externalId } : {}) };
+  const hint = reconciliationHint(context, call.externalId);
   const why = `${call.error.code}${call.error.status !== undefined ? `, HTTP ${call.error.status}` : ''}`;
+  const answer = unreadableSuccess(call.error)
+    ? `the provider accepted the request (so it most likely took effect) but its answer could not be read (${why})`
+    : `the request may have reached the provider but no usable answer came back (${why})`;
   const lookup = call.reconcile
     ? lookupFailure
       ? `; the lookup to reconcile it failed (${lookupFailure})`
       : '; the lookup to reconcile it found nothing'
     : '';
   throw new OutcomeUnknownError(
-    `${what}: the request may have reached the provider but no usable answer came back (${why}); it was not sent again${lookup}. Check whether it took effect (e.g. list users by externalId) before retrying.`,
+    `${what}: ${answer}; it was not sent again${lookup}. Check whether it took effect (e.g. list users by externalId) before retrying.`,
     hint,
     { ...context, status: call.error.status, requestId: call.error.requestId, cause: call.error },
   );

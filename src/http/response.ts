@@ -72,7 +72,8 @@ export function readResponse<T>(
 
   if (status < 200 || status >= 300) {
     onRetryAfter(parseRetryAfter(headers['retry-after']));
-    const r = spec.sensitive ? redactor.with(spec.sensitive) : redactor;
+    // Provider text is kept only when the call carried the person's data to redact it against.
+    const r = spec.sensitive ? redactor.with(spec.sensitive) : undefined;
     const description = describeError(status, parsed.ok ? parsed.value : undefined);
     throw errorFromStatus(status, headers, description, r, ctx);
   }

@@ -44,7 +44,9 @@ const TRANSIENT_5XX: ReadonlySet<number> = new Set([502, 503, 504]);
 export function classifyFailure(error: PayrollIdentityError, idempotent: boolean): FailureKind {
   switch (error.code) {
     case 'network_error':
-      // Connection refused / DNS: provably never reached the provider, so even a create is resent.
+      // Connection refused / DNS failure (`NEVER_SENT_CODES`): no byte left, so even a create is
+      // resent. An unreachable host or network is not among them: on a reused keep-alive socket it
+      // can come after the request was written, so a create that got one is ambiguous.
       if ((error as PayrollIdentityError & { beforeRequestSent?: boolean }).beforeRequestSent) return 'retry';
       return idempotent ? 'retry' : 'ambiguous';
     case 'timeout':

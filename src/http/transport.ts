@@ -13,7 +13,10 @@
  *   ever used;
  * - the body is read as text (or a Buffer for `responseType: 'arraybuffer'`), decompressed like
  *   axios does, and capped at `maxContentLength` with axios's own error (`maxContentLength size of N
- *   exceeded`), which `errors.ts` maps to `unexpected_response`;
+ *   exceeded`), which `errors.ts` maps to `unexpected_response`; the error carries the response's
+ *   status (not its body), so the client can tell a create's unreadable 2xx from a refusal;
+ * - a cancellation that provably sent nothing (before a socket was connected) is marked as such
+ *   ({@link requestNeverSent}): a create cancelled then did not take effect;
  * - failures are `AxiosError`s carrying the socket's code (`ECONNREFUSED`, `ECONNRESET`…).
  */
 import http from 'node:http';
@@ -40,6 +43,23 @@ export type Transport = AxiosAdapter;
 export interface NodeTransportAgents {
   httpAgent: http.Agent;
   httpsAgent: https.Agent;
+}
+
+/** Cancellations that happened before any byte of the request could reach the provider. */
+const NEVER_SENT = new WeakSet<object>();
+
+/** Marks a cancellation error as one that sent nothing (returns it). */
+export function markNeverSent<E extends object>(error: E): E {
+  NEVER_SENT.add(error);
+  return error;
+}
+
+/**
+ * Whether a transport error is a cancellation that provably sent nothing. Unmarked errors (every
+ * error of a custom transport) may have been sent: the safe assumption for a create.
+ */
+export function requestNeverSent(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && NEVER_SENT.has(error);
 }
 
 const USER_AGENT = `axios/${axios.VERSION}`;
@@ -110,7 +130,7 @@ export function nodeTransport(agents: NodeTransportAgents): Transport {
     new Promise<AxiosResponse>((resolve, reject) => {
       const signal = config.signal as AbortSignal | undefined;
       if (signal?.aborted) {
-        reject(new CanceledError(undefined, config));
+        reject(markNeverSent(new CanceledError(undefined, config)));
         return;
       }
       let url: URL;
@@ -152,7 +172,14 @@ export function nodeTransport(agents: NodeTransportAgents): Transport {
         finish(error);
         req.destroy();
       };
-      const onAbort = () => fail(new CanceledError(undefined, config, req));
+      const onAbort = () => {
+        const error = new CanceledError(undefined, config, req);
+        // The request is flushed to its socket when one is assigned, and goes on the wire once that
+        // socket is connected: before then, destroying it sends nothing. (For TLS, "connected" is
+        // the TCP connection, before the handshake: an early, hence safe, answer.)
+        const socket = req.socket;
+        fail(socket === null || socket === undefined || socket.connecting ? markNeverSent(error) : error);
+      };
 
       const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
       // Looked up on the module at call time (not destructured) so interceptors such as nock apply.
@@ -189,6 +216,7 @@ export function nodeTransport(agents: NodeTransportAgents): Transport {
                   AxiosError.ERR_BAD_RESPONSE,
                   config,
                   req,
+                  response,
                 ),
               );
               stream.destroy();

@@ -39,7 +39,7 @@ const goodConfig = scratch.file(
     '    provider: argyle',
     '    environment: sandbox',
     '    baseUrl: http://127.0.0.1:9',
-    `    credentials: { apiKeyId: id-123, apiKeySecret: ${SECRET} }`,
+    `    credentials: { apiKeyId: fake-id-123, apiKeySecret: ${SECRET} }`,
     '',
   ].join('\n'),
 );

@@ -142,13 +142,19 @@ describeUserServiceContract('argyle (API v2)', {
         status: 401,
         body: { detail: 'Invalid username/password.' },
         code: 'authentication_failed',
-        check: (e) => expect(e.message).toContain('Invalid username/password.'),
+        // A create carries the person's data: Argyle's text is kept (redacted), outside the message.
+        check: (e) => {
+          expect(e.providerMessages).toEqual(['Invalid username/password.']);
+          expect(e.message).not.toContain('Invalid username');
+        },
       },
       {
         operation: 'getUser',
         status: 401,
         body: { detail: 'Invalid environment.' },
         code: 'authentication_failed',
+        // A get carries nothing to redact the provider's text against: it is dropped.
+        check: (e) => expect(e.providerMessages).toEqual([]),
       },
       {
         operation: 'listUsers',
@@ -322,14 +328,16 @@ describeUserServiceContract('argyle (API v2)', {
           });
         });
 
-        it('a documented field of the wrong type, or an id unsafe for a path, is unexpected_response', async () => {
+        it('a documented field of the wrong type, or an id unsafe for a path, is unexpected_response (a create: outcome_unknown)', async () => {
           nock(ORIGIN)
             .get(`/v2/users/${USER_ID}`)
             .reply(200, wireUserV2({ email: 42 }));
           expect((await rejection(() => argyleService().getUser(USER_ID))).code).toBe('unexpected_response');
+          // A 200 to a create that cannot be read: the user most likely exists, so it is not reported
+          // as a plain failure (no externalId, nothing to look up: outcome_unknown).
           nock(ORIGIN).post('/v2/users').reply(200, { user_token: fakeJwt(), id: '../admin' });
           expect((await rejection(() => argyleService().createUser({ firstName: 'Sarah' }))).code).toBe(
-            'unexpected_response',
+            'outcome_unknown',
           );
         });
 

@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { PayrollIdentityError, RateLimitedError } from '../../src/errors.js';
+import type { AbortedError, PayrollIdentityError, RateLimitedError } from '../../src/errors.js';
 import { createPayrollIdentity, type PayrollIdentity } from '../../src/index.js';
 import type { RequestStartEvent } from '../../src/observe/events.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
@@ -90,7 +90,35 @@ describe.each(VARIANTS)('cancellation mid-retry (%s)', (v) => {
       identity.forTenant(v).createUser(applicantFor(v, 'never'), { signal: AbortSignal.abort() }),
     );
     expect((error as PayrollIdentityError).code).toBe('aborted');
+    // Nothing was sent: nothing to reconcile.
+    expect((error as AbortedError).mayHaveTakenEffect).toBe(false);
     expect(matching(emulatorOf(v).requests(), method, path)).toHaveLength(0);
+  });
+
+  it('a create cancelled once sent: aborted, flagged as possibly done, with the reconciliation hint', async () => {
+    const { method, path } = requestOf(v, 'createUser', '');
+    const emulator = emulatorOf(v);
+    emulator.faults.next({ kind: 'latency', ms: 250, method, path });
+    const controller = new AbortController();
+    onStart = (e) => {
+      if (e.operation === 'createUser') setTimeout(() => controller.abort(), 30);
+    };
+    const { error } = await settle(() =>
+      identity
+        .forTenant(v)
+        .createUser(applicantFor(v, 'sent', 'applicant-sent'), { signal: controller.signal }),
+    );
+    const aborted = error as AbortedError;
+    expect(aborted.code).toBe('aborted');
+    expect(aborted.mayHaveTakenEffect).toBe(true);
+    expect(aborted.reconciliation).toEqual({
+      tenant: v,
+      provider: v === 'teal' ? 'teal' : 'argyle',
+      operation: 'createUser',
+      externalId: 'applicant-sent',
+    });
+    await sleep(300);
+    expect(matching(emulator.requests(), method, path)).toHaveLength(1);
   });
 
   it('Retry-After is honoured: the retry waits at least that long, then succeeds', async () => {
@@ -132,6 +160,9 @@ describe('cancellation while reconciling an Argyle create', () => {
       }),
     );
     expect((error as PayrollIdentityError).code).toBe('aborted');
+    // The create was sent (and processed): the caller is told so, with what to look it up by.
+    expect((error as AbortedError).mayHaveTakenEffect).toBe(true);
+    expect((error as AbortedError).reconciliation?.externalId).toBe('applicant-lookup');
     await sleep(BACKOFF_MS + 300);
     const log = emulator.requests();
     expect(matching(log, 'POST', '/v2/users')).toHaveLength(1);

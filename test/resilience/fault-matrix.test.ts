@@ -137,8 +137,11 @@ function expectedCreate(fault: FaultName, variant: Variant): Expected {
     case 'malformed JSON':
     case '2xx of the wrong shape':
     case 'oversized body':
+      // A 2xx we cannot read: the provider most likely created the user, so it is settled like an
+      // ambiguous create (reconciled on Argyle v2, else outcome_unknown), never unexpected_response.
+      return ambiguous(true);
     case 'redirect':
-      // The provider answered: not ambiguous, never replayed; the caller reconciles if it must.
+      // A refusal to handle the request here: nothing was created, never replayed.
       return { outcome: 'unexpected_response', attempts: 1, users, lookups: 0 };
   }
 }

@@ -94,8 +94,30 @@ describe('validateTenants', () => {
     expect(error.message).toContain('tenant "a": environment');
   });
 
+  it('refuses a credential too short to be one (and too short to redact), without echoing it', () => {
+    const tenant = (key: string) => ({
+      tenants: { t: { provider: 'fake', environment: 'sandbox', credentials: { key } } },
+    });
+    for (const key of ['k9', 'abc1234', '  abc1234  ']) {
+      const error = configError(() => validateTenants(tenant(key), [fakeProvider]));
+      expect(error.problems).toEqual([
+        {
+          tenant: 't',
+          field: 'credentials.key',
+          reason: 'key looks too short to be a credential (under 8 characters)',
+        },
+      ]);
+      expect(JSON.stringify(error)).not.toContain(key.trim());
+    }
+    // Empty is one problem, not two.
+    expect(configError(() => validateTenants(tenant('   '), [fakeProvider])).problems).toEqual([
+      { tenant: 't', field: 'credentials.key', reason: 'key must not be empty' },
+    ]);
+    expect(() => validateTenants(tenant('abcd1234'), [fakeProvider])).not.toThrow();
+  });
+
   it('accepts http only on loopback and refuses credentials in URLs', () => {
-    const base = { provider: 'fake', environment: 'sandbox', credentials: { key: 'k-123' } };
+    const base = { provider: 'fake', environment: 'sandbox', credentials: { key: 'fake-key-123' } };
     for (const ok of [
       'https://api.example.com',
       'http://127.0.0.1:4010',

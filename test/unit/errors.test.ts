@@ -119,6 +119,21 @@ describe('error shape', () => {
     expect(invalid.fieldErrors.email).toEqual(['Must be a valid email address']);
   });
 
+  it('every error may carry the provider’s messages, serialised only when there are some', () => {
+    const plain = new PayrollIdentityError('not_found', 'not found');
+    expect(plain.providerMessages).toEqual([]);
+    expect(plain.toJSON()).not.toHaveProperty('providerMessages');
+    const kept = new PayrollIdentityError('not_found', 'not found', {
+      providerMessages: ['User jane.doe@example.com is gone'],
+    });
+    expect(kept.providerMessages).toEqual(['User [REDACTED] is gone']);
+    expect(kept.toJSON()).toMatchObject({ providerMessages: ['User [REDACTED] is gone'] });
+    expect(inspect(kept)).toContain('User [REDACTED] is gone');
+    const conflict = new ConflictError('conflict', ['exists'], { providerMessages: ['first'] });
+    expect(conflict.providerMessages).toEqual(['first', 'exists']);
+    expect(new ConflictError('conflict').toJSON()).not.toHaveProperty('providerMessages');
+  });
+
   it('outcome_unknown carries the reconciliation hint and is not retryable', () => {
     const e = new OutcomeUnknownError('unknown', {
       tenant: 'acme',
@@ -153,9 +168,38 @@ describe('redaction', () => {
   });
 
   it('redacts exact known values in any case, longest first', () => {
-    const r = new Redactor(['John', 'Johnson', 'ab', undefined]);
-    expect(r.redact('JOHNSON and john and ab')).toBe('[REDACTED] and [REDACTED] and ab');
+    const r = new Redactor(['John', 'Johnson', 'a', ' ', undefined]);
+    expect(r.redact('JOHNSON and john and a')).toBe('[REDACTED] and [REDACTED] and a');
     expect(r.with(['and']).redact('x and y')).toBe('x [REDACTED] y');
+  });
+
+  it('redacts 2-character values (names like "Li", "Ng") as whole words only', () => {
+    const r = new Redactor(['Li', 'Ng', 'Łu']);
+    expect(r.redact('forename Li and surname NG do not match')).toBe(
+      'forename [REDACTED] and surname [REDACTED] do not match',
+    );
+    expect(r.redact('Li,Ng (li) "ng" łu.')).toBe(
+      '[REDACTED],[REDACTED] ([REDACTED]) "[REDACTED]" [REDACTED].',
+    );
+    // Inside a word they are not the value: "Limited", "Long", "Łukasz" stay readable.
+    expect(r.redact('Limited Long ending Łukasz')).toBe('Limited Long ending Łukasz');
+  });
+
+  it('redacts a value with spaces however the provider spaces it', () => {
+    const r = new Redactor(['SW1A 2AA', '1 Main  Street']);
+    for (const echo of [
+      'SW1A 2AA',
+      'SW1A2AA',
+      'sw1a  2aa',
+      'SW1A\t2AA',
+      'SW1A\n2AA',
+      '1 Main Street',
+      '1MainStreet',
+    ]) {
+      expect(r.redact(`at ${echo}!`)).toBe('at [REDACTED]!');
+    }
+    // A 2-character value once its spaces are gone is a whole word only.
+    expect(new Redactor(['A B']).redact('AB at ABBEY, A B')).toBe('[REDACTED] at ABBEY, [REDACTED]');
   });
 });
 

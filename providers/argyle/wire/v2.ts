@@ -97,9 +97,13 @@ export const V2User = z.object({
 });
 export type V2User = z.infer<typeof V2User>;
 
-/** 200 of `POST /v2/users`. */
+/**
+ * 200 of `POST /v2/users`: `{user_token, id}`. Seed 000 marks neither field required; only `id` is
+ * needed to report the user. A token that is absent, `null` or empty is no token (the caller gets one
+ * with `createLinkToken`): refusing the answer would report a user that exists as a failed create.
+ */
 export const V2CreateUserResponse = z.object({
-  user_token: z.string().min(1),
+  user_token: z.string().nullish(),
   id: UserIdSchema,
 });
 

@@ -24,13 +24,13 @@ describe('argyle tenant configuration', () => {
           a: {
             provider: 'argyle',
             environment: 'sandbox',
-            credentials: { apiKeyId: 'id-1234', apiKeySecret: 'secret-1234' },
+            credentials: { apiKeyId: 'fake-id-1234', apiKeySecret: 'secret-1234' },
           },
           b: {
             provider: 'argyle',
             environment: 'production',
             apiVersion: 'v1',
-            credentials: { apiKeyId: 'id-1234', apiKeySecret: 'secret-1234' },
+            credentials: { apiKeyId: 'fake-id-1234', apiKeySecret: 'secret-1234' },
           },
         },
       },

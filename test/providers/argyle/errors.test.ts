@@ -44,6 +44,14 @@ describe('describeArgyleError', () => {
     });
   });
 
+  it('never cuts a message: the core redacts before it bounds the length', () => {
+    const long = `${'x'.repeat(600)} 123-45-6789 is taken`;
+    expect(describeArgyleError(400, { ssn: [long], detail: long })).toEqual({
+      messages: [long],
+      fieldErrors: { nationalId: [long] },
+    });
+  });
+
   it('survives bodies of any other shape', () => {
     for (const body of [
       undefined,

@@ -1,6 +1,9 @@
 /** Reading Teal's error bodies into messages and neutral field errors. */
 import { describe, expect, it } from 'vitest';
 import { describeTealError } from '../../../providers/teal/errors.js';
+import type { InvalidInputError } from '../../../src/errors.js';
+import { errorFromStatus } from '../../../src/http/errors.js';
+import { Redactor } from '../../../src/redact.js';
 
 describe('describeTealError', () => {
   it('accepts errors as an array or as a string', () => {
@@ -32,9 +35,30 @@ describe('describeTealError', () => {
     expect(describeTealError(400, '<html>')).toEqual({ messages: [] });
   });
 
-  it('bounds what a hostile body can put in an error', () => {
+  it('bounds how many messages a hostile body can put in an error', () => {
     const d = describeTealError(409, { errors: Array.from({ length: 100 }, () => 'x'.repeat(10_000)) });
     expect(d.messages).toHaveLength(20);
-    expect(d.messages.every((m) => m.length === 500)).toBe(true);
+  });
+
+  it('never cuts a message itself: a cut before redaction could let part of a value through', () => {
+    // The core redacts first, then cuts (test/unit/http/provider-text.test.ts).
+    const message = `${'x'.repeat(494)} QQ123456C is not a valid ni_number`;
+    const d = describeTealError(400, { errors: [message] });
+    expect(d.messages).toEqual([message.replace('ni_number', 'nationalId')]);
+    expect(d.fieldErrors?.nationalId?.[0]).toContain('QQ123456C');
+  });
+
+  it('with the core: a value straddling the old 500-character cut leaves no part behind', () => {
+    const redactor = new Redactor(['QQ123456C', 'SW1A 2AA']);
+    for (let pad = 485; pad <= 500; pad++) {
+      const body = { errors: [`${'x'.repeat(pad)} QQ123456C and SW1A 2AA are not valid for ni_number`] };
+      const error = errorFromStatus(400, {}, describeTealError(400, body), redactor, {
+        provider: 'teal',
+        operation: 'createUser',
+      }) as InvalidInputError;
+      const text = JSON.stringify(error.toJSON());
+      for (const part of ['QQ1', '456C', 'SW1A', '2AA']) expect(text).not.toContain(part);
+      expect(Object.keys(error.fieldErrors)).toEqual(['nationalId']);
+    }
   });
 });

@@ -77,17 +77,7 @@ export function updateFor(variant: Variant): UpdateUserInput {
 }
 
 /** Every string of an input, `externalId` excepted (the lender's own key, not personal data). */
-export function personalValues(input: CreateUserInput | UpdateUserInput): string[] {
-  const out: string[] = [];
-  const walk = (v: unknown): void => {
-    if (typeof v === 'string' && v.length >= 3) out.push(v);
-    else if (Array.isArray(v)) v.forEach(walk);
-    else if (typeof v === 'object' && v !== null) Object.values(v).forEach(walk);
-  };
-  const { externalId: _key, ...rest } = input;
-  walk(rest);
-  return out;
-}
+export { personalValues } from '../contract/user-service-contract.js';
 
 /** Credentials of an emulator as every form they travel in (raw values, the Basic header's base64). */
 export function credentialValues(emulator: RunningEmulator<object, object>): string[] {

@@ -434,26 +434,44 @@ export class UnknownTenantError extends PayrollIdentityError {
   }
 }
 
+/** What `forTenant` on a closed identity throws: the base class with code `invalid_configuration`. */
+export type ClosedIdentityError = PayrollIdentityError & {
+  /** Always `invalid_configuration`. */
+  code: 'invalid_configuration';
+};
+
 /**
  * The error class behind each code, so that {@link isPayrollIdentityError} narrows to it.
  * (`invalid_configuration` thrown by a closed identity is the base class, hence the union.)
  */
 export interface ErrorClassByCode {
+  /** The class behind `invalid_input`. */
   invalid_input: InvalidInputError;
+  /** The class behind `authentication_failed`. */
   authentication_failed: AuthenticationFailedError;
+  /** The class behind `not_found`. */
   not_found: NotFoundError;
+  /** The class behind `conflict`. */
   conflict: ConflictError;
+  /** The class behind `rate_limited`. */
   rate_limited: RateLimitedError;
+  /** The class behind `provider_unavailable`. */
   provider_unavailable: ProviderUnavailableError;
+  /** The class behind `network_error`. */
   network_error: NetworkError;
+  /** The class behind `timeout`. */
   timeout: TimeoutError;
+  /** The class behind `aborted`. */
   aborted: AbortedError;
+  /** The class behind `outcome_unknown`. */
   outcome_unknown: OutcomeUnknownError;
+  /** The class behind `unexpected_response`. */
   unexpected_response: UnexpectedResponseError;
+  /** The class behind `unsupported_operation`. */
   unsupported_operation: UnsupportedOperationError;
-  invalid_configuration:
-    | InvalidConfigurationError
-    | (PayrollIdentityError & { code: 'invalid_configuration' });
+  /** The class behind `invalid_configuration` (the base class when a closed identity is used). */
+  invalid_configuration: InvalidConfigurationError | ClosedIdentityError;
+  /** The class behind `unknown_tenant`. */
   unknown_tenant: UnknownTenantError;
 }
 

@@ -92,7 +92,7 @@ export const sharedTenantShape = {
 export const MIN_SECRET_LENGTH = 8;
 
 /**
- * A string credential of at least {@link MIN_SECRET_LENGTH} characters; its value is never echoed in
+ * A string credential of at least `MIN_SECRET_LENGTH` (8) characters; its value is never echoed in
  * an error. The length floor matters for safety too: redaction of exact values needs a value long
  * enough not to match ordinary words, so a 2-character "key" could not be scrubbed reliably.
  */

@@ -87,8 +87,8 @@ describeUserServiceContract('Argyle v2 (sandbox)', {
 describeUserServiceContract('Argyle v1 (sandbox)', {
   live: harness(
     'argyle-v1',
-    { ...usApplicant(2), metadata: { loanStage: 'one' } },
-    { metadata: { loanStage: 'two' } },
+    { ...usApplicant(2), metadata: { loanStage: 'stage-kilo-first' } },
+    { metadata: { loanStage: 'stage-kilo-second' } },
     (user, input) => {
       expect(user.metadata).toEqual(input.metadata);
     },

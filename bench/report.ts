@@ -61,7 +61,14 @@ interface ColdStart {
   }[];
   importBreakdownMs: Record<string, number>;
 }
+/** Section 6: the worst time to reject a 1 MiB hostile string, per probe and provider. */
+interface Hostile {
+  inputBytes: number;
+  rows: { probe: string; provider: string; worstMs: number; worstInput: string }[];
+  worstMs: number;
+}
 export interface Results {
+  hostile?: Hostile;
   overhead?: Overhead;
   cpu?: Cpu;
   pagination?: { argyle: Pagination; teal: Pagination };
@@ -150,6 +157,13 @@ export function evaluate(input: unknown): Target[] {
       target: 'import + first service < 150 ms',
       measured: `${f(total, 0)} ms (median, worst format)`,
       met: total < 150,
+    });
+  }
+  if (r.hostile) {
+    out.push({
+      target: 'worst 1 MiB hostile input rejected < 100 ms',
+      measured: `${f(r.hostile.worstMs, 1)} ms`,
+      met: r.hostile.worstMs < 100,
     });
   }
   return out;
@@ -287,6 +301,15 @@ export function render(output: {
       table(
         ['module', 'ms'],
         Object.entries(r.coldstart.importBreakdownMs).map(([name, ms]) => [name, f(ms, 0)]),
+      ),
+    );
+  }
+  if (r.hostile) {
+    parts.push(
+      `### 6. Hostile input: time to reject a ${r.hostile.inputBytes / 1024} KiB string (worst of five shapes, best of 3 runs)`,
+      table(
+        ['probe', 'provider', 'worst ms', 'worst shape'],
+        r.hostile.rows.map((x) => [x.probe, x.provider, f(x.worstMs, 2), x.worstInput]),
       ),
     );
   }

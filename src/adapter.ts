@@ -116,9 +116,18 @@ export function unsupportedOperation(context: AdapterContext, why: string): Unsu
   );
 }
 
-/** The string values an input carries, for redacting any provider text that might echo them. */
+/**
+ * The string values an input carries, for redacting any provider text that might echo them. A
+ * national id's `type` (`ssn`, `ni_number`) is a tag, not a value: redacting it would blank the
+ * word "ssn" in every message about the field.
+ */
 export function sensitiveValues(input: unknown): string[] {
-  return stringLeaves(input);
+  if (!isPlainObject(input)) return stringLeaves(input);
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(input)) {
+    stringLeaves(key === 'nationalId' && isPlainObject(value) ? value.value : value, out);
+  }
+  return out;
 }
 
 /** Builds an error context; spread into errors thrown by adapters. */

@@ -2,12 +2,27 @@
  * The provider-neutral user model: zod schemas (validated before any request leaves the process)
  * and the types inferred from them.
  *
- * Rules come from what the providers document (seeds 000–004): email syntax and E.164 phones
- * (Argyle rejects invalid ones with a 400), a real calendar date of birth from 1900 on, an
- * `external_id` of at most 100 characters, ISO 3166-1 alpha-2 countries, and SSN / NI-number shapes.
+ * Rules come from what the providers document: email syntax and E.164 phones (Argyle rejects
+ * invalid ones with a 400), a real calendar date of birth from 1900 on, an `external_id` of at most
+ * 100 characters, ISO 3166-1 alpha-2 countries, and SSN / NI-number shapes. Every value is bounded
+ * (./input-limits.ts) and the bound is checked first, so that no pattern ever runs over a huge value.
+ *
+ * Messages name the rule and never show an example shaped like personal data (a phone number, an
+ * SSN): every message goes through pattern redaction, which would turn the example into
+ * "[REDACTED]".
  */
 import { z } from 'zod';
 import { COUNTRY_CODES } from './countries.js';
+import {
+  type JsonLimits,
+  jsonProblem,
+  MAX_LENGTH,
+  MAX_PREVIOUS_POSTAL_CODES,
+  METADATA_LIMITS,
+  nameProblem,
+  PROVIDER_OPTIONS_LIMITS,
+  textProblem,
+} from './input-limits.js';
 
 /** A JSON value, as Argyle's `external_metadata` ("any valid JSON") accepts. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -44,6 +59,10 @@ function isJsonValue(value: unknown, depth: number): boolean {
       return false;
   }
 }
+
+/** A string of at most `max` code units; the bound is checked first and stops every later check. */
+const bounded = (max: number) =>
+  z.string().max(max, { message: `Must be at most ${max} characters`, abort: true });
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -84,7 +103,7 @@ function latestDateOnEarth(): string {
 }
 
 /** A calendar date `YYYY-MM-DD`: a real day, year 1900 or later (Argyle), not in the future. */
-export const BirthDateSchema = z.string().superRefine((value, ctx) => {
+export const BirthDateSchema = bounded(MAX_LENGTH.date).superRefine((value, ctx) => {
   const date = parseCalendarDate(value);
   if (!date) ctx.addIssue({ code: 'custom', message: 'Must be a real calendar date in the form YYYY-MM-DD' });
   else if (date.year < 1900) ctx.addIssue({ code: 'custom', message: 'Must be in 1900 or later' });
@@ -93,24 +112,45 @@ export const BirthDateSchema = z.string().superRefine((value, ctx) => {
 });
 
 /** A calendar date `YYYY-MM-DD` with no other constraint (e.g. the end of a recurring-check schedule). */
-export const CalendarDateSchema = z
-  .string()
-  .refine((v) => parseCalendarDate(v) !== undefined, 'Must be a real calendar date in the form YYYY-MM-DD');
+export const CalendarDateSchema = bounded(MAX_LENGTH.date).refine(
+  (v) => parseCalendarDate(v) !== undefined,
+  'Must be a real calendar date in the form YYYY-MM-DD',
+);
 
 /** E.164: a `+`, a non-zero country digit, at most 15 digits in all. */
-export const PhoneSchema = z
-  .string()
-  .regex(/^\+[1-9]\d{6,14}$/, 'Must be an E.164 phone number such as +14155550123');
+export const PhoneSchema = bounded(MAX_LENGTH.phone).regex(
+  /^\+[1-9]\d{6,14}$/,
+  'Must be an E.164 phone number: "+" then 7 to 15 digits (the first not 0), without spaces',
+);
 
-/** An email address (syntax only). */
-export const EmailSchema = z.email('Must be a valid email address');
+/** An email address (syntax only), at most 254 characters (RFC 5321). */
+export const EmailSchema = bounded(MAX_LENGTH.email).pipe(z.email('Must be a valid email address'));
 
 /** An ISO 3166-1 alpha-2 country code (`US`, `GB`). */
-export const CountrySchema = z
-  .string()
-  .refine((v) => COUNTRY_CODES.has(v), 'Must be an ISO 3166-1 alpha-2 country code such as US or GB');
+export const CountrySchema = bounded(2).refine(
+  (v) => COUNTRY_CODES.has(v),
+  'Must be an ISO 3166-1 alpha-2 country code such as US or GB',
+);
 
-const nonEmpty = (what: string) => z.string().trim().min(1, `${what} must not be empty`);
+/** A line of text: bounded, trimmed, not empty, no control or invisible formatting characters. */
+const text = (what: string, max: number) =>
+  bounded(max)
+    .trim()
+    .min(1, `${what} must not be empty`)
+    .superRefine((value, ctx) => {
+      const problem = textProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+
+/** A person's name: a line of text with at least one letter (not only invisible characters). */
+const name = (what: string) =>
+  bounded(MAX_LENGTH.name)
+    .trim()
+    .min(1, `${what} must not be empty`)
+    .superRefine((value, ctx) => {
+      const problem = nameProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
 
 /** A US Social Security number: `123-45-6789` or `123456789`; area 000/666/9xx, group 00, serial 0000 are never issued. */
 const SSN_RE = /^(?!000|666|9\d\d)\d{3}-?(?!00)\d{2}-?(?!0000)\d{4}$/;
@@ -130,20 +170,22 @@ export const NationalIdSchema = z.discriminatedUnion('type', [
     /** A US Social Security number. */
     type: z.literal('ssn'),
     /** `123-45-6789` or `123456789`. */
-    value: z
-      .string()
+    value: bounded(MAX_LENGTH.ssn)
       .trim()
-      .regex(SSN_RE, 'Must be a Social Security number in the form 123-45-6789')
+      .regex(SSN_RE, 'Must be a Social Security number: 9 digits, as NNN-NN-NNNN or NNNNNNNNN')
       .transform((v) => v.replace(/-/g, '').replace(/^(\d{3})(\d{2})(\d{4})$/, '$1-$2-$3')),
   }),
   z.object({
     /** A UK National Insurance number. */
     type: z.literal('ni_number'),
     /** `QQ123456C` (spaces allowed). */
-    value: z
-      .string()
+    value: bounded(MAX_LENGTH.niNumber)
       .transform((v) => v.replace(/\s+/g, '').toUpperCase())
-      .pipe(z.string().regex(NI_RE, 'Must be a National Insurance number in the form QQ123456C')),
+      .pipe(
+        z
+          .string()
+          .regex(NI_RE, 'Must be a National Insurance number: 2 letters, 6 digits, then A, B, C or D'),
+      ),
   }),
 ]);
 /** A validated national identifier (see {@link NationalIdSchema}). */
@@ -153,15 +195,15 @@ export type NationalId = z.output<typeof NationalIdSchema>;
 export const AddressSchema = z
   .object({
     /** First line (street and number). */
-    line1: nonEmpty('Address line 1').optional(),
+    line1: text('Address line 1', MAX_LENGTH.addressLine).optional(),
     /** Second line (flat, building). */
-    line2: nonEmpty('Address line 2').optional(),
+    line2: text('Address line 2', MAX_LENGTH.addressLine).optional(),
     /** City or town. */
-    city: nonEmpty('City').optional(),
+    city: text('City', MAX_LENGTH.city).optional(),
     /** State, county or region. */
-    state: nonEmpty('State').optional(),
+    state: text('State', MAX_LENGTH.state).optional(),
     /** ZIP code or post code. */
-    postalCode: nonEmpty('Postal code').optional(),
+    postalCode: text('Postal code', MAX_LENGTH.postalCode).optional(),
     /** ISO 3166-1 alpha-2 country code. */
     country: CountrySchema.optional(),
   })
@@ -169,31 +211,62 @@ export const AddressSchema = z
 /** A validated address (see {@link AddressSchema}). */
 export type Address = z.output<typeof AddressSchema>;
 
-/** The host's own id for the applicant: 1 to 100 characters. */
-export const ExternalIdSchema = z
-  .string()
+/** The host's own id for the applicant: 1 to 100 characters (Argyle's limit), no control characters. */
+export const ExternalIdSchema = bounded(MAX_LENGTH.externalId)
   .min(1, 'Must not be empty')
-  .max(100, 'Must be at most 100 characters');
+  .superRefine((value, ctx) => {
+    const problem = textProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/** Free-form JSON within `limits`, checked in one bounded walk before anything else reads it. */
+const boundedJson = <T>(limits: JsonLimits, shape: (value: unknown) => string | undefined) =>
+  z.custom<T>().superRefine((value, ctx) => {
+    const wrongShape = shape(value);
+    const problem = wrongShape ? { path: [], message: wrongShape } : jsonProblem(value, limits);
+    if (problem) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+  });
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** `metadata`: a JSON object within {@link METADATA_LIMITS}. */
+const MetadataSchema: z.ZodType<{ [key: string]: JsonValue }, Record<string, unknown>> = boundedJson<
+  Record<string, unknown>
+>(METADATA_LIMITS, (value) => (isPlainObject(value) ? undefined : 'Must be a JSON object')) as z.ZodType<
+  { [key: string]: JsonValue },
+  Record<string, unknown>
+>;
 
 /**
- * Provider-specific extras, one namespace per provider (`{ argyle: {...}, teal: {...} }`). The core only
- * checks the shape; each provider validates its own namespace strictly.
+ * Provider-specific extras, one namespace per provider (`{ argyle: {...}, teal: {...} }`), within
+ * {@link PROVIDER_OPTIONS_LIMITS}. The core only checks the shape; each provider validates its own
+ * namespace strictly.
  */
-export const ProviderOptionsSchema = z.record(z.string(), z.record(z.string(), z.unknown()));
+export const ProviderOptionsSchema = boundedJson<ProviderOptions>(PROVIDER_OPTIONS_LIMITS, (value) =>
+  isPlainObject(value) && Object.values(value).every(isPlainObject)
+    ? undefined
+    : 'Must be an object of objects, one per provider ({ argyle: {...}, teal: {...} })',
+);
 /** `providerOptions`: one namespace per provider (`{ argyle: {...}, teal: {...} }`). */
 export type ProviderOptions = Record<string, Record<string, unknown>>;
 
 const profileShape = {
-  firstName: nonEmpty('First name'),
-  lastName: nonEmpty('Last name'),
+  firstName: name('First name'),
+  lastName: name('Last name'),
   email: EmailSchema,
   phone: PhoneSchema,
   birthDate: BirthDateSchema,
   address: AddressSchema,
-  previousPostalCodes: z.array(nonEmpty('Postal code')),
+  previousPostalCodes: z
+    .custom<string[]>(
+      (value) => !Array.isArray(value) || value.length <= MAX_PREVIOUS_POSTAL_CODES,
+      `Must hold at most ${MAX_PREVIOUS_POSTAL_CODES} postal codes`,
+    )
+    .pipe(z.array(text('Postal code', MAX_LENGTH.postalCode))),
   nationalId: NationalIdSchema,
   externalId: ExternalIdSchema,
-  metadata: z.record(z.string(), JsonValueSchema),
+  metadata: MetadataSchema,
 } as const;
 
 /** The neutral fields a provider may or may not store; `capabilities.fields` lists a provider's. */
@@ -359,8 +432,6 @@ export const ListUsersFilterSchema = z
   .strict();
 
 /** A provider user id: 1 to 200 letters, digits, `-` or `_` (safe to put in a URL path). */
-export const UserIdSchema = z
-  .string()
+export const UserIdSchema = bounded(MAX_LENGTH.userId)
   .min(1, 'Must not be empty')
-  .max(200, 'Must be at most 200 characters')
   .regex(/^[A-Za-z0-9_-]+$/, 'Must contain only letters, digits, "-" and "_"');

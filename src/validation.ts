@@ -1,34 +1,89 @@
 /**
  * Turning zod failures into our errors. Field paths are the neutral ones (`address.postalCode`);
  * messages are zod's or ours, which name the rule and never the value.
+ *
+ * A path can hold a key the caller chose (an unknown field, a metadata key), so it is bounded like
+ * any caller text: control characters escaped, personal-data shapes redacted, cut to
+ * {@link MAX_KEY_LENGTH} characters; and an error reports at most {@link MAX_FIELD_ERRORS} paths.
  */
 import type { z } from 'zod';
 import { type ErrorContext, type FieldErrors, InvalidInputError } from './errors.js';
+import { FORBIDDEN_KEYS } from './input-limits.js';
+import { boundText, REDACTED, redactPatterns } from './redact.js';
 
-/** Dotted path of a zod issue (`address.postalCode`, `previousPostalCodes.1`). */
-export function issuePath(path: readonly PropertyKey[]): string {
-  return path.map((p) => String(p)).join('.');
+/** Longest key shown in a field path; longer ones are cut and end with "…". */
+export const MAX_KEY_LENGTH = 64;
+/** Most paths one error reports (a body with 100,000 unknown keys is one mistake, not 100,000). */
+export const MAX_FIELD_ERRORS = 50;
+/** Most paths a message names. */
+const MAX_PATHS_NAMED = 10;
+/** Longest message kept per field (zod's and ours are far shorter). */
+const MAX_MESSAGE_LENGTH = 300;
+/** Longest key redacted before it is cut: redaction first, so a cut cannot split a value. */
+const MAX_KEY_REDACTED = 4_096;
+
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
+
+/** A caller-chosen key made safe to show: escaped, redacted, cut to {@link MAX_KEY_LENGTH}. */
+export function safeKey(key: string): string {
+  // Never a path an object would read as its prototype (`fieldErrors.__proto__`).
+  if (FORBIDDEN_KEYS.has(key)) return `[${key}]`;
+  const escaped = boundText(key, MAX_KEY_REDACTED).replace(
+    UNPRINTABLE,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  const redacted = redactPatterns(escaped);
+  if (redacted.length <= MAX_KEY_LENGTH) return redacted;
+  let cut = redacted.slice(0, MAX_KEY_LENGTH);
+  // Not half a marker ("[REDA…" reads like a value).
+  const open = cut.lastIndexOf('[');
+  if (open >= 0 && REDACTED.startsWith(cut.slice(open))) cut = cut.slice(0, open);
+  return `${cut}…`;
 }
 
-/** Collects zod issues as neutral field errors, under `prefix` when given. */
+/** Dotted path of a zod issue (`address.postalCode`, `previousPostalCodes.1`), each key made safe. */
+export function issuePath(path: readonly PropertyKey[]): string {
+  return path.map((p) => (typeof p === 'number' ? String(p) : safeKey(String(p)))).join('.');
+}
+
+function boundedMessage(message: string): string {
+  return message.length <= MAX_MESSAGE_LENGTH ? message : `${message.slice(0, MAX_MESSAGE_LENGTH)}…`;
+}
+
+/** Collects zod issues as neutral field errors, under `prefix` when given, at most {@link MAX_FIELD_ERRORS} paths. */
 export function fieldErrorsFrom(error: z.ZodError, prefix = ''): FieldErrors {
-  const fields: FieldErrors = {};
+  // A Map: a path such as `constructor` or `toString` must not find Object.prototype's members.
+  const fields = new Map<string, string[]>();
+  const add = (path: string, message: string) => {
+    let list = fields.get(path);
+    if (!list) {
+      if (fields.size >= MAX_FIELD_ERRORS) return;
+      list = [];
+      fields.set(path, list);
+    }
+    list.push(boundedMessage(message));
+  };
   for (const issue of error.issues) {
-    let path = issuePath(issue.path);
-    let message = issue.message;
+    if (fields.size >= MAX_FIELD_ERRORS) break;
+    const path = issuePath(issue.path);
     if (issue.code === 'unrecognized_keys') {
       // Report each unknown key at its own path so callers can see exactly which one.
-      for (const key of issue.keys) {
-        const keyPath = [prefix, path, key].filter(Boolean).join('.');
-        fields[keyPath] = [...(fields[keyPath] ?? []), 'Unknown field'];
+      for (const key of issue.keys.slice(0, MAX_FIELD_ERRORS)) {
+        add([prefix, path, safeKey(key)].filter(Boolean).join('.'), 'Unknown field');
       }
       continue;
     }
-    path = [prefix, path].filter(Boolean).join('.') || '(input)';
+    let message = issue.message;
     if (issue.code === 'invalid_type' && /received undefined/.test(message)) message = 'Required';
-    fields[path] = [...(fields[path] ?? []), message];
+    add([prefix, path].filter(Boolean).join('.') || '(input)', message);
   }
-  return fields;
+  return Object.fromEntries(fields);
+}
+
+/** "a, b, c" naming at most a few paths, then "…". */
+export function pathList(paths: readonly string[]): string {
+  const named = paths.slice(0, MAX_PATHS_NAMED).join(', ');
+  return paths.length > MAX_PATHS_NAMED ? `${named}, …` : named;
 }
 
 /** Parses `value` with `schema` or throws `invalid_input` listing every problem by neutral path. */
@@ -42,7 +97,7 @@ export function parseInput<S extends z.ZodType>(
   const fieldErrors = fieldErrorsFrom(result.error);
   const paths = Object.keys(fieldErrors);
   throw new InvalidInputError(
-    `Invalid ${context.what ?? 'input'}: ${paths.length} field${paths.length === 1 ? '' : 's'} failed validation (${paths.join(', ')})`,
+    `Invalid ${context.what ?? 'input'}: ${paths.length} field${paths.length === 1 ? '' : 's'} failed validation (${pathList(paths)})`,
     fieldErrors,
     context,
   );

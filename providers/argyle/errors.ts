@@ -13,6 +13,13 @@
  */
 import type { FieldErrors } from '../../src/errors.js';
 import type { ErrorDescription } from '../../src/http/errors.js';
+import { safeKey } from '../../src/validation.js';
+
+/**
+ * Most messages read from one body. The core keeps far fewer; this only stops a hostile body (a
+ * million strings) from being walked and copied whole.
+ */
+const MAX_COLLECTED = 200;
 
 /** Keys that carry messages about the request as a whole, not one field. */
 const GENERAL_KEYS = new Set(['detail', 'non_field_errors', 'message', 'error', 'errors']);
@@ -67,16 +74,34 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Collects `path → messages` from a DRF-style error map, nested or dotted. */
-function collect(value: unknown, path: string, out: Map<string, string[]>, depth: number): void {
-  if (depth > 5) return;
+/**
+ * Collects `path → messages` from a DRF-style error map, nested or dotted, at most
+ * {@link MAX_COLLECTED} messages (in place: copying a list per message was quadratic).
+ */
+function collect(
+  value: unknown,
+  path: string,
+  out: Map<string, string[]>,
+  depth: number,
+  count: { n: number },
+): void {
+  if (depth > 5 || count.n >= MAX_COLLECTED) return;
   if (typeof value === 'string') {
-    out.set(path, [...(out.get(path) ?? []), value]);
+    const list = out.get(path);
+    if (list) list.push(value);
+    else out.set(path, [value]);
+    count.n++;
   } else if (Array.isArray(value)) {
-    for (const item of value) collect(item, path, out, depth + 1);
+    for (const item of value) {
+      if (count.n >= MAX_COLLECTED) return;
+      collect(item, path, out, depth + 1, count);
+    }
   } else if (isRecord(value)) {
-    for (const [key, inner] of Object.entries(value))
-      collect(inner, path ? `${path}.${key}` : key, out, depth + 1);
+    for (const key in value) {
+      if (count.n >= MAX_COLLECTED) return;
+      // A provider key is shown (for a field we do not know): bounded like any foreign text.
+      collect(value[key], path ? `${path}.${safeKey(key)}` : safeKey(key), out, depth + 1, count);
+    }
   }
 }
 
@@ -85,26 +110,28 @@ export function describeArgyleError(_status: number, body: unknown): ErrorDescri
   const fieldErrors: FieldErrors = {};
   if (Array.isArray(body)) {
     // A bare list of messages (DRF's form for a non-field validation error).
-    for (const item of body) if (typeof item === 'string') messages.push(item);
+    for (const item of body.slice(0, MAX_COLLECTED)) if (typeof item === 'string') messages.push(item);
     return { messages };
   }
   if (!isRecord(body)) return { messages };
 
   const found = new Map<string, string[]>();
-  collect(body, '', found, 0);
+  collect(body, '', found, 0, { n: 0 });
   for (const [wirePath, list] of found) {
     const head = wirePath.split('.')[0] as string;
     if (GENERAL_KEYS.has(head)) {
-      messages.push(...list);
+      for (const m of list) messages.push(m);
       continue;
     }
     const neutral = neutralPath(wirePath);
     if (neutral === undefined) {
       // A field we do not know: keep its messages, labelled with Argyle's name for it.
-      messages.push(...list.map((m) => `${wirePath}: ${m}`));
+      for (const m of list) messages.push(`${wirePath}: ${m}`);
       continue;
     }
-    fieldErrors[neutral] = [...(fieldErrors[neutral] ?? []), ...list];
+    const kept = fieldErrors[neutral];
+    if (kept) for (const m of list) kept.push(m);
+    else fieldErrors[neutral] = [...list];
   }
   return Object.keys(fieldErrors).length > 0 ? { messages, fieldErrors } : { messages };
 }

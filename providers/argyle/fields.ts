@@ -6,7 +6,7 @@ import { type AdapterContext, selectFields } from '../../src/adapter.js';
 import { type FieldErrors, InvalidInputError } from '../../src/errors.js';
 import type { UnsupportedFieldsPolicy } from '../../src/provider.js';
 import type { ProfileField } from '../../src/user.js';
-import { fieldErrorsFrom } from '../../src/validation.js';
+import { fieldErrorsFrom, pathList } from '../../src/validation.js';
 import { type ArgyleProviderOptions, ArgyleProviderOptionsSchema } from './config.js';
 
 /** Neutral fields each API version stores (create and update alike). */
@@ -111,7 +111,7 @@ export function argyleOptions(
     if (!result.success) {
       const fieldErrors = fieldErrorsFrom(result.error, 'providerOptions.argyle');
       throw new InvalidInputError(
-        `${context.provider} ${context.operation}: invalid providerOptions.argyle (${Object.keys(fieldErrors).join(', ')})`,
+        `${context.provider} ${context.operation}: invalid providerOptions.argyle (${pathList(Object.keys(fieldErrors))})`,
         fieldErrors,
         context,
       );

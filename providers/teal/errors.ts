@@ -8,7 +8,7 @@
  * "SW1A 2AA") and let its first half through.
  */
 import type { FieldErrors } from '../../src/errors.js';
-import type { ErrorDescription } from '../../src/http/errors.js';
+import { type ErrorDescription, MAX_RAW_MESSAGE_LENGTH } from '../../src/http/errors.js';
 import { TealErrorBodySchema } from './wire.js';
 
 /** Teal field → neutral path. */
@@ -56,7 +56,9 @@ export function describeTealError(status: number, body: unknown): ErrorDescripti
   const messages: string[] = [];
   const fieldErrors: FieldErrors = {};
   for (const message of raw.slice(0, MAX_MESSAGES)) {
-    const { text, fields } = toNeutral(message);
+    // A message too long to keep is dropped by the core whatever it says: not worth scanning here.
+    const { text, fields } =
+      message.length > MAX_RAW_MESSAGE_LENGTH ? { text: message, fields: [] } : toNeutral(message);
     messages.push(text);
     // Only a 400 is about the input; a 404 naming `user_id` is not a field error.
     if (status !== 400) continue;

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import type { AdapterContext } from '../../src/adapter.js';
 import { type FieldErrors, InvalidInputError } from '../../src/errors.js';
-import { fieldErrorsFrom } from '../../src/validation.js';
+import { fieldErrorsFrom, pathList } from '../../src/validation.js';
 
 /**
  * `providerOptions.teal` as given. Read from the raw input so that its problems are reported even
@@ -38,7 +38,7 @@ export function parseWithTealOptions<I, O>(
   // Where both report the same path (providerOptions.teal not an object), ours is the more precise.
   const paths = Object.keys(fieldErrors);
   throw new InvalidInputError(
-    `Invalid input: ${paths.length} field${paths.length === 1 ? '' : 's'} failed validation (${paths.join(', ')})`,
+    `Invalid input: ${paths.length} field${paths.length === 1 ? '' : 's'} failed validation (${pathList(paths)})`,
     fieldErrors,
     context,
   );

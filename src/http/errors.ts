@@ -39,7 +39,7 @@ export const GENERIC_FIELD_MESSAGE = 'Rejected by the provider';
 
 /** A hostile or broken body must not flood an error: a few bounded messages are plenty. */
 const MAX_MESSAGES = 20;
-/** Texts redacted per error, messages and field errors together: redaction is not free (~6 ms per 1,000 characters). */
+/** Texts redacted per error, messages and field errors together: each is linear, but 40 are plenty. */
 const MAX_TEXTS = 40;
 /** Fields an error reports: a body naming hundreds is not about our input. */
 const MAX_FIELDS = 50;
@@ -50,7 +50,7 @@ const MAX_MESSAGE_LENGTH = 500;
  * on a hostile body, and dropping (rather than cutting) is what keeps a value straddling a cut from
  * escaping redaction in part.
  */
-const MAX_RAW_MESSAGE_LENGTH = 1_000;
+export const MAX_RAW_MESSAGE_LENGTH = 1_000;
 const TOO_LONG = '(a provider message too long to show)';
 /** A neutral field path (`address.postalCode`); any other key a describer returns is not shown. */
 const FIELD_PATH = /^[A-Za-z][A-Za-z0-9_]{0,63}(?:\.[A-Za-z][A-Za-z0-9_]{0,63}){0,7}$/;
@@ -83,16 +83,23 @@ function providerText(
   let budget = MAX_TEXTS;
   const keep = (list: readonly string[]): string[] => {
     if (!redactor) return [];
-    const kept = list.slice(0, Math.min(MAX_MESSAGES, budget)).map((m) => keepable(m, redactor));
+    const kept = list
+      .slice(0, Math.min(MAX_MESSAGES, Math.max(budget, 0)))
+      .map((m) => (typeof m === 'string' ? keepable(m, redactor) : GENERIC_FIELD_MESSAGE));
     budget -= kept.length;
     return kept;
   };
   const messages = keep(description.messages);
   const fieldErrors: FieldErrors = {};
-  const fields = Object.entries(description.fieldErrors ?? {}).filter(([field]) => FIELD_PATH.test(field));
-  for (const [field, list] of fields.slice(0, MAX_FIELDS)) {
+  let fields = 0;
+  for (const field in description.fieldErrors ?? {}) {
+    // Keys are the describer's (neutral names), but bounded anyway: a path is at most 8 × 64 characters.
+    if (field.length > 520 || !FIELD_PATH.test(field)) continue;
+    const list = (description.fieldErrors as FieldErrors)[field];
+    if (!Array.isArray(list)) continue;
     const kept = keep(list);
     fieldErrors[field] = kept.length > 0 ? kept : [GENERIC_FIELD_MESSAGE];
+    if (++fields >= MAX_FIELDS) break;
   }
   return { messages, fieldErrors };
 }
@@ -182,7 +189,8 @@ export function errorFromTransport(
   if (state.timedOut)
     return new TimeoutError(`${what}: no complete answer within ${state.timeoutMs} ms`, ctx);
   const code = isAxiosError(error) ? error.code : (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : '';
+  // Bounded before matching: the pattern below has two `.*`, and a message can quote anything.
+  const message = error instanceof Error ? error.message.slice(0, 1_000) : '';
   if (typeof code === 'string' && TIMEOUT_CODES.has(code)) {
     return new TimeoutError(`${what}: no complete answer within ${state.timeoutMs} ms`, ctx);
   }

@@ -37,6 +37,9 @@ function headerMap(response: AxiosResponse): Record<string, string | undefined> 
   return out;
 }
 
+/** Most response-shape problems an error lists. */
+const MAX_ISSUES = 20;
+
 /** `\s` is exactly what `String.prototype.trim` removes. */
 const BLANK = /^\s*$/;
 
@@ -64,10 +67,9 @@ export function readResponse<T>(
   onRetryAfter: (ms: number | undefined) => void,
 ): ReadResult<T> {
   const headers = headerMap(response);
-  const requestId = safeRequestId(headers['x-request-id'] ?? headers['request-id']);
+  const rawRequestId = headers['x-request-id'] ?? headers['request-id'];
   const status = response.status;
   const parsed = parseJson(response.data);
-  const ctx = { ...context, requestId };
   const what = `${context.provider} ${spec.operation}`;
 
   if (status < 200 || status >= 300) {
@@ -75,8 +77,11 @@ export function readResponse<T>(
     // Provider text is kept only when the call carried the person's data to redact it against.
     const r = spec.sensitive ? redactor.with(spec.sensitive) : undefined;
     const description = describeError(status, parsed.ok ? parsed.value : undefined);
-    throw errorFromStatus(status, headers, description, r, ctx);
+    const requestId = safeRequestId(rawRequestId, r ?? redactor);
+    throw errorFromStatus(status, headers, description, r, { ...context, requestId });
   }
+  const requestId = safeRequestId(rawRequestId, redactor);
+  const ctx = { ...context, requestId };
   if (spec.expectStatus && !spec.expectStatus.includes(status)) {
     throw new UnexpectedResponseError(
       `${what}: HTTP ${status} where the documents say ${spec.expectStatus.join(' or ')}`,
@@ -90,7 +95,10 @@ export function readResponse<T>(
   }
   const result = spec.response.safeParse(parsed.value);
   if (!result.success) {
-    const issues = result.error.issues.map((i) => `${issuePath(i.path) || '(body)'}: ${i.code}`);
+    // A hostile body can fail in a million places: a few paths say enough.
+    const issues = result.error.issues
+      .slice(0, MAX_ISSUES)
+      .map((i) => `${issuePath(i.path) || '(body)'}: ${i.code}`);
     throw new UnexpectedResponseError(`${what}: the response does not match the documented shape`, issues, {
       ...ctx,
       status,

@@ -5,7 +5,7 @@
  * duration, the provider's request id and an error code.
  */
 import type { ErrorCode, Operation } from '../errors.js';
-import { redactPatterns } from '../redact.js';
+import { looksPersonal } from '../redact.js';
 import { type Logger, safeLog } from './logger.js';
 
 /** The fields every request event carries. */
@@ -104,16 +104,32 @@ export function pathTemplate(path: string): string {
     .join('/');
 }
 
-const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** A UUID (any version). */
+const UUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
+/** A hex digest or counter, at least 8 digits. */
+const HEX = /^[0-9A-Fa-f]{8,128}$/;
+/** base64url (`req-42`, `01HV3K…`), optionally padded. */
+const BASE64URL = /^[A-Za-z0-9_-]{1,126}={0,2}$/;
+const DIGIT = /\d/;
+/** Longest request id kept: ids are short; a longer header is not one. */
+const MAX_REQUEST_ID_LENGTH = 128;
 
 /**
- * A provider request id, kept only when it has the shape of one and not of personal data: it is a
- * header the provider (or anything between) controls, and it lands in errors, logs and events.
+ * A provider request id, kept only when it has the shape of an id: a UUID, hex, or base64url holding
+ * a digit (a word or a name has none: "sarah-longfield" is dropped), at most 128 characters, and
+ * no personal-data shape (a run of 9 digits, even inside a UUID, could be an SSN or a phone). With
+ * a redactor (the tenant's, or the call's), one holding any credential or value it knows is dropped
+ * too. It is a header the provider (or anything between) controls, and it lands in errors, logs
+ * and events.
  */
-export function safeRequestId(value: string | undefined): string | undefined {
-  return value !== undefined && SAFE_REQUEST_ID.test(value) && redactPatterns(value) === value
-    ? value
-    : undefined;
+export function safeRequestId(
+  value: string | undefined,
+  redactor?: { finds(text: string): boolean },
+): string | undefined {
+  if (value === undefined || value.length === 0 || value.length > MAX_REQUEST_ID_LENGTH) return undefined;
+  const shaped = UUID.test(value) || HEX.test(value) || (BASE64URL.test(value) && DIGIT.test(value));
+  if (!shaped || looksPersonal(value)) return undefined;
+  return redactor?.finds(value) ? undefined : value;
 }
 
 function callHook<E>(hook: ((event: E) => unknown) | undefined, event: E, logger: Logger): void {

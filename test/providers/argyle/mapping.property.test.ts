@@ -35,6 +35,8 @@ const SEED_NAMES = {
 const ctx = { provider: 'argyle', tenant: 't', operation: 'createUser' as const };
 
 const text = fc.string({ minLength: 1, maxLength: 30 }).filter((s) => s.trim().length > 0);
+/** Names must hold a letter (the neutral schema refuses names without one). */
+const name = text.filter((s) => /[A-Za-z]/.test(s));
 const email = fc
   .tuple(fc.stringMatching(/^[a-z][a-z0-9]{0,10}$/), fc.constantFrom('example.com', 'example.org'))
   .map(([local, domain]) => `${local}@${domain}`);
@@ -57,14 +59,17 @@ const address = fc
   .filter((a) => Object.keys(a).length > 0);
 const metadata = fc.dictionary(
   fc.stringMatching(/^[a-z][a-zA-Z0-9_]{0,12}$/),
-  fc.jsonValue({ maxDepth: 3 }),
+  // Keys that could reach an object's prototype are refused by the neutral schema.
+  fc
+    .jsonValue({ maxDepth: 3 })
+    .filter((v) => !/"(?:__proto__|constructor|prototype)":/.test(JSON.stringify(v))),
   { maxKeys: 5 },
 );
 
 const supportedInput: fc.Arbitrary<CreateUserInput> = fc.record(
   {
-    firstName: text,
-    lastName: text,
+    firstName: name,
+    lastName: name,
     email,
     phone,
     birthDate,

@@ -35,7 +35,11 @@ export interface BaseTenantConfig {
   retry?: RetryOptions;
   /** Circuit breaker (defaults applied by the configuration schema). */
   circuitBreaker?: CircuitBreakerOptions;
-  /** The provider's credentials, validated by its `tenantShape` (each provider narrows the type). */
+  /**
+   * The provider's credentials, validated by its `tenantShape` (each provider narrows the type). The
+   * built-in providers hold each value as a `Secret` (printed `[REDACTED]`), which only their auth
+   * strategy reveals.
+   */
   credentials: unknown;
 }
 
@@ -69,7 +73,10 @@ export interface ProviderDefinition<TConfig extends BaseTenantConfig = BaseTenan
   readonly describeError: DescribeError;
   /** What a tenant of this provider can do (may depend on its configuration, e.g. Argyle's `apiVersion`). */
   capabilities(config: TConfig): Capabilities;
-  /** The tenant's auth strategy: headers for each request, secrets to redact. */
+  /**
+   * The tenant's auth strategy: headers for each request, secrets to redact. The only reader of the
+   * credentials; keep the values in its closure so that printing it shows none.
+   */
   auth(config: TConfig): AuthStrategy;
   /** Builds the tenant's `UserService` (once per tenant; cached by the container). */
   createService(context: ProviderContext<TConfig>): UserService;

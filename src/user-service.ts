@@ -13,11 +13,23 @@ import type {
   User,
 } from './user.js';
 
-/** Per-call options accepted as the last argument of every method. */
+/**
+ * Per-call options accepted as the last argument of every method. Checked before anything is sent:
+ * a value of the wrong kind rejects with `invalid_input` and no request leaves. Other keys are
+ * ignored, except misspelt options (`timeout`, `timeoutSeconds`, `Signal`), which are refused.
+ */
 export interface CallOptions {
-  /** Cancels the call (and any retry) when it fires; the call rejects with code `aborted`. */
+  /**
+   * Cancels the call (and any retry) when it fires; the call rejects with code `aborted`. A signal
+   * that fires with a `TimeoutError` (`AbortSignal.timeout(ms)`) is a deadline instead: the call
+   * rejects with code `timeout`. Must be a real `AbortSignal`; one signal may be shared by any number
+   * of calls.
+   */
   signal?: AbortSignal;
-  /** Overrides the tenant's timeout for this call, in milliseconds. */
+  /**
+   * Overrides the tenant's timeout for this call: the deadline of the whole call, retries included,
+   * in milliseconds. A whole number from 1 to 600 000 (10 minutes).
+   */
   timeoutMs?: number;
 }
 

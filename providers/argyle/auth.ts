@@ -1,18 +1,17 @@
 /**
- * HTTP Basic auth, "Username = api_key_id, Password = api_key_secret" (seeds 000/001/003; the
- * legacy v1 API uses the same keys).
+ * HTTP Basic auth, "Username = api_key_id, Password = api_key_secret" (the legacy v1 API uses the
+ * same keys). The revealed values live only in this closure: the returned strategy prints as two
+ * functions.
  */
 import type { AuthStrategy } from '../../src/http/client.js';
 import type { ArgyleCredentials } from './config.js';
 
 export function argyleAuth(credentials: ArgyleCredentials): AuthStrategy {
-  const encoded = Buffer.from(`${credentials.apiKeyId}:${credentials.apiKeySecret}`, 'utf8').toString(
-    'base64',
-  );
-  const header = `Basic ${encoded}`;
-  return {
-    headers: () => ({ Authorization: header }),
-    // The encoded pair is as secret as its parts: a provider echoing the header must not leak it.
-    secrets: () => [credentials.apiKeyId, credentials.apiKeySecret, encoded],
-  };
+  const id = credentials.apiKeyId.reveal();
+  const secret = credentials.apiKeySecret.reveal();
+  const encoded = Buffer.from(`${id}:${secret}`, 'utf8').toString('base64');
+  const headers = Object.freeze({ Authorization: `Basic ${encoded}` });
+  // The encoded pair is as secret as its parts: a provider echoing the header must not leak it.
+  const secrets = Object.freeze([id, secret, encoded]);
+  return { headers: () => headers, secrets: () => secrets };
 }

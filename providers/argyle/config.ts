@@ -2,11 +2,11 @@
  * Argyle's tenant settings and its `providerOptions.argyle` namespace.
  *
  * `providerOptions.argyle.openBanking` is Argyle's `open_banking.end_user` (the lender making the
- * decision, seeds 000/001/003): the same fields in the same words, its phone "10 or 11 digits (with
+ * decision, docs/providers/argyle.md): the same fields in the same words, its phone "10 or 11 digits (with
  * or without hyphens)". Tenant `defaults` have the same shape and sit under the per-call options.
  */
 import { z } from 'zod';
-import { secretString } from '../../src/config/schema.js';
+import { type Secret, secretField } from '../../src/http/secret.js';
 import type { BaseTenantConfig } from '../../src/provider.js';
 
 const text = (what: string) => z.string().trim().min(1, `${what} must not be empty`);
@@ -43,16 +43,17 @@ export type ArgyleApiVersion = 'v2' | 'v1';
 /** Argyle's part of a tenant's configuration, merged with the shared fields by the core. */
 export const argyleTenantShape = {
   credentials: z.strictObject({
-    apiKeyId: secretString('apiKeyId'),
-    apiKeySecret: secretString('apiKeySecret'),
+    apiKeyId: secretField('apiKeyId'),
+    apiKeySecret: secretField('apiKeySecret'),
   }),
   apiVersion: z.enum(['v2', 'v1'], 'must be "v2" or "v1"').default('v2'),
   defaults: ArgyleProviderOptionsSchema.optional(),
 };
 
+/** Held as {@link Secret}s: printing a tenant's configuration never shows them. */
 export interface ArgyleCredentials {
-  apiKeyId: string;
-  apiKeySecret: string;
+  apiKeyId: Secret;
+  apiKeySecret: Secret;
 }
 
 export interface ArgyleTenantConfig extends BaseTenantConfig {

@@ -1,15 +1,20 @@
 /**
- * Teal authentication (seed 004 `securitySchemes`): the `X-API-KEY` header, or a member's bearer
- * token from `POST /members/signin` when the tenant's credentials carry one instead.
+ * Teal authentication: the `X-API-KEY` header, or a member's bearer token from `POST /members/signin`
+ * when the tenant's credentials carry one instead. The revealed value lives only in this closure:
+ * the returned strategy prints as two functions.
  */
 import type { AuthStrategy } from '../../src/http/client.js';
 import type { TealCredentials } from './config.js';
 
 export function tealAuth(credentials: TealCredentials): AuthStrategy {
   if ('apiKey' in credentials) {
-    const { apiKey } = credentials;
-    return { headers: () => ({ 'X-API-KEY': apiKey }), secrets: () => [apiKey] };
+    const apiKey = credentials.apiKey.reveal();
+    const headers = Object.freeze({ 'X-API-KEY': apiKey });
+    const secrets = Object.freeze([apiKey]);
+    return { headers: () => headers, secrets: () => secrets };
   }
-  const { bearerToken } = credentials;
-  return { headers: () => ({ Authorization: `Bearer ${bearerToken}` }), secrets: () => [bearerToken] };
+  const bearerToken = credentials.bearerToken.reveal();
+  const headers = Object.freeze({ Authorization: `Bearer ${bearerToken}` });
+  const secrets = Object.freeze([bearerToken]);
+  return { headers: () => headers, secrets: () => secrets };
 }

@@ -3,14 +3,14 @@
  * and optional `defaults` for `providerOptions.teal`.
  */
 import { z } from 'zod';
-import { secretString } from '../../src/config/schema.js';
+import { secretField } from '../../src/http/secret.js';
 import type { BaseTenantConfig } from '../../src/provider.js';
 import { type TealProviderOptions, TealProviderOptionsSchema } from './options.js';
 
-/** Sent as `X-API-KEY` (seed 004 `ApiKeyAuth`). */
-const ApiKeyCredentialsSchema = z.strictObject({ apiKey: secretString('apiKey') });
-/** Sent as `Authorization: Bearer …` (seed 004 `MemberBearerAuth`, the jwt of `/members/signin`). */
-const BearerCredentialsSchema = z.strictObject({ bearerToken: secretString('bearerToken') });
+/** Sent as `X-API-KEY` (Teal's `ApiKeyAuth` scheme). */
+const ApiKeyCredentialsSchema = z.strictObject({ apiKey: secretField('apiKey') });
+/** Sent as `Authorization: Bearer …` (Teal's `MemberBearerAuth` scheme, the jwt of `/members/signin`). */
+const BearerCredentialsSchema = z.strictObject({ bearerToken: secretField('bearerToken') });
 
 function has(input: unknown, key: string): boolean {
   return typeof input === 'object' && input !== null && key in input;
@@ -33,6 +33,7 @@ function credentialsProblem(input: unknown): string {
 export const TealCredentialsSchema = z.union([ApiKeyCredentialsSchema, BearerCredentialsSchema], {
   error: (issue) => (issue.code === 'invalid_union' ? credentialsProblem(issue.input) : undefined),
 });
+/** Held as `Secret`s: printing a tenant's configuration never shows them. */
 export type TealCredentials = z.output<typeof TealCredentialsSchema>;
 
 /** Merged by the core into the tenant schema (with `provider: 'teal'` and the shared fields). */

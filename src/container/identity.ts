@@ -4,6 +4,7 @@
  * that makes `forTenant` cheap.
  */
 import 'reflect-metadata';
+import { inspect } from 'node:util';
 import {
   type DependencyContainer,
   container as globalContainer,
@@ -98,6 +99,11 @@ export interface PayrollIdentity {
    * `mayHaveTakenEffect`), later calls reject `aborted` without sending anything.
    */
   close(): Promise<void>;
+  /**
+   * What printing the identity shows (`JSON.stringify`, and `util.inspect` / `console.log` alike):
+   * each tenant's provider and whether it is closed, never a credential.
+   */
+  toJSON(): { tenants: Record<string, string>; closed: boolean };
 }
 
 function registry(definitions: readonly ProviderDefinition[]): Map<string, ProviderDefinition> {
@@ -168,7 +174,12 @@ export function createPayrollIdentityWith(
     return child;
   }
 
-  const identity: PayrollIdentity = {
+  // Tenant id → provider name: all that printing the identity shows.
+  const summary: Record<string, string> = {};
+  for (const [tenant, tenantConfig] of tenantConfigs) summary[tenant] = tenantConfig.provider;
+  Object.freeze(summary);
+
+  const identity: PayrollIdentity & { [inspect.custom]: (depth: number, options: object) => string } = {
     tenants: tenantIds,
     container: root,
     forTenant(tenant: string): UserService {
@@ -196,6 +207,12 @@ export function createPayrollIdentityWith(
       }
       tenantContainers.clear();
       await root.dispose();
+    },
+    toJSON() {
+      return { tenants: { ...summary }, closed };
+    },
+    [inspect.custom](_depth: number, options: object) {
+      return `PayrollIdentity ${inspect(identity.toJSON(), { ...options, depth: 2 })}`;
     },
   };
   root.register(TOKENS.PayrollIdentity, { useValue: identity });

@@ -1,5 +1,5 @@
 /**
- * Injection tokens (Symbols, no decorators: DESIGN.md §4). A host that uses tsyringe can resolve
+ * Injection tokens (Symbols, no decorators). A host that uses tsyringe can resolve
  * these from the containers the library creates, or register the whole identity with
  * `registerPayrollIdentity`.
  */

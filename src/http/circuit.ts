@@ -36,9 +36,28 @@ export const DEFAULT_CIRCUIT_BREAKER: Readonly<CircuitBreakerOptions> = Object.f
 /** Returned instead of running the attempt when the circuit refuses it. */
 export const CIRCUIT_OPEN: unique symbol = Symbol('circuit-open');
 
+/**
+ * Failures the caller brought about (its own `AbortSignal.timeout()` firing): like a cancellation,
+ * they say nothing about the provider, so they neither count as a failure nor end a run of them.
+ */
+const CALLER_MADE = new WeakSet<object>();
+
+/** Marks an error as the caller's doing (returns it). */
+export function markCallerMade<E extends object>(error: E): E {
+  CALLER_MADE.add(error);
+  return error;
+}
+
+function callerMade(error: unknown): boolean {
+  return (
+    (error instanceof PayrollIdentityError && error.code === 'aborted') ||
+    (typeof error === 'object' && error !== null && CALLER_MADE.has(error))
+  );
+}
+
 /** Failures that say the provider (or the way to it) is not working, as opposed to an answer. */
 export function isProviderFailure(error: unknown): boolean {
-  if (!(error instanceof PayrollIdentityError)) return false;
+  if (!(error instanceof PayrollIdentityError) || CALLER_MADE.has(error)) return false;
   return (
     error.code === 'network_error' ||
     error.code === 'timeout' ||
@@ -63,13 +82,7 @@ export class TenantCircuit {
     const policy = circuitBreaker(
       // A caller's cancellation says nothing about the provider, except during the probe: an
       // unfinished probe proves nothing, so the circuit stays open rather than closing.
-      handleWhen(
-        (e) =>
-          isProviderFailure(e) ||
-          (e instanceof PayrollIdentityError &&
-            e.code === 'aborted' &&
-            policy.state === CircuitState.HalfOpen),
-      ),
+      handleWhen((e) => isProviderFailure(e) || (callerMade(e) && policy.state === CircuitState.HalfOpen)),
       { halfOpenAfter: options.halfOpenAfterMs, breaker: counter },
     );
     policy.onStateChange((s) => onStateChange(STATE_NAMES[s]));
@@ -92,11 +105,7 @@ export class TenantCircuit {
       if (error instanceof BrokenCircuitError) return CIRCUIT_OPEN;
       // An answer that is not a provider failure (a 404, a 409) proves the provider is up: it ends
       // the run of consecutive failures, which cockatiel only does for a success.
-      if (
-        !isProviderFailure(error) &&
-        !(error instanceof PayrollIdentityError && error.code === 'aborted') &&
-        policy.state === CircuitState.Closed
-      ) {
+      if (!isProviderFailure(error) && !callerMade(error) && policy.state === CircuitState.Closed) {
         this.counter?.success();
       }
       throw error;

@@ -1,5 +1,5 @@
 /**
- * The HTTP client every adapter uses: one per tenant (DESIGN.md §5).
+ * The HTTP client every adapter uses: one per tenant.
  *
  * - credentials come from the provider's {@link AuthStrategy} on every request and are never stored
  *   on an error;
@@ -16,25 +16,31 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { inspect } from 'node:util';
 import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
 import type { z } from 'zod';
 import {
   AbortedError,
   type ErrorContext,
   InvalidConfigurationError,
+  InvalidInputError,
   NetworkError,
   type Operation,
   PayrollIdentityError,
   ProviderUnavailableError,
+  TimeoutError,
 } from '../errors.js';
 import { pathTemplate, type RequestHooks, RequestObserver } from '../observe/events.js';
 import { clientLogger, type Logger } from '../observe/logger.js';
 import { Redactor } from '../redact.js';
 import type { CallOptions } from '../user-service.js';
+import { subscribeAbort } from './abort-listeners.js';
+import { checkCallOptions, isTimeoutReason, MAX_TIMEOUT_MS } from './call-options.js';
 import {
   CIRCUIT_OPEN,
   type CircuitBreakerOptions,
   DEFAULT_CIRCUIT_BREAKER,
+  markCallerMade,
   TenantCircuit,
 } from './circuit.js';
 import { type DescribeError, errorFromTransport } from './errors.js';
@@ -49,7 +55,7 @@ import {
   type RetryOptions,
   wait,
 } from './retry-policy.js';
-import { nodeTransport, requestNeverSent, type Transport } from './transport.js';
+import { nodeTransport, refusedLocally, requestNeverSent, type Transport, USER_AGENT } from './transport.js';
 import { baseUrlProblem, normalizeBaseUrl } from './url.js';
 
 /** How a provider authenticates: the headers to attach and the secret values to redact. */
@@ -125,7 +131,10 @@ export interface RequestSpec<T> {
   /**
    * For a non-idempotent call whose outcome is ambiguous: finds what the call created (e.g. the user
    * by its externalId) and returns it as the call's data, or `undefined` when nothing is found (the
-   * call then ends in `outcome_unknown`). Pass `signal` on to the lookup's requests.
+   * call then ends in `outcome_unknown`). Pass `signal` on, as is, to the lookup's requests: it ends
+   * them at the lookup's deadline, the caller's cancellation or `close()`, and requests carrying it
+   * go around the circuit breaker (the lookup is the safety path of a create that most likely
+   * happened).
    */
   reconcile?: (signal: AbortSignal | undefined) => Promise<T | undefined>;
   /** What an `outcome_unknown` tells the caller to reconcile with. Never personal data. */
@@ -133,7 +142,7 @@ export interface RequestSpec<T> {
     /** The host's id for the user the call creates. */
     externalId?: string;
   };
-  /** The caller's `signal` and `timeoutMs`. */
+  /** The caller's `signal` and `timeoutMs`, as the caller gave them: checked here before anything is sent. */
   options?: CallOptions;
 }
 
@@ -159,10 +168,16 @@ interface CallState {
   /** The last attempt's failure is a 2xx we could not read (over the size cap). */
   unreadableSuccess: boolean;
   timedOut: boolean;
+  /** The caller's signal fired with a `TimeoutError` (AbortSignal.timeout()): a deadline, not a cancellation. */
+  callerTimedOut: boolean;
   timeoutMs: number;
   maxResponseBytes: number;
   /** `Retry-After` of the last non-2xx answer. */
   retryAfterMs: number | undefined;
+  /** The JSON text of the body, serialised once for every attempt. */
+  body: string | undefined;
+  /** A lookup settling an ambiguous create: it goes around the circuit breaker. */
+  lookup: boolean;
 }
 
 type Context = ErrorContext & { provider: string; tenant: string; operation: Operation };
@@ -198,81 +213,99 @@ export class HttpClient {
   readonly provider: string;
   /** The base URL, without a trailing slash. */
   readonly baseUrl: string;
-  private readonly axios: AxiosInstance;
+  // Everything below is `#private`: no way of printing the client (inspect at any depth or with
+  // `showHidden`, JSON, structuredClone) reaches the auth strategy, the redactor's values, the
+  // agents' sockets (whose requests hold the auth header) or the axios instance.
+  readonly #auth: AuthStrategy;
+  readonly #describeError: DescribeError;
+  readonly #timeoutMs: number;
+  readonly #maxResponseBytes: number;
+  readonly #axios: AxiosInstance;
   /** Sends with the instance's configuration, without `axios.request`'s per-call merging. */
-  private readonly sender: PreparedSender;
+  readonly #sender: PreparedSender;
   /** Controllers of finished calls whose signal never fired (only with the built-in transport). */
-  private readonly idleControllers: AbortController[] = [];
-  private readonly reuseSignals: boolean;
-  private readonly redactor: Redactor;
-  private readonly httpAgent: http.Agent;
-  private readonly httpsAgent: https.Agent;
-  private readonly retry: RetryOptions;
-  private readonly backoff: ReturnType<typeof backoffFactory>;
-  private readonly circuit: TenantCircuit;
-  private readonly observer: RequestObserver;
+  readonly #idleControllers: AbortController[] = [];
+  readonly #reuseSignals: boolean;
+  readonly #redactor: Redactor;
+  readonly #httpAgent: http.Agent;
+  readonly #httpsAgent: https.Agent;
+  readonly #retry: RetryOptions;
+  readonly #backoff: ReturnType<typeof backoffFactory>;
+  readonly #circuit: TenantCircuit;
+  readonly #observer: RequestObserver;
   /**
    * Calls in flight, aborted by `close()`. A Set rather than one listener per call on a shared
    * signal: an `AbortSignal` warns past 10 listeners and scans them all on each add.
    */
-  private readonly inFlight = new Set<InFlight>();
+  readonly #inFlight = new Set<InFlight>();
+  /** The signals handed to `reconcile`: requests carrying one are lookups, which bypass the breaker. */
+  readonly #lookupSignals = new WeakSet<AbortSignal>();
   /** Fires on `close()`: stops the reconciliation lookups of ambiguous creates. */
-  private readonly lifetime = new AbortController();
-  private closed = false;
+  readonly #lifetime = new AbortController();
+  #closed = false;
 
-  constructor(private readonly options: HttpClientOptions) {
+  constructor(options: HttpClientOptions) {
     const problem = baseUrlProblem(options.baseUrl);
     if (problem) {
       throw new InvalidConfigurationError([{ tenant: options.tenant, field: 'baseUrl', reason: problem }]);
     }
+    checkLimits(options);
     this.tenant = options.tenant;
     this.provider = options.provider;
     this.baseUrl = normalizeBaseUrl(options.baseUrl);
-    this.redactor = new Redactor(options.auth.secrets());
-    this.retry = { ...DEFAULT_RETRY, ...definedOnly(options.retry) };
-    this.backoff = backoffFactory(this.retry);
-    this.observer = new RequestObserver(
+    this.#auth = options.auth;
+    this.#describeError = options.describeError;
+    this.#timeoutMs = options.timeoutMs;
+    this.#maxResponseBytes = options.maxResponseBytes;
+    this.#redactor = new Redactor(options.auth.secrets());
+    this.#retry = { ...DEFAULT_RETRY, ...definedOnly(options.retry) };
+    this.#backoff = backoffFactory(this.#retry);
+    this.#observer = new RequestObserver(
       clientLogger(options.logger, { lib: 'payroll-identity', tenant: this.tenant, provider: this.provider }),
       options.hooks ?? {},
       options.logger !== undefined,
     );
-    this.circuit = new TenantCircuit(
+    this.#circuit = new TenantCircuit(
       { ...DEFAULT_CIRCUIT_BREAKER, ...definedOnly(options.circuitBreaker) },
       (state) => {
-        if (this.observer.active)
-          this.observer.circuit({ tenant: this.tenant, provider: this.provider, state });
+        if (this.#observer.active)
+          this.#observer.circuit({ tenant: this.tenant, provider: this.provider, state });
       },
     );
-    this.httpAgent = new http.Agent({ keepAlive: true });
-    this.httpsAgent = new https.Agent({ keepAlive: true });
-    this.axios = axios.create({
+    this.#httpAgent = new http.Agent({ keepAlive: true });
+    this.#httpsAgent = new https.Agent({ keepAlive: true });
+    this.#axios = axios.create({
       baseURL: this.baseUrl,
       allowAbsoluteUrls: false,
       maxRedirects: 0,
+      // The response cap only: a request body is bounded by MAX_REQUEST_BYTES, checked before sending.
       maxContentLength: options.maxResponseBytes,
-      maxBodyLength: options.maxResponseBytes,
+      maxBodyLength: -1,
       proxy: false,
       responseType: 'text',
       transformResponse: [(data: unknown) => data],
       validateStatus: () => true,
-      httpAgent: this.httpAgent,
-      httpsAgent: this.httpsAgent,
+      httpAgent: this.#httpAgent,
+      httpsAgent: this.#httpsAgent,
       // axios's own Node adapter costs more per call than the whole library (docs/performance.md).
-      adapter: options.transport ?? nodeTransport({ httpAgent: this.httpAgent, httpsAgent: this.httpsAgent }),
-      headers: { Accept: 'application/json' },
+      adapter:
+        options.transport ?? nodeTransport({ httpAgent: this.#httpAgent, httpsAgent: this.#httpsAgent }),
+      // The whole header set is ours (docs/security.md, "What goes on the wire"): the transport adds
+      // only Accept-Encoding and, with a body, Content-Length; Content-Type comes with a body.
+      headers: { Accept: 'application/json', 'User-Agent': USER_AGENT },
     });
-    this.sender = new PreparedSender(this.axios);
-    this.reuseSignals = options.transport === undefined;
+    this.#sender = new PreparedSender(this.#axios);
+    this.#reuseSignals = options.transport === undefined;
   }
 
   /** The redactor that knows this tenant's credentials (for adapters that build their own messages). */
   get tenantRedactor(): Redactor {
-    return this.redactor;
+    return this.#redactor;
   }
 
   /** The tenant's circuit state: `closed` (normal), `open` (failing fast) or `half_open` (probing). */
   get circuitState(): 'closed' | 'open' | 'half_open' {
-    return this.circuit.state;
+    return this.#circuit.state;
   }
 
   /**
@@ -280,58 +313,72 @@ export class HttpClient {
    * a redacted `PayrollIdentityError`.
    */
   async request<T = undefined>(spec: RequestSpec<T>): Promise<HttpResult<T>> {
-    const timeoutMs = spec.options?.timeoutMs ?? this.options.timeoutMs;
-    const callerSignal = spec.options?.signal;
     const context: Context = { provider: this.provider, tenant: this.tenant, operation: spec.operation };
+    // Checked before anything else: a bad deadline or signal must never send a create.
+    const options = checkCallOptions(spec.options, context);
+    const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
+    const callerSignal = options.signal;
     const state: CallState = {
       abortedByCaller: false,
-      closed: this.closed,
+      callerTimedOut: false,
+      closed: this.#closed,
       mayHaveLeft: false,
       unreadableSuccess: false,
       timedOut: false,
       timeoutMs,
-      maxResponseBytes: this.options.maxResponseBytes,
+      maxResponseBytes: this.#maxResponseBytes,
       retryAfterMs: undefined,
+      body: requestBody(spec, context),
+      lookup: callerSignal !== undefined && this.#lookupSignals.has(callerSignal),
     };
     // Nothing is sent after close(), even by a service handed out before it.
     if (state.closed) throw this.abortedError(spec, context, state, undefined);
     if (callerSignal?.aborted) {
+      if (isTimeoutReason(callerSignal.reason)) {
+        throw new TimeoutError(
+          `${this.provider} ${spec.operation}: the caller's signal had already timed out; nothing was sent`,
+          { ...context, cause: callerSignal.reason },
+        );
+      }
       state.abortedByCaller = true;
       throw this.abortedError(spec, context, state, callerSignal.reason);
     }
 
     // One controller for the whole call: the caller's signal and our deadline both end it, in the
-    // middle of a request or of a backoff wait alike.
-    const controller = this.idleControllers.pop() ?? new AbortController();
-    const onCallerAbort = () => {
-      state.abortedByCaller = true;
-      controller.abort();
-    };
-    callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+    // middle of a request or of a backoff wait alike. A caller's signal that fires with a
+    // `TimeoutError` (AbortSignal.timeout()) is a deadline, not a cancellation.
+    const controller = this.#idleControllers.pop() ?? new AbortController();
+    const unsubscribe = callerSignal
+      ? subscribeAbort(callerSignal, () => {
+          if (isTimeoutReason(callerSignal.reason)) state.callerTimedOut = true;
+          else state.abortedByCaller = true;
+          controller.abort();
+        })
+      : undefined;
     const deadline = Date.now() + timeoutMs;
     const timer = setTimeout(() => {
       state.timedOut = true;
       controller.abort();
     }, timeoutMs);
     const inFlight: InFlight = { controller, state };
-    this.inFlight.add(inFlight);
+    this.#inFlight.add(inFlight);
 
     try {
-      return await this.attempts(spec, context, state, controller.signal, deadline);
+      return await this.attempts(spec, context, state, controller.signal, deadline, callerSignal);
     } finally {
-      this.inFlight.delete(inFlight);
+      this.#inFlight.delete(inFlight);
       clearTimeout(timer);
-      callerSignal?.removeEventListener('abort', onCallerAbort);
+      unsubscribe?.();
       // Creating an AbortSignal costs more than the rest of a call's bookkeeping (docs/performance.md).
       // One that never fired, handed only to our own transport (which removes its listener when it
       // settles), is as good as new.
       if (
-        this.reuseSignals &&
-        !this.closed &&
+        this.#reuseSignals &&
+        !this.#closed &&
         !controller.signal.aborted &&
-        this.idleControllers.length < 256
+        this.#idleControllers.length < 256
       ) {
-        this.idleControllers.push(controller);
+        this.#idleControllers.push(controller);
       }
     }
   }
@@ -343,6 +390,7 @@ export class HttpClient {
     state: CallState,
     signal: AbortSignal,
     deadline: number,
+    callerSignal: AbortSignal | undefined,
   ): Promise<HttpResult<T>> {
     const idempotent = isIdempotent(spec);
     let schedule: BackoffSchedule | undefined;
@@ -352,9 +400,11 @@ export class HttpClient {
     for (let attempt = 1; ; attempt++) {
       let error: PayrollIdentityError;
       try {
-        const outcome = await this.circuit.run(() =>
-          this.attempt(spec, context, state, signal, attempt, deadline),
-        );
+        const run = () => this.attempt(spec, context, state, signal, attempt, deadline);
+        // The lookups that settle an ambiguous create are the safety path: an open circuit must not
+        // turn a create that most likely happened into an `outcome_unknown`. They go around the
+        // breaker (neither refused nor counted), within the reconciliation's deadline.
+        const outcome = state.lookup ? await run() : await this.#circuit.run(run);
         if (outcome !== CIRCUIT_OPEN) return outcome;
         error = new ProviderUnavailableError(
           `${this.provider} ${spec.operation}: failing fast without a request; the provider kept failing and the circuit breaker is open`,
@@ -379,24 +429,26 @@ export class HttpClient {
           error,
           reconcile: spec.reconcile,
           externalId: spec.reconcileHint?.externalId,
-          callerSignal: spec.options?.signal,
-          closeSignal: this.lifetime.signal,
+          callerSignal,
+          closeSignal: this.#lifetime.signal,
+          lookupSignals: this.#lookupSignals,
           timeoutMs: state.timeoutMs,
-          observer: this.observer,
+          observer: this.#observer,
         });
         return { status: 200, data, requestId: undefined, reconciled: true };
       }
-      if (kind === 'final' || attempt > this.retry.maxRetries) throw error;
+      // The caller's own deadline (AbortSignal.timeout()) has passed: no retry can answer in time.
+      if (kind === 'final' || attempt > this.#retry.maxRetries || state.callerTimedOut) throw error;
       earlierMayHaveTakenEffect ||= mayHaveTakenEffect(error);
       // A provider that asks for a longer pause than we are willing to wait gets its answer back.
       const retryAfterMs = state.retryAfterMs;
-      if (retryAfterMs !== undefined && retryAfterMs > this.retry.maxRetryAfterMs) throw error;
-      schedule ??= new BackoffSchedule(this.backoff);
+      if (retryAfterMs !== undefined && retryAfterMs > this.#retry.maxRetryAfterMs) throw error;
+      schedule ??= new BackoffSchedule(this.#backoff);
       const delayMs = schedule.next(retryAfterMs);
       // Sleeping past the deadline would only turn the real error into a timeout.
       if (Date.now() + delayMs >= deadline) throw error;
-      if (this.observer.active) {
-        this.observer.retry({
+      if (this.#observer.active) {
+        this.#observer.retry({
           ...this.eventBase(spec, attempt),
           errorCode: error.code,
           ...(error.status !== undefined ? { status: error.status } : {}),
@@ -407,9 +459,20 @@ export class HttpClient {
         await wait(delayMs, signal);
       } catch (thrown) {
         if (state.abortedByCaller || state.closed) throw this.abortedError(spec, context, state, thrown);
+        if (state.callerTimedOut) throw this.callerTimeoutError(spec, context, error);
         throw error;
       }
     }
+  }
+
+  /** The `timeout` of a call whose caller's signal fired with a `TimeoutError` (AbortSignal.timeout()). */
+  private callerTimeoutError(spec: RequestSpec<unknown>, context: Context, cause: unknown): TimeoutError {
+    return markCallerMade(
+      new TimeoutError(
+        `${this.provider} ${spec.operation}: the caller's signal timed out before a complete answer`,
+        { ...context, cause },
+      ),
+    );
   }
 
   /**
@@ -461,9 +524,9 @@ export class HttpClient {
     attempt: number,
     deadline: number,
   ): Promise<HttpResult<T>> {
-    if (!this.observer.active) return this.send(spec, context, state, signal, deadline);
+    if (!this.#observer.active) return this.send(spec, context, state, signal, deadline);
     const base = this.eventBase(spec, attempt);
-    this.observer.start(base);
+    this.#observer.start(base);
     const started = performance.now();
     let status: number | undefined;
     let requestId: string | undefined;
@@ -481,7 +544,7 @@ export class HttpClient {
       }
       throw error;
     } finally {
-      this.observer.end({
+      this.#observer.end({
         ...base,
         durationMs: Math.round((performance.now() - started) * 1000) / 1000,
         ...(status !== undefined ? { status } : {}),
@@ -501,7 +564,7 @@ export class HttpClient {
   ): Promise<HttpResult<T>> {
     state.retryAfterMs = undefined;
     state.unreadableSuccess = false;
-    const attemptTimeoutMs = this.retry.attemptTimeoutMs;
+    const attemptTimeoutMs = this.#retry.attemptTimeoutMs;
     let signal = callSignal;
     let attemptTimer: NodeJS.Timeout | undefined;
     let attemptTimedOut = false;
@@ -521,12 +584,12 @@ export class HttpClient {
 
     let response: AxiosResponse;
     try {
-      response = await this.sender.send({
+      response = await this.#sender.send({
         method: spec.method,
         url: spec.path,
         params: spec.query,
-        body: spec.body,
-        headers: this.options.auth.headers(),
+        body: state.body,
+        headers: this.#auth.headers(),
         signal,
       });
     } catch (error) {
@@ -535,6 +598,19 @@ export class HttpClient {
         // (a custom transport cannot tell) may have reached it.
         if (!requestNeverSent(error)) state.mayHaveLeft = true;
         throw this.abortedError(spec, context, state, error);
+      }
+      if (state.callerTimedOut) {
+        if (!requestNeverSent(error)) state.mayHaveLeft = true;
+        throw this.callerTimeoutError(spec, context, error);
+      }
+      // Refused by the transport before a request existed (a URL or body it cannot send): the
+      // caller's problem, and provably nothing left, so never an ambiguous create.
+      if (refusedLocally(error)) {
+        throw new InvalidInputError(
+          `${this.provider} ${spec.operation}: the request was refused before sending; nothing was sent`,
+          {},
+          { ...context, cause: error },
+        );
       }
       const timedOut = attemptTimedOut && !state.abortedByCaller && !state.timedOut;
       const failure = errorFromTransport(
@@ -555,14 +631,29 @@ export class HttpClient {
       unlink?.();
     }
     state.mayHaveLeft = true;
-    return readResponse(response, spec, context, this.redactor, this.options.describeError, (ms) => {
+    return readResponse(response, spec, context, this.#redactor, this.#describeError, (ms) => {
       state.retryAfterMs = ms;
     });
   }
 
+  /** What printing the client shows: which tenant and provider it serves, never its credentials. */
+  toJSON(): { tenant: string; provider: string; baseUrl: string; circuitState: string; closed: boolean } {
+    return {
+      tenant: this.tenant,
+      provider: this.provider,
+      baseUrl: this.baseUrl,
+      circuitState: this.circuitState,
+      closed: this.#closed,
+    };
+  }
+
+  [inspect.custom](_depth: number, options: object, inspectFn: typeof inspect = inspect): string {
+    return `HttpClient ${inspectFn(this.toJSON(), { ...options, depth: 1 })}`;
+  }
+
   /** Whether `close()` was called: the client sends nothing any more. */
   get isClosed(): boolean {
-    return this.closed;
+    return this.#closed;
   }
 
   /**
@@ -571,19 +662,76 @@ export class HttpClient {
    * handed out before keeps its reference to this client, so this is what stops it.
    */
   close(): void {
-    if (!this.closed) {
-      this.closed = true;
-      this.idleControllers.length = 0;
-      for (const call of this.inFlight) {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#idleControllers.length = 0;
+      for (const call of this.#inFlight) {
         call.state.closed = true;
         call.controller.abort();
       }
-      this.inFlight.clear();
-      this.lifetime.abort();
+      this.#inFlight.clear();
+      this.#lifetime.abort();
     }
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    this.#httpAgent.destroy();
+    this.#httpsAgent.destroy();
   }
+}
+
+/**
+ * Largest request body sent, in bytes (1 MiB). Separate from `maxResponseBytes` (which caps what the
+ * provider sends back): a user record is a few kilobytes, so a larger body is a mistake, refused
+ * before anything leaves.
+ */
+export const MAX_REQUEST_BYTES = 1024 * 1024;
+
+/** The body as JSON text, once per call; `invalid_input` (nothing sent) when it cannot or must not go. */
+function requestBody(spec: RequestSpec<unknown>, context: Context): string | undefined {
+  if (spec.body === undefined) return undefined;
+  const what = `${context.provider} ${context.operation}`;
+  let text: string;
+  try {
+    text = typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body);
+  } catch (error) {
+    throw new InvalidInputError(
+      `${what}: the request body cannot be written as JSON; nothing was sent`,
+      {},
+      {
+        ...context,
+        cause: error,
+      },
+    );
+  }
+  // Cheap bound first: every UTF-16 unit takes at least one UTF-8 byte.
+  if (text.length > MAX_REQUEST_BYTES || Buffer.byteLength(text, 'utf8') > MAX_REQUEST_BYTES) {
+    throw new InvalidInputError(
+      `${what}: the request body is larger than ${MAX_REQUEST_BYTES} bytes; it was refused before sending, nothing was sent`,
+      {},
+      context,
+    );
+  }
+  return text;
+}
+
+/** The client's own numbers, for a host that builds one directly (the configuration schema checks a tenant's). */
+function checkLimits(options: HttpClientOptions): void {
+  const problems: { tenant: string; field: string; reason: string }[] = [];
+  const whole = (value: unknown, max: number) =>
+    typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= max;
+  if (!whole(options.timeoutMs, MAX_TIMEOUT_MS)) {
+    problems.push({
+      tenant: options.tenant,
+      field: 'timeoutMs',
+      reason: `must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`,
+    });
+  }
+  if (!whole(options.maxResponseBytes, Number.MAX_SAFE_INTEGER)) {
+    problems.push({
+      tenant: options.tenant,
+      field: 'maxResponseBytes',
+      reason: 'must be a whole number of bytes, at least 1',
+    });
+  }
+  if (problems.length > 0) throw new InvalidConfigurationError(problems);
 }
 
 /** `{ a: undefined }` must not override a default with `undefined`. */

@@ -24,19 +24,6 @@ export interface OutgoingRequest {
 }
 
 const JSON_CONTENT: Record<string, string> = { 'Content-Type': 'application/json' };
-const METHOD_HEADER_KEYS = [
-  'common',
-  'delete',
-  'get',
-  'head',
-  'post',
-  'put',
-  'patch',
-  'options',
-  'purge',
-  'link',
-  'unlink',
-];
 
 /**
  * Sends requests with an axios instance's configuration, doing once per tenant what `axios.request`
@@ -108,13 +95,18 @@ export class PreparedSender {
   }
 }
 
-/** axios's header merge: `common`, then the method's own, then the instance's top-level ones. */
+/**
+ * axios's header merge: `common`, then the method's own, then the instance's top-level ones. Only
+ * string, number and boolean values are headers: every object among the defaults is a per-method
+ * layer (axios 1.x added `query`, and a later version may add another), never a header to flatten
+ * into `name: [object Object]` on the wire.
+ */
 function flattenHeaders(defaults: RawAxiosRequestHeaders, method: string): Record<string, string> {
   const out: Record<string, string> = {};
   const layer = (from: unknown) => {
     if (typeof from !== 'object' || from === null) return;
     for (const [k, v] of Object.entries(from)) {
-      if (METHOD_HEADER_KEYS.includes(k.toLowerCase()) || v === undefined || v === null) continue;
+      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') continue;
       // Last writer wins, whatever the case it was written in (as AxiosHeaders does).
       for (const existing of Object.keys(out))
         if (existing.toLowerCase() === k.toLowerCase()) delete out[existing];

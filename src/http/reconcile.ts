@@ -2,8 +2,9 @@
  * What happens to a non-idempotent call (a create) whose outcome is ambiguous: the request may have
  * reached the provider (a reset after sending, a timeout, a 5xx), so sending it again could create a
  * second user. It is never replayed. The adapter's `reconcile` (e.g. Argyle's lookup by
- * `external_id`) is asked once, with a fresh deadline of the call's length; what it finds is the
- * result. Otherwise the call ends in `outcome_unknown`, carrying what the caller needs to reconcile
+ * `external_id`) is asked once, with a fresh deadline of the call's length; its requests go around
+ * the circuit breaker (an open circuit must not leave a create that most likely happened unknown);
+ * what it finds is the result. Otherwise the call ends in `outcome_unknown`, carrying what the caller needs to reconcile
  * (tenant, provider, operation, externalId) and no personal data.
  *
  * A 2xx whose body cannot be read (not JSON, wrong shape, over the size cap) is settled the same way:
@@ -19,6 +20,8 @@ import {
 } from '../errors.js';
 import type { RequestObserver } from '../observe/events.js';
 import { redactPatterns } from '../redact.js';
+import { subscribeAbort } from './abort-listeners.js';
+import { isTimeoutReason } from './call-options.js';
 
 export interface AmbiguousCall<T> {
   tenant: string;
@@ -31,6 +34,11 @@ export interface AmbiguousCall<T> {
   callerSignal: AbortSignal | undefined;
   /** Fires when the client is closed: the lookup stops and the call ends `aborted`. */
   closeSignal?: AbortSignal;
+  /**
+   * Where the lookup's signal is registered: the client lets requests carrying it through an open
+   * circuit (the lookup is the safety path), so `reconcile` must pass it on as is.
+   */
+  lookupSignals?: WeakSet<AbortSignal>;
   timeoutMs: number;
   observer: RequestObserver;
 }
@@ -72,14 +80,17 @@ async function runReconcile<T>(call: AmbiguousCall<T>): Promise<T | undefined> {
   const controller = new AbortController();
   const abort = () => controller.abort();
   const timer = setTimeout(abort, call.timeoutMs);
-  call.callerSignal?.addEventListener('abort', abort, { once: true });
-  call.closeSignal?.addEventListener('abort', abort, { once: true });
+  // One listener per signal, however many lookups run (abort-listeners.ts): many concurrent
+  // reconciliations share the client's lifetime signal, and often one caller signal.
+  const unsubscribeCaller = call.callerSignal ? subscribeAbort(call.callerSignal, abort) : undefined;
+  const unsubscribeClose = call.closeSignal ? subscribeAbort(call.closeSignal, abort) : undefined;
+  call.lookupSignals?.add(controller.signal);
   try {
     return await reconcile(controller.signal);
   } finally {
     clearTimeout(timer);
-    call.callerSignal?.removeEventListener('abort', abort);
-    call.closeSignal?.removeEventListener('abort', abort);
+    unsubscribeCaller?.();
+    unsubscribeClose?.();
   }
 }
 
@@ -104,7 +115,10 @@ export async function settleAmbiguous<T>(call: AmbiguousCall<T>): Promise<Reconc
       }
     } catch (error) {
       const closed = call.closeSignal?.aborted === true;
-      if (call.callerSignal?.aborted || closed) {
+      // A caller's signal that fired with a TimeoutError is a deadline, not a cancellation: the
+      // lookup that did not finish leaves the outcome unknown.
+      const cancelled = call.callerSignal?.aborted === true && !isTimeoutReason(call.callerSignal.reason);
+      if (cancelled || closed) {
         // The request did reach the provider (that is why it was being reconciled): the create may
         // stand, so the caller gets what to look it up by.
         throw new AbortedError(

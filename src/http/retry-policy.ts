@@ -1,5 +1,5 @@
 /**
- * The retry policy (DESIGN.md §5): which failures are retried, which make a create's outcome
+ * The retry policy: which failures are retried, which make a create's outcome
  * ambiguous, and how long to wait. Backoff is cockatiel's exponential backoff with decorrelated
  * jitter; the loop itself lives in the client, because cockatiel 3's `RetryPolicy` sleeps through a
  * cancellation and knows nothing of a call's deadline or of `Retry-After`.

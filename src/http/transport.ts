@@ -7,8 +7,9 @@
  * none of it, so this adapter does exactly what the client relies on, the way axios does it:
  * - the URL is `baseURL` + `url` (never an absolute `url` when `allowAbsoluteUrls` is false) and
  *   `params` serialised as axios serialises them;
- * - the request headers as axios prepared them (auth, `Content-Type`), plus axios's `User-Agent`,
- *   `Accept-Encoding` and `Content-Length`; the body is the JSON text axios's `transformRequest` made;
+ * - the request headers as the client prepared them (auth, `Accept`, `User-Agent`, `Content-Type`),
+ *   plus `Accept-Encoding`, `Content-Length` with a body, and this library's `User-Agent` when none
+ *   was set; the body is the JSON text the client made;
  * - `signal` aborts, `timeout` times out (`ECONNABORTED`), no redirect is ever followed, no proxy is
  *   ever used;
  * - the body is read as text (or a Buffer for `responseType: 'arraybuffer'`), decompressed like
@@ -23,7 +24,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import axios, {
+import {
   type AxiosAdapter,
   AxiosError,
   type AxiosResponse,
@@ -62,8 +63,26 @@ export function requestNeverSent(error: unknown): boolean {
   return typeof error === 'object' && error !== null && NEVER_SENT.has(error);
 }
 
-const USER_AGENT = `axios/${axios.VERSION}`;
-const ACCEPT_ENCODING = 'gzip, compress, deflate, br';
+/** This library's version (a test keeps it equal to package.json's). */
+export const LIBRARY_VERSION = '0.1.0';
+/** Who is calling, and nothing more: no axios version for the next axios default to change. */
+export const USER_AGENT = `payroll-identity/${LIBRARY_VERSION} node/${process.versions.node}`;
+/** What {@link decoded} can decode (no `compress`: LZW is not something zlib reads). */
+const ACCEPT_ENCODING = 'gzip, deflate, br';
+
+/** Requests refused before any of them existed (a URL, body or protocol the transport cannot send). */
+const REFUSED_LOCALLY = new WeakSet<object>();
+
+function refuse(error: AxiosError): AxiosError {
+  REFUSED_LOCALLY.add(error);
+  NEVER_SENT.add(error);
+  return error;
+}
+
+/** Whether a transport error is a request refused before it was made: nothing was sent. */
+export function refusedLocally(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && REFUSED_LOCALLY.has(error);
+}
 
 function requestBody(config: InternalAxiosRequestConfig): Buffer | string | undefined {
   const data: unknown = config.data;
@@ -142,18 +161,27 @@ export function nodeTransport(agents: NodeTransportAgents): Transport {
         body = requestBody(config);
         headers = requestHeaders(config, body);
       } catch (error) {
-        reject(AxiosError.from(error, AxiosError.ERR_BAD_REQUEST, config));
+        reject(refuse(AxiosError.from(error, AxiosError.ERR_BAD_REQUEST, config)));
         return;
       }
       const isHttps = url.protocol === 'https:';
       if (!isHttps && url.protocol !== 'http:') {
-        reject(new AxiosError(`Unsupported protocol ${url.protocol}`, AxiosError.ERR_BAD_REQUEST, config));
+        reject(
+          refuse(new AxiosError(`Unsupported protocol ${url.protocol}`, AxiosError.ERR_BAD_REQUEST, config)),
+        );
         return;
       }
+      // A request cap, when one is configured, is the request's own (never the response's).
       const maxBody = config.maxBodyLength ?? -1;
       if (body !== undefined && maxBody > -1 && Buffer.byteLength(body) > maxBody) {
         reject(
-          new AxiosError('Request body larger than maxBodyLength limit', AxiosError.ERR_BAD_REQUEST, config),
+          refuse(
+            new AxiosError(
+              'Request body larger than maxBodyLength limit',
+              AxiosError.ERR_BAD_REQUEST,
+              config,
+            ),
+          ),
         );
         return;
       }

@@ -72,14 +72,15 @@ describe('createPayrollIdentity container', () => {
     await identity.close();
   });
 
-  it('throws unknown_tenant naming the configured ones', async () => {
+  it('throws unknown_tenant giving the number of configured tenants, never their names', async () => {
     const identity = createPayrollIdentityWith(config, [fakeProvider, otherProvider]);
     expect(() => identity.forTenant('delta')).toThrow(UnknownTenantError);
     try {
       identity.forTenant('delta');
     } catch (error) {
       expect((error as UnknownTenantError).code).toBe('unknown_tenant');
-      expect((error as Error).message).toContain('alpha, beta, gamma');
+      expect((error as Error).message).toContain('3 tenants');
+      expect((error as Error).message).not.toMatch(/alpha|beta|gamma/);
     }
     await identity.close();
   });

@@ -4,6 +4,7 @@ import { argyleAuth } from '../../../providers/argyle/auth.js';
 import { argyleProvider } from '../../../providers/argyle/index.js';
 import { createPayrollIdentityWith, type PayrollIdentityConfig } from '../../../src/container/identity.js';
 import type { InvalidConfigurationError } from '../../../src/errors.js';
+import { Secret } from '../../../src/http/secret.js';
 import { everyRendering } from '../../contract/user-service-contract.js';
 
 function problems(config: PayrollIdentityConfig): InvalidConfigurationError['problems'] {
@@ -74,7 +75,7 @@ describe('argyle tenant configuration', () => {
 
 describe('argyle auth', () => {
   it('is HTTP Basic with api_key_id:api_key_secret, and knows what to redact', () => {
-    const auth = argyleAuth({ apiKeyId: 'key-id-1', apiKeySecret: 'key-secret-2' });
+    const auth = argyleAuth({ apiKeyId: new Secret('key-id-1'), apiKeySecret: new Secret('key-secret-2') });
     const encoded = Buffer.from('key-id-1:key-secret-2').toString('base64');
     expect(auth.headers()).toEqual({ Authorization: `Basic ${encoded}` });
     expect(auth.secrets()).toEqual(expect.arrayContaining(['key-id-1', 'key-secret-2', encoded]));

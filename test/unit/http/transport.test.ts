@@ -21,7 +21,7 @@ import { HttpClient } from '../../../src/http/client.js';
 import { errorFromTransport } from '../../../src/http/errors.js';
 import { PreparedSender } from '../../../src/http/prepared-sender.js';
 import { requestTarget } from '../../../src/http/request-target.js';
-import { nodeTransport } from '../../../src/http/transport.js';
+import { nodeTransport, refusedLocally, USER_AGENT } from '../../../src/http/transport.js';
 
 /** What axios's Node adapter puts on the request line (buildFullPath, `new URL`, then buildURL). */
 function axiosPath(baseURL: string, url: string, params?: Record<string, unknown>): string {
@@ -150,7 +150,7 @@ describe('nodeTransport over loopback', () => {
     ...o,
   });
 
-  it('sends the JSON body, axios’s headers and the call’s own; answers status, headers and text', async () => {
+  it('sends the JSON body, the library’s headers and the call’s own (nothing of axios’s); answers status, headers and text', async () => {
     let seen: { method?: string; url?: string; headers?: IncomingMessage['headers']; body?: string } = {};
     handler = (req, res, body) => {
       seen = { method: req.method, url: req.url, headers: req.headers, body };
@@ -177,8 +177,20 @@ describe('nodeTransport over loopback', () => {
       authorization: 'Basic c2VjcmV0',
       'content-type': 'application/json',
       'content-length': String(Buffer.byteLength('{"name":"Jane Roe"}')),
-      'user-agent': `axios/${axios.VERSION}`,
+      'user-agent': USER_AGENT,
+      'accept-encoding': 'gzip, deflate, br',
     });
+    // No `query: [object Object]` (axios 1.x's per-method `query` layer flattened into a header).
+    expect(Object.keys(seen.headers ?? {}).sort()).toEqual([
+      'accept',
+      'accept-encoding',
+      'authorization',
+      'connection',
+      'content-length',
+      'content-type',
+      'host',
+      'user-agent',
+    ]);
   });
 
   it('never follows a redirect', async () => {
@@ -236,6 +248,7 @@ describe('nodeTransport over loopback', () => {
       .send(outgoing({ method: 'POST', body: { big: 'b'.repeat(2048) } }))
       .catch((e: unknown) => e);
     expect((error as AxiosError).message).toBe('Request body larger than maxBodyLength limit');
+    expect(refusedLocally(error)).toBe(true);
     expect(hits).toBe(0);
   });
 

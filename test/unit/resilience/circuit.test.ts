@@ -104,7 +104,7 @@ describe('circuit breaker', () => {
     expect(server.hits).toBe(2);
   });
 
-  it('an answer from the provider (404) ends the run of failures; 4xx and aborts never count', async () => {
+  it('an answer from the provider (404) ends the run of failures; 4xx, aborts and the caller’s own timeouts never count', async () => {
     const client = breakerClient();
     server.handler = sequence(reply(503), reply(503), reply(404), reply(503), reply(503), reply(429));
     for (let i = 0; i < 6; i++) await rejection(() => client.request(get));
@@ -114,8 +114,13 @@ describe('circuit breaker', () => {
       const e = await rejection(() =>
         client.request({ ...get, options: { signal: AbortSignal.timeout(20) } }),
       );
-      expect(e.code).toBe('aborted');
+      // The caller's AbortSignal.timeout() is a deadline: `timeout`, not `aborted`.
+      expect(e.code).toBe('timeout');
     }
+    const controller = new AbortController();
+    const pending = rejection(() => client.request({ ...get, options: { signal: controller.signal } }));
+    setTimeout(() => controller.abort(), 20);
+    expect((await pending).code).toBe('aborted');
     expect(client.circuitState).toBe('closed');
   });
 
@@ -127,6 +132,76 @@ describe('circuit breaker', () => {
     expect(a.circuitState).toBe('open');
     server.handler = reply(200, { id: 'b-ok' });
     expect((await b.request(get)).data.id).toBe('b-ok');
+  });
+
+  it('the lookups that settle ambiguous creates go through an open circuit: 50 dropped creates, 50 reconciled', async () => {
+    const CREATES = 50;
+    const created = new Map<string, string>();
+    const held: import('node:http').IncomingMessage[] = [];
+    server.handler = (req, res) => {
+      const url = new URL(req.url ?? '/', server.origin);
+      if (req.method === 'POST') {
+        // The provider stores each create, then the connection drops before any answer: once all
+        // 50 were sent, so that every one of them is ambiguous.
+        let body = '';
+        req.on('data', (c: Buffer) => {
+          body += c.toString('utf8');
+        });
+        req.on('end', () => {
+          const { externalId } = JSON.parse(body) as { externalId: string };
+          created.set(externalId, `user-${externalId}`);
+          held.push(req);
+          if (held.length === CREATES) for (const r of held) r.socket.destroy();
+        });
+        return;
+      }
+      const id = created.get(url.searchParams.get('external_id') ?? '');
+      reply(200, id ? [{ id }] : [])(req, res, 0);
+    };
+    const events: HookRecord[] = [];
+    const client = makeClient(server.origin, {
+      retry: { maxRetries: 0 },
+      circuitBreaker: { enabled: true, threshold: 10, halfOpenAfterMs: 60_000 },
+      hooks: recordingHooks(events),
+    });
+    const outcomes = await Promise.all(
+      Array.from({ length: CREATES }, (_, i) =>
+        client
+          .request({
+            operation: 'createUser',
+            method: 'POST',
+            path: '/users',
+            body: { externalId: `ext-${i}` },
+            response: User,
+            reconcileHint: { externalId: `ext-${i}` },
+            reconcile: async (signal) => {
+              const { data } = await client.request({
+                operation: 'listUsers',
+                method: 'GET',
+                path: '/users',
+                query: { external_id: `ext-${i}` },
+                response: User.array(),
+                ...(signal ? { options: { signal } } : {}),
+              });
+              return data[0];
+            },
+          })
+          .then(
+            (r) => (r.reconciled ? `reconciled ${r.data.id}` : 'answered'),
+            (e: { code: string }) => e.code,
+          ),
+      ),
+    );
+    // The dropped creates opened the circuit…
+    expect(client.circuitState).toBe('open');
+    expect(events.some((e) => e.hook === 'onCircuitStateChange' && e.event.state === 'open')).toBe(true);
+    // …but every lookup went through it, and every create was settled with the user it made.
+    expect(outcomes).toEqual(Array.from({ length: CREATES }, (_, i) => `reconciled user-ext-${i}`));
+    // Ordinary calls still fail fast while it is open.
+    const hits = server.hits;
+    expect((await rejection(() => client.request(get))).message).toMatch(/circuit breaker is open/);
+    expect(server.hits).toBe(hits);
+    client.close();
   });
 
   it('can be disabled', async () => {

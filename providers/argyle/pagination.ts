@@ -31,7 +31,14 @@ export function cursorFromNext(next: string, context: ErrorContext & { provider:
   return cursor;
 }
 
-/** Refuses to loop: a cursor seen before means the provider would page forever. */
+/**
+ * How many of the latest cursors a listing remembers. Bounded so that a long listing keeps a
+ * constant footprint; a cursor that comes back after more pages than this is still caught when its
+ * page brings no new user (src/listing-guard.ts).
+ */
+export const RECENT_CURSORS = 1024;
+
+/** Refuses to loop: a cursor seen (recently) before means the provider would page forever. */
 export function checkProgress(
   cursor: string,
   seen: Set<string>,
@@ -45,6 +52,10 @@ export function checkProgress(
     );
   }
   seen.add(cursor);
+  if (seen.size > RECENT_CURSORS) {
+    const oldest = seen.values().next().value;
+    if (oldest !== undefined) seen.delete(oldest);
+  }
 }
 
 /**

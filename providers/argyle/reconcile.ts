@@ -1,12 +1,16 @@
 /**
  * Reconciling an ambiguous Argyle v2 create (docs/reliability.md, docs/providers/argyle.md): the
  * create may have happened but no answer came back, so the user is looked up by the `external_id`
- * the call sent. `external_id` is NOT unique at Argyle (many users may share one), so a candidate is
- * accepted only when it is the one user that looks exactly like what this call created; anything
- * less certain returns `undefined` and the core ends the call in `outcome_unknown`.
+ * the call sent. `external_id` is NOT unique at Argyle, and two calls with the same input send the
+ * same fields, so a candidate is accepted only when it carries THIS call's create nonce
+ * (./create-marker.ts) and is the one user that looks exactly like what the call sent; anything less
+ * certain returns `undefined` and the core ends the call in `outcome_unknown`. Another call's user
+ * holds another nonce: it is never handed to this call.
  */
 import type { AdapterContext } from '../../src/adapter.js';
 import type { HttpClient } from '../../src/http/client.js';
+import { ListingGuard } from '../../src/listing-guard.js';
+import { nonceOf } from './create-marker.js';
 import { MAX_PAGE_SIZE, nextCursor } from './pagination.js';
 import { type V2User, type V2UserFieldsRequest, V2UserList } from './wire/v2.js';
 
@@ -24,8 +28,10 @@ const BIRTH_DATE_FIELDS = ['year', 'month', 'day'] as const;
 export interface CreateLookup {
   http: HttpClient;
   context: AdapterContext;
-  /** The body the create sent (its `external_id` is what is looked up). */
+  /** The body the create sent (its `external_id` is what is looked up; its metadata holds `nonce`). */
   body: V2UserFieldsRequest & { external_id: string };
+  /** This call's create nonce: the proof that a candidate is the user this call created. */
+  nonce: string;
   /** `Date.now()` when the create started. */
   startedAt: number;
 }
@@ -65,8 +71,20 @@ function sameMetadata(sent: unknown, held: unknown): boolean {
   return canonical(sent) === canonical(held);
 }
 
-/** Whether `user` is what this create would have made, at about the time it was sent. */
-export function matchesCreate(user: V2User, body: CreateLookup['body'], startedAt: number): boolean {
+/**
+ * Whether `user` is the one this create made: it holds the call's nonce (exactly), and everything
+ * else the call sent, at about the time it was sent. Without a nonce nothing matches.
+ */
+export function matchesCreate(
+  user: V2User,
+  body: CreateLookup['body'],
+  nonce: string,
+  startedAt: number,
+): boolean {
+  // The one proof of identity: a nonce no other call has. The body must carry it too (it is what
+  // the candidate's metadata is compared with below).
+  if (nonce === '' || nonceOf(user.external_metadata) !== nonce || nonceOf(body.external_metadata) !== nonce)
+    return false;
   // The filter is checked again: a provider that ignored it must not hand us a stranger.
   if (user.external_id !== body.external_id) return false;
   const createdAt = user.created_at ? Date.parse(user.created_at) : Number.NaN;
@@ -89,13 +107,14 @@ export async function findCreatedUser(
   lookup: CreateLookup,
   signal: AbortSignal | undefined,
 ): Promise<V2User | undefined> {
-  const { http, context, body, startedAt } = lookup;
+  const { http, context, body, nonce, startedAt } = lookup;
+  const guard = new ListingGuard(context, undefined);
   const seen = new Set<string>();
   let match: V2User | undefined;
   let cursor: string | undefined;
   do {
-    // List users by external id — GET /v2/users?external_id=&limit=&cursor= (seed 001;
-    // https://docs.argyle.com/api-reference/users#list). The filter and page size go with every page:
+    // List users by external id — GET /v2/users?external_id=&limit=&cursor=
+    // (https://docs.argyle.com/api-reference/users#list). The filter and page size go with every page:
     // a cursor alone does not carry them (docs/providers/argyle.md, pagination).
     const { data } = await http.request({
       operation: 'createUser',
@@ -106,9 +125,11 @@ export async function findCreatedUser(
       expectStatus: [200],
       options: signal ? { signal } : undefined,
     });
-    for (const user of data.results) {
-      if (!matchesCreate(user, body, startedAt)) continue;
-      // Two users fit: which one this call made cannot be known.
+    // A page of users already read means the provider pages in circles: the lookup fails.
+    for (const user of guard.unseen(data.results, (u) => u.id)) {
+      if (!matchesCreate(user, body, nonce, startedAt)) continue;
+      // Two users hold the nonce (the provider stored the create twice): which one to hand out
+      // cannot be decided, and handing out either would leave the other unclaimed.
       if (match !== undefined && match.id !== user.id) return undefined;
       match = user;
     }

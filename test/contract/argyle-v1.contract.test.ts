@@ -82,6 +82,10 @@ describeUserServiceContract('argyle (legacy API v1)', {
         reply: { status: 200, body: { access: fakeJwt(), refresh: 'refresh-token-never-returned' } },
       },
     },
+    answersAboutAnotherUser: {
+      getUser: wireUserV1({ id: OTHER_ID }),
+      updateUser: wireUserV1({ id: OTHER_ID, external_metadata: { 'customer group': 'lending' } }),
+    },
     errors: [
       {
         operation: 'createUser',

@@ -32,6 +32,8 @@ const updateInput = {
   metadata: { loanStage: 'stage-three' },
 };
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
 const fieldErrorsOf = (e: PayrollIdentityError) => (e as InvalidInputError).fieldErrors;
 
 async function collect(iterable: AsyncIterable<User>): Promise<User[]> {
@@ -87,6 +89,10 @@ describeUserServiceContract('argyle (API v2)', {
         requiredBodyKeys: ['user'],
         reply: { status: 200, body: { user_token: fakeJwt() } },
       },
+    },
+    answersAboutAnotherUser: {
+      getUser: wireUserV2({ id: OTHER_ID }),
+      updateUser: wireUserV2({ id: OTHER_ID, email: 'sarah.new@example.com' }),
     },
     errors: [
       {
@@ -202,7 +208,14 @@ describeUserServiceContract('argyle (API v2)', {
             .reply(200, { user_token: fakeJwt(), id: USER_ID });
           const created = await argyleService().createUser(createInputV2);
           expect(scope.isDone()).toBe(true);
-          expect(bodies[0]).toEqual(createBodyV2);
+          // The caller's metadata, plus this call's create marker (it has an externalId to reconcile by).
+          expect(bodies[0]).toEqual({
+            ...createBodyV2,
+            external_metadata: {
+              ...createBodyV2.external_metadata,
+              payroll_identity: { create_nonce: expect.stringMatching(UUID) },
+            },
+          });
           expect(created.ignoredFields).toEqual([]);
           expect(created.linkToken).toEqual({ token: fakeJwt(), expiresAt: '2023-03-09T05:59:03.000Z' });
           const { providerOptions: _p, ...profile } = createInputV2;
@@ -447,11 +460,11 @@ describeUserServiceContract('argyle (API v2)', {
         it('without a baseUrl, sandbox and production tenants talk to Argyle hosts under /v2', async () => {
           nock('https://api-sandbox.argyle.com').get(`/v2/users/${USER_ID}`).reply(200, wireUserV2());
           nock('https://api.argyle.com')
-            .get(`/v2/users/${USER_ID}`)
+            .get(`/v2/users/${OTHER_ID}`)
             .reply(200, wireUserV2({ id: OTHER_ID }));
           expect((await argyleService({ baseUrl: undefined }).getUser(USER_ID)).id).toBe(USER_ID);
           expect(
-            (await argyleService({ baseUrl: undefined, environment: 'production' }).getUser(USER_ID)).id,
+            (await argyleService({ baseUrl: undefined, environment: 'production' }).getUser(OTHER_ID)).id,
           ).toBe(OTHER_ID);
         });
 

@@ -47,6 +47,8 @@ const service = () => {
   return shared;
 };
 
+/** A user other than {@link USER_ID}: what a confused provider might answer with. */
+const OTHER_USER_ID = '7c1e9b40-2d5a-4f3e-8b6c-0a9d8e7f6b52';
 const fieldErrorsOf = (e: PayrollIdentityError) => (e as InvalidInputError).fieldErrors;
 
 /** Records what reached Teal for `method path`, replying `reply`. */
@@ -122,6 +124,10 @@ describeUserServiceContract('teal', {
           },
         },
       },
+    },
+    answersAboutAnotherUser: {
+      getUser: wireUser({ user_id: OTHER_USER_ID }),
+      updateUser: wireUser({ user_id: OTHER_USER_ID, surname: 'Smithers', ext_id: 'applicant-8842' }),
     },
     errors: [
       {

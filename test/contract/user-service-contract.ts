@@ -59,6 +59,11 @@ export interface WireHarness {
   calls: Partial<Record<Operation, WireCall>>;
   /** Documented error statuses and what they must become. */
   errors: readonly WireErrorCase[];
+  /**
+   * Documented success answers to `getUser` / `updateUser` that describe ANOTHER user than
+   * `userId`: each must be `unexpected_response`, never resolve as that other user.
+   */
+  answersAboutAnotherUser?: Partial<Record<'getUser' | 'updateUser', unknown>>;
   /** Provider-specific tests, run inside the wire section (nock is active, net connect disabled). */
   extra?: () => void;
 }
@@ -96,8 +101,11 @@ export function personalValues(input: CreateUserInput | UpdateUserInput): string
   // `externalId` is the lender's own reference for the applicant, not personal data: it is what an
   // `outcome_unknown` error must carry so that the caller can reconcile (DESIGN.md §5). Everything
   // else in the input is treated as personal.
-  const { externalId: _reference, ...personal } = input;
+  const { externalId: _reference, nationalId, ...personal } = input;
   walk(personal);
+  // The number is personal; its type label ('ssn', 'ni_number') is the library's own word, which a
+  // provider's message may rightly use ("… is not a valid SSN").
+  if (nationalId) walk(nationalId.value);
   return out;
 }
 
@@ -362,6 +370,21 @@ function describeWire(w: WireHarness): void {
       expect(fields).toEqual(expect.arrayContaining(['email', 'birthDate', 'address.postalCode']));
       expectNoLeak(error, ['not-an-email', '1990-02-30']);
     });
+
+    for (const [op, body] of Object.entries(w.answersAboutAnotherUser ?? {}) as [
+      'getUser' | 'updateUser',
+      unknown,
+    ][]) {
+      const call = w.calls[op];
+      if (!call) continue;
+      it(`${op}: a ${call.reply.status} about another user than the one asked for → unexpected_response`, async () => {
+        const scope = intercept(w.origin, call, { status: call.reply.status, body }, []);
+        const error = await rejection(() => invoke(w.service(), op, w));
+        expect(scope.isDone()).toBe(true);
+        expect(error.code).toBe('unexpected_response');
+        expect(error.retryable).toBe(false);
+      });
+    }
 
     it('getUser: an id that could change the path is refused before any request', async () => {
       const error = await rejection(() => w.service().getUser('../admin?x=1'));

@@ -280,6 +280,84 @@ describe('fault matrix', () => {
   }
 });
 
+/**
+ * What the second of two identical creates ends with. As {@link expectedCreate}, except on Teal,
+ * which refuses a second create of the same person with 409 whenever it processes one: a fault that
+ * only rewrites a 2xx leaves that 409 as it is (`conflict`), an oversized 409 is a refusal we cannot
+ * read (`unexpected_response`), a dropped 409 stays ambiguous. Teal never holds a second user.
+ */
+function twoCallExpectation(fault: FaultName, variant: Variant): Expected {
+  const expected = expectedCreate(fault, variant);
+  if (variant !== 'teal') return expected;
+  if (fault === 'malformed JSON' || fault === '2xx of the wrong shape')
+    return { ...expected, outcome: 'conflict', users: 0 };
+  if (fault === 'oversized body') return { ...expected, outcome: 'unexpected_response', users: 0 };
+  return { ...expected, users: 0 };
+}
+
+/**
+ * The two-call case (issue 11 §4): call A creates a user; call B, with the SAME input (same
+ * externalId, same fields), meets the fault. Whatever B ends with, it is never A's user: an
+ * ambiguous B is reconciled only to a user it created itself (Argyle v2's create nonce), else
+ * `outcome_unknown`.
+ */
+describe('fault matrix: two calls with one input, the second faulted', () => {
+  for (const variant of VARIANTS) {
+    describe(variant, () => {
+      for (const fault of Object.keys(FAULTS) as FaultName[]) {
+        const expected = twoCallExpectation(fault, variant);
+        const users = expected.users;
+        it(`createUser × ${fault}, after an identical create → ${expected.outcome}, never the first call's user`, async () => {
+          const emulator = emulatorOf(variant);
+          emulator.reset();
+          const input = applicantFor(
+            variant,
+            `${VARIANTS.indexOf(variant)}${fault.length}`,
+            'applicant-same',
+          );
+          for (const v of personalValues(input)) secrets.add(v);
+          const a = await identity.forTenant(variant).createUser(input);
+          if (a.linkToken) secrets.add(a.linkToken.token);
+          const usersBefore = emulator.userCount();
+          const { method, path } = requestOf(variant, 'createUser', '');
+          const injected: Fault =
+            fault === 'redirect'
+              ? {
+                  ...FAULTS.redirect,
+                  location: `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/moved`,
+                }
+              : FAULTS[fault];
+          emulator.faults.next({ ...injected, method, path, count: MAX_ATTEMPTS });
+          const sequenceBefore = emulator.requests().length;
+          const service = identity.forTenant(fault === 'timeout' ? `${variant}-timeout` : variant);
+
+          const { value, error } = await settle(() => service.createUser(input));
+          if (fault === 'timeout') await sleep(FAULTS.timeout.ms + 50);
+          if (error !== undefined) thrown.push(error);
+          collectTokens(value);
+          const log = emulator.requests().slice(sequenceBefore);
+
+          expect(value?.user.id, "the second call never resolves with the first call's user").not.toBe(
+            a.user.id,
+          );
+          const outcome: Outcome =
+            error !== undefined
+              ? ((error as PayrollIdentityError).code ?? 'thrown a non-library error')
+              : value?.linkToken === undefined
+                ? 'reconciled'
+                : 'ok';
+          expect(outcome, String(error)).toBe(expected.outcome);
+          expect(matching(log, method, path).length, 'the second create was sent once').toBe(1);
+          const created = emulator.userCount() - usersBefore;
+          if (users === 'at most 1') expect(created).toBeLessThanOrEqual(1);
+          else expect(created, 'users the second call added').toBe(users);
+          emulator.faults.clear();
+        });
+      }
+    });
+  }
+});
+
 function collectTokens(value: unknown): void {
   const token =
     (value as Partial<CreatedUser> | undefined)?.linkToken ?? (value as Partial<LinkToken> | undefined);

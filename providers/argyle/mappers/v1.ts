@@ -3,6 +3,7 @@
  * connected is `employers_connected` and `data_providers_connected`.
  */
 import type { JsonValue, User } from '../../../src/user.js';
+import { stripMarker } from '../create-marker.js';
 import type { V1User, V1UserFieldsRequest } from '../wire/v1.js';
 
 export interface V1Fields {
@@ -21,8 +22,11 @@ export function toV1Request(fields: V1Fields): V1UserFieldsRequest {
 export function fromV1User(wire: V1User, provider: string): User {
   const user: User = { id: wire.id, provider };
   if (wire.created_at) user.createdAt = wire.created_at;
-  if (wire.external_metadata !== undefined && wire.external_metadata !== null)
-    user.metadata = wire.external_metadata;
+  if (wire.external_metadata !== undefined && wire.external_metadata !== null) {
+    // The key is reserved on both versions: a user created through v2 may carry the create marker.
+    const metadata = stripMarker(wire.external_metadata);
+    if (metadata !== undefined) user.metadata = metadata;
+  }
   if (wire.employers_connected != null || wire.data_providers_connected != null) {
     user.connections = { items: [], employers: wire.employers_connected ?? [] };
   }

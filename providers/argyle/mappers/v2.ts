@@ -11,6 +11,7 @@ import {
   type ValidCreateUserInput,
 } from '../../../src/user.js';
 import type { OpenBanking } from '../config.js';
+import { stripMarker } from '../create-marker.js';
 import type { V2User, V2UserFieldsRequest } from '../wire/v2.js';
 
 /** The neutral fields v2 stores (what ../fields.ts lets through). */
@@ -128,7 +129,9 @@ export function fromV2User(wire: V2User, provider: string): User {
   const externalId = present(wire.external_id);
   if (externalId !== undefined) user.externalId = externalId;
   if (wire.external_metadata !== undefined && wire.external_metadata !== null) {
-    user.metadata = wire.external_metadata as JsonValue;
+    // The create marker is the library's, not the caller's (../create-marker.ts).
+    const metadata = stripMarker(wire.external_metadata as JsonValue);
+    if (metadata !== undefined) user.metadata = metadata;
   }
   if (wire.items_connected != null || wire.employers_connected != null) {
     user.connections = { items: wire.items_connected ?? [], employers: wire.employers_connected ?? [] };

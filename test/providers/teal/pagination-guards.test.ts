@@ -1,6 +1,10 @@
-/** Offset pages are checked: a provider that ignores `offset` must not make us repeat users. */
+/**
+ * Offset pages are checked: a provider that ignores `offset` (or whose pages never move) must not
+ * make us repeat users or page forever; the caller's signal stops a listing at once, even mid-page.
+ */
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { User } from '../../../src/user.js';
 import { drain, rejection } from '../../contract/user-service-contract.js';
 import { ORIGIN, tealService, USER_ID, wireUser } from './fixtures.js';
 
@@ -56,5 +60,42 @@ describe('Teal listUsers guards', () => {
       .query({ offset: '1', limit: '1' })
       .reply(200, page(1, ['00000000-0000-4000-8000-000000000002'], 2));
     expect(await drain(tealService().listUsers({ pageSize: 1 }))).toBe(2);
+  });
+
+  const idOf = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+  it('pages that never move (same users, shuffled, offset echoed, a huge total) → unexpected_response', async () => {
+    let requests = 0;
+    nock(ORIGIN)
+      .get('/users')
+      .query(true)
+      .times(50)
+      .reply((uri) => {
+        const offset = Number(new URL(uri, ORIGIN).searchParams.get('offset'));
+        // The first user changes from page to page, so the old first-id check never fires.
+        const ids = requests++ % 2 === 0 ? [idOf(1), idOf(2)] : [idOf(2), idOf(1)];
+        return [200, page(offset, ids, 1_000_000)];
+      });
+    const seen: string[] = [];
+    const error = await rejection(async () => {
+      for await (const u of tealService().listUsers({ pageSize: 2 })) seen.push(u.id);
+    });
+    expect(error.code).toBe('unexpected_response');
+    expect(seen).toEqual([idOf(1), idOf(2)]);
+    expect(requests).toBe(2);
+  });
+
+  it('aborting mid-page stops at once: the next next() rejects aborted, the buffered users are not yielded', async () => {
+    const scope = nock(ORIGIN)
+      .get('/users')
+      .query(true)
+      .reply(200, page(0, [1, 2, 3].map(idOf), 10));
+    const controller = new AbortController();
+    const iterator = tealService().listUsers({}, { signal: controller.signal })[Symbol.asyncIterator]();
+    expect(((await iterator.next()).value as User).id).toBe(idOf(1));
+    controller.abort();
+    expect((await rejection(() => iterator.next())).code).toBe('aborted');
+    expect(scope.isDone()).toBe(true);
+    expect((await iterator.next()).done).toBe(true);
   });
 });

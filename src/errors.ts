@@ -1,5 +1,5 @@
 /**
- * The error hierarchy: one base class, one subclass per code (DESIGN.md §2).
+ * The error hierarchy: one base class, one subclass per code.
  *
  * Safety rules, enforced here rather than at every throw site:
  * - every message, provider message and field message goes through pattern redaction;
@@ -9,6 +9,7 @@
  */
 import { inspect } from 'node:util';
 import { redactPatterns } from './redact.js';
+import { showUntrusted } from './untrusted-text.js';
 
 /** Every error code; see docs/errors.md for the provider answers behind each. */
 export type ErrorCode =
@@ -95,8 +96,46 @@ export class SanitizedCause extends Error {
 
 function sanitizeCause(cause: unknown): Error | undefined {
   if (cause === undefined) return undefined;
-  if (cause instanceof PayrollIdentityError || cause instanceof SanitizedCause) return cause;
+  if (cause instanceof PayrollIdentityErrorBase || cause instanceof SanitizedCause) return cause as Error;
   return new SanitizedCause(cause);
+}
+
+/**
+ * The mark every error of this library carries, under a registry symbol: a host that loads both the
+ * ESM and the CommonJS build (one dependency `require`s the library, another `import`s it) has two
+ * copies of every class, and `instanceof` on classes alone would miss the other copy's errors. Its
+ * value is the class's name, so `instanceof NotFoundError` works across copies too.
+ */
+const BRAND: unique symbol = Symbol.for('payroll-identity.error') as never;
+
+/** The brand of `value` (its class's name), or `undefined` when it is not one of our errors. */
+function brandOf(value: unknown): string | undefined {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return undefined;
+  try {
+    const brand = (value as { [BRAND]?: unknown })[BRAND];
+    return typeof brand === 'string' ? brand : undefined;
+  } catch {
+    // A revoked proxy or a throwing getter is not one of ours.
+    return undefined;
+  }
+}
+
+/**
+ * `value instanceof cls` for one of our classes: by the class chain, or by the brand when `value`
+ * comes from another copy of the library. A class without a brand of its own (a host's subclass)
+ * gets the ordinary check only.
+ */
+function isInstance(cls: { prototype: object }, value: unknown): boolean {
+  if (Function.prototype[Symbol.hasInstance].call(cls, value)) return true;
+  if (!Object.hasOwn(cls.prototype, BRAND)) return false;
+  const kind = brandOf(value);
+  if (kind === undefined) return false;
+  return cls === PayrollIdentityErrorBase || kind === (cls.prototype as { [BRAND]?: unknown })[BRAND];
+}
+
+/** Marks `cls`'s instances (the brand is on the prototype: not enumerable, never serialised). */
+function brand(cls: { prototype: object }, name: string): void {
+  Object.defineProperty(cls.prototype, BRAND, { value: name, enumerable: false, writable: false });
 }
 
 const RETRYABLE_BY_DEFAULT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
@@ -107,20 +146,11 @@ const RETRYABLE_BY_DEFAULT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 ]);
 
 /**
- * The base of every error the library throws. Its message never contains a credential or personal
- * data, and `toJSON()` / `util.inspect` show only the properties below (and a subclass's own).
- *
- * @example
- * ```ts
- * try {
- *   await users.getUser(id);
- * } catch (error) {
- *   if (error instanceof PayrollIdentityError && error.code === 'not_found') return undefined;
- *   throw error;
- * }
- * ```
+ * The class every error of the library extends. Use it through {@link PayrollIdentityError} (the
+ * same class, typed so that `instanceof` gives the union of the error classes, which `code` then
+ * narrows); it is exported for a custom provider that defines its own subclass.
  */
-export class PayrollIdentityError extends Error {
+export class PayrollIdentityErrorBase extends Error {
   /** What went wrong, as one of a fixed set of codes; branch on this. */
   readonly code: ErrorCode;
   /** The provider's name, when the error concerns one. */
@@ -148,12 +178,24 @@ export class PayrollIdentityError extends Error {
     this.name = 'PayrollIdentityError';
     this.code = code;
     this.provider = context.provider;
-    this.tenant = context.tenant;
+    // Configured ids pass unchanged (at most 128 printable characters); any other id a caller passed
+    // (a closed identity's `forTenant(id)`) is escaped and cut, never kept whole.
+    this.tenant =
+      context.tenant === undefined ? undefined : showUntrusted(context.tenant, 128, { escapeQuotes: false });
     this.operation = context.operation;
     this.status = context.status;
     this.requestId = context.requestId;
     this.retryable = context.retryable ?? RETRYABLE_BY_DEFAULT.has(code);
     this.providerMessages = (context.providerMessages ?? []).map(redactPatterns);
+  }
+
+  /**
+   * `instanceof` by the class chain, or by the brand for an error of another copy of the library
+   * (its other build); a host's own subclass keeps the ordinary check.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class right of instanceof (a subclass too).
+    return isInstance(this, value);
   }
 
   /** Properties a subclass adds to the serialised form (already safe). */
@@ -198,6 +240,7 @@ export class PayrollIdentityError extends Error {
     return `${this.name} [${this.code}]: ${this.message} ${inspectFn(rest, { ...(options as object), depth: 4 })}`;
   }
 }
+brand(PayrollIdentityErrorBase, 'PayrollIdentityError');
 
 /** Field errors keyed by neutral field path (`address.postalCode`), each a list of safe messages. */
 export type FieldErrors = Record<string, string[]>;
@@ -212,7 +255,8 @@ function redactFieldErrors(fields: FieldErrors): FieldErrors {
  * `invalid_input`: our own validation (before any request), or the provider's 400/422. Field errors
  * are keyed by neutral field path, whichever provider the tenant uses.
  */
-export class InvalidInputError extends PayrollIdentityError {
+export class InvalidInputError extends PayrollIdentityErrorBase {
+  declare readonly code: 'invalid_input';
   /** Messages by neutral field path (`address.postalCode`), redacted. */
   readonly fieldErrors: FieldErrors;
   constructor(message: string, fieldErrors: FieldErrors = {}, context: ErrorContext = {}) {
@@ -224,26 +268,32 @@ export class InvalidInputError extends PayrollIdentityError {
     return { fieldErrors: this.fieldErrors };
   }
 }
+brand(InvalidInputError, 'InvalidInputError');
 
 /** `authentication_failed`: the provider refused the tenant's credentials (401/403). */
-export class AuthenticationFailedError extends PayrollIdentityError {
+export class AuthenticationFailedError extends PayrollIdentityErrorBase {
+  declare readonly code: 'authentication_failed';
   constructor(message: string, context: ErrorContext = {}) {
     super('authentication_failed', message, context);
     this.name = 'AuthenticationFailedError';
   }
 }
+brand(AuthenticationFailedError, 'AuthenticationFailedError');
 
 /** `not_found`: the provider has no such user (404). */
-export class NotFoundError extends PayrollIdentityError {
+export class NotFoundError extends PayrollIdentityErrorBase {
+  declare readonly code: 'not_found';
   constructor(message: string, context: ErrorContext = {}) {
     super('not_found', message, context);
     this.name = 'NotFoundError';
   }
 }
+brand(NotFoundError, 'NotFoundError');
 
 /** `conflict`: the provider reports a conflict (409), e.g. Teal's "user already exists". Never retried. */
-export class ConflictError extends PayrollIdentityError {
-  /** `providerMessages`: the provider's own messages (see {@link PayrollIdentityError.providerMessages}). */
+export class ConflictError extends PayrollIdentityErrorBase {
+  declare readonly code: 'conflict';
+  /** `providerMessages`: the provider's own messages (see {@link PayrollIdentityErrorBase.providerMessages}). */
   constructor(message: string, providerMessages: readonly string[] = [], context: ErrorContext = {}) {
     super('conflict', message, {
       ...context,
@@ -252,9 +302,11 @@ export class ConflictError extends PayrollIdentityError {
     this.name = 'ConflictError';
   }
 }
+brand(ConflictError, 'ConflictError');
 
 /** `rate_limited`: the provider answered 429; `retryAfterMs` says how long it asked us to wait. */
-export class RateLimitedError extends PayrollIdentityError {
+export class RateLimitedError extends PayrollIdentityErrorBase {
+  declare readonly code: 'rate_limited';
   /** How long the provider asked us to wait (`Retry-After`), when it said. */
   readonly retryAfterMs: number | undefined;
   constructor(message: string, retryAfterMs: number | undefined, context: ErrorContext = {}) {
@@ -266,20 +318,24 @@ export class RateLimitedError extends PayrollIdentityError {
     return { retryAfterMs: this.retryAfterMs };
   }
 }
+brand(RateLimitedError, 'RateLimitedError');
 
 /**
  * `provider_unavailable`: a 5xx after the retries the policy allows, or the tenant's circuit breaker
  * is open (no request was sent; `status` is then absent).
  */
-export class ProviderUnavailableError extends PayrollIdentityError {
+export class ProviderUnavailableError extends PayrollIdentityErrorBase {
+  declare readonly code: 'provider_unavailable';
   constructor(message: string, context: ErrorContext = {}) {
     super('provider_unavailable', message, context);
     this.name = 'ProviderUnavailableError';
   }
 }
+brand(ProviderUnavailableError, 'ProviderUnavailableError');
 
 /** `network_error`: the connection failed (refused, DNS, reset, hang-up). */
-export class NetworkError extends PayrollIdentityError {
+export class NetworkError extends PayrollIdentityErrorBase {
+  declare readonly code: 'network_error';
   /**
    * True when the failure provably happened before the request reached the provider (connection
    * refused, DNS failure): such a call may be sent again even if it is a create.
@@ -294,21 +350,25 @@ export class NetworkError extends PayrollIdentityError {
     return { beforeRequestSent: this.beforeRequestSent };
   }
 }
+brand(NetworkError, 'NetworkError');
 
 /** `timeout`: the call's deadline (`timeoutMs`) or an attempt's (`retry.attemptTimeoutMs`) passed. */
-export class TimeoutError extends PayrollIdentityError {
+export class TimeoutError extends PayrollIdentityErrorBase {
+  declare readonly code: 'timeout';
   constructor(message: string, context: ErrorContext = {}) {
     super('timeout', message, context);
     this.name = 'TimeoutError';
   }
 }
+brand(TimeoutError, 'TimeoutError');
 
 /**
  * `aborted`: the caller's `AbortSignal` fired, or the payroll identity was closed. Never retryable.
  * Cancelling a create does not undo it: when its request may already have reached the provider,
  * `mayHaveTakenEffect` is true and `reconciliation` says what to look the user up by.
  */
-export class AbortedError extends PayrollIdentityError {
+export class AbortedError extends PayrollIdentityErrorBase {
+  declare readonly code: 'aborted';
   /** Whether a create (a non-idempotent call) may have been carried out before it was cancelled. */
   readonly mayHaveTakenEffect: boolean;
   /** With `mayHaveTakenEffect`: tenant, provider, operation and externalId to reconcile with. */
@@ -331,6 +391,7 @@ export class AbortedError extends PayrollIdentityError {
     return { mayHaveTakenEffect: this.mayHaveTakenEffect, reconciliation: this.reconciliation };
   }
 }
+brand(AbortedError, 'AbortedError');
 
 /** What a caller needs to find out whether an ambiguous create took effect. No personal data. */
 export interface ReconciliationHint {
@@ -349,7 +410,8 @@ export interface ReconciliationHint {
  * out whether the user exists. It is never replayed blindly: look the user up by
  * `reconciliation.externalId`, then create again only if it is not there.
  */
-export class OutcomeUnknownError extends PayrollIdentityError {
+export class OutcomeUnknownError extends PayrollIdentityErrorBase {
+  declare readonly code: 'outcome_unknown';
   /** What to look the user up by. */
   readonly reconciliation: ReconciliationHint;
   constructor(message: string, reconciliation: ReconciliationHint, context: ErrorContext = {}) {
@@ -361,12 +423,14 @@ export class OutcomeUnknownError extends PayrollIdentityError {
     return { reconciliation: this.reconciliation };
   }
 }
+brand(OutcomeUnknownError, 'OutcomeUnknownError');
 
 /**
  * `unexpected_response`: the provider answered something undocumented: a 2xx of the wrong shape, not
  * JSON or over the size cap, an undocumented status, a redirect. Never retried.
  */
-export class UnexpectedResponseError extends PayrollIdentityError {
+export class UnexpectedResponseError extends PayrollIdentityErrorBase {
+  declare readonly code: 'unexpected_response';
   /** Paths in the response body that did not match the documented shape (no values). */
   readonly issues: string[];
   constructor(message: string, issues: string[] = [], context: ErrorContext = {}) {
@@ -378,14 +442,17 @@ export class UnexpectedResponseError extends PayrollIdentityError {
     return this.issues.length > 0 ? { issues: this.issues } : {};
   }
 }
+brand(UnexpectedResponseError, 'UnexpectedResponseError');
 
 /** `unsupported_operation`: the tenant's provider has no such operation (see `capabilities.operations`). */
-export class UnsupportedOperationError extends PayrollIdentityError {
+export class UnsupportedOperationError extends PayrollIdentityErrorBase {
+  declare readonly code: 'unsupported_operation';
   constructor(message: string, context: ErrorContext = {}) {
     super('unsupported_operation', message, context);
     this.name = 'UnsupportedOperationError';
   }
 }
+brand(UnsupportedOperationError, 'UnsupportedOperationError');
 
 /** One problem in a configuration: where it is and why, never the offending value. */
 export interface ConfigurationProblem {
@@ -397,15 +464,41 @@ export interface ConfigurationProblem {
   reason: string;
 }
 
+/** Most problems one `InvalidConfigurationError` lists (100,000 unknown keys are one mistake). */
+const MAX_CONFIGURATION_PROBLEMS = 50;
+
+/**
+ * A problem with its tenant and field bounded (a safety net: the library's own checks already show
+ * keys escaped and cut, but a custom provider's may not). Already-shown text passes unchanged.
+ */
+function boundedProblem(problem: ConfigurationProblem): ConfigurationProblem {
+  const shown: ConfigurationProblem = {
+    field: showUntrusted(problem.field, 512, { escapeQuotes: false }),
+    reason: showUntrusted(problem.reason, 512, { escapeQuotes: false }),
+  };
+  if (problem.tenant !== undefined)
+    shown.tenant = showUntrusted(problem.tenant, 128, { escapeQuotes: false });
+  return {
+    ...(shown.tenant !== undefined && { tenant: shown.tenant }),
+    field: shown.field,
+    reason: shown.reason,
+  };
+}
+
 /**
  * `invalid_configuration`: the configuration (or its file) is invalid; `problems` lists every
  * problem at once, by tenant and field, never with a value.
  */
-export class InvalidConfigurationError extends PayrollIdentityError {
-  /** Every problem found. */
+export class InvalidConfigurationError extends PayrollIdentityErrorBase {
+  declare readonly code: 'invalid_configuration';
+  /** Every problem found (at most {@link MAX_CONFIGURATION_PROBLEMS}, then one saying how many more). */
   readonly problems: ConfigurationProblem[];
   constructor(problems: ConfigurationProblem[], context: ErrorContext = {}) {
-    const lines = problems.map(
+    const listed = problems.slice(0, MAX_CONFIGURATION_PROBLEMS).map(boundedProblem);
+    if (problems.length > listed.length) {
+      listed.push({ field: '(more)', reason: `${problems.length - listed.length} more problems not listed` });
+    }
+    const lines = listed.map(
       (p) =>
         `  - ${p.tenant !== undefined ? `tenant "${p.tenant}": ` : ''}${p.field ? `${p.field}: ` : ''}${p.reason}`,
     );
@@ -415,29 +508,42 @@ export class InvalidConfigurationError extends PayrollIdentityError {
       context,
     );
     this.name = 'InvalidConfigurationError';
-    this.problems = problems.map((p) => ({ ...p, reason: redactPatterns(p.reason) }));
+    this.problems = listed.map((p) => ({ ...p, reason: redactPatterns(p.reason) }));
   }
   protected override details(): Record<string, unknown> {
     return { problems: this.problems };
   }
 }
+brand(InvalidConfigurationError, 'InvalidConfigurationError');
 
-/** `unknown_tenant`: `forTenant(id)` with an id the configuration does not name. */
-export class UnknownTenantError extends PayrollIdentityError {
-  constructor(tenant: string, known: readonly string[]) {
-    const hint =
-      known.length > 0
-        ? ` Configured tenants: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''}.`
-        : '';
-    super('unknown_tenant', `No tenant "${tenant}" is configured.${hint}`, { tenant });
+/**
+ * `unknown_tenant`: `forTenant(id)` with an id the configuration does not name. The message shows
+ * the requested id escaped and cut to 64 characters, and how many tenants are configured: never
+ * their ids (one tenant's caller must not learn which other lenders share the process).
+ */
+export class UnknownTenantError extends PayrollIdentityErrorBase {
+  declare readonly code: 'unknown_tenant';
+  /**
+   * `configured`: the configured tenant ids, or their number; only the number is used.
+   */
+  constructor(tenant: unknown, configured: readonly string[] | number = 0) {
+    // Cut before anything else reads it: a 1 MiB id costs what a 64-character one does.
+    const shown = showUntrusted(tenant);
+    const count = typeof configured === 'number' ? configured : configured.length;
+    super(
+      'unknown_tenant',
+      `No tenant "${shown}" is configured (the configuration has ${count} tenant${count === 1 ? '' : 's'}).`,
+      { tenant: redactPatterns(shown) },
+    );
     this.name = 'UnknownTenantError';
   }
 }
+brand(UnknownTenantError, 'UnknownTenantError');
 
 /** What `forTenant` on a closed identity throws: the base class with code `invalid_configuration`. */
-export type ClosedIdentityError = PayrollIdentityError & {
+export type ClosedIdentityError = PayrollIdentityErrorBase & {
   /** Always `invalid_configuration`. */
-  code: 'invalid_configuration';
+  readonly code: 'invalid_configuration';
 };
 
 /**
@@ -476,8 +582,44 @@ export interface ErrorClassByCode {
 }
 
 /**
+ * Every error the library throws, as a union discriminated by `code`: checking `code` narrows to the
+ * code's class, so its own properties (`fieldErrors`, `retryAfterMs`, `reconciliation`…) are typed.
+ */
+export type PayrollIdentityError = ErrorClassByCode[ErrorCode];
+
+/** The type of the {@link PayrollIdentityError} value: the base class, typed for narrowing. */
+export interface PayrollIdentityErrorConstructor {
+  /**
+   * Builds an error of the base class (the library throws each code's subclass instead); a host's
+   * subclass may still `extends PayrollIdentityError`.
+   */
+  new (code: ErrorCode, message: string, context?: ErrorContext): PayrollIdentityErrorBase;
+  /** `error instanceof PayrollIdentityError` narrows to the union, which `code` narrows further. */
+  [Symbol.hasInstance](value: unknown): value is PayrollIdentityError;
+}
+
+/**
+ * The base of every error the library throws (the class {@link PayrollIdentityErrorBase}). Its
+ * message never contains a credential or personal data, and `toJSON()` / `util.inspect` show only
+ * its properties (and a subclass's own). `instanceof` also recognises an error of the library's
+ * other build (ESM or CommonJS) loaded in the same process.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await users.createUser(input);
+ * } catch (error) {
+ *   if (error instanceof PayrollIdentityError && error.code === 'invalid_input') return error.fieldErrors;
+ *   throw error;
+ * }
+ * ```
+ */
+export const PayrollIdentityError = PayrollIdentityErrorBase as unknown as PayrollIdentityErrorConstructor;
+
+/**
  * Whether `value` is a `PayrollIdentityError`, of `code` when given; with a code it narrows to that
  * code's class, so its own properties (`fieldErrors`, `retryAfterMs`, `reconciliation`…) are typed.
+ * Errors of the library's other build (ESM or CommonJS) loaded in the same process count too.
  *
  * @example
  * ```ts
@@ -494,5 +636,6 @@ export function isPayrollIdentityError<C extends ErrorCode>(
   code: C,
 ): value is ErrorClassByCode[C];
 export function isPayrollIdentityError(value: unknown, code?: ErrorCode): boolean {
-  return value instanceof PayrollIdentityError && (code === undefined || value.code === code);
+  if (brandOf(value) === undefined) return false;
+  return code === undefined || (value as { code?: unknown }).code === code;
 }

@@ -2,7 +2,7 @@
  * The profile flags of `users create` and `users update`, and how they become a neutral
  * `CreateUserInput` / `UpdateUserInput`. Values are passed through untouched: the `UserService`
  * validates every input at its own edge and names the failing fields, so checking them here too
- * would only be a second, diverging copy of the rules.
+ * would only be a second, diverging copy of the rules. No error here quotes a flag's value.
  */
 import { readFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
@@ -102,24 +102,28 @@ function parseMetadata(text: string): Profile {
   return result.data;
 }
 
-/** Reads `--input` (`-` for stdin); parse errors name the file, never its content. */
+/**
+ * Reads `--input` (`-` for stdin). Errors name neither the file nor its content: like every value
+ * given to a flag, the path is not echoed (a file name can carry a name too).
+ */
 function readInputFile(path: string): Profile {
   let text: string;
   try {
     text = readFileSync(path === '-' ? 0 : path, 'utf8');
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    throw new UsageError(`cannot read --input ${path}${typeof code === 'string' ? ` (${code})` : ''}.`);
+    const shown = typeof code === 'string' && /^[A-Z0-9_]{1,40}$/.test(code) ? ` (${code})` : '';
+    throw new UsageError(`cannot read the --input file${shown}.`);
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw new UsageError(`--input ${path} is not valid JSON.`);
+    throw new UsageError('the --input file is not valid JSON.');
   }
   const result = JsonObjectSchema.safeParse(value);
   if (!result.success || Array.isArray(value))
-    throw new UsageError(`--input ${path} must hold a JSON object.`);
+    throw new UsageError('the --input file must hold a JSON object.');
   return result.data;
 }
 
@@ -179,7 +183,8 @@ export function patchFromFlags(flags: ProfileFlags): Profile {
   const patch = profileFromFlags(flags);
   for (const field of flags.clear ?? []) {
     if (!(PROFILE_FIELDS as readonly string[]).includes(field)) {
-      throw new UsageError(`--clear ${field}: not a profile field (one of ${PROFILE_FIELDS.join(', ')}).`);
+      // Not one of ours, so not echoed: a value given to a flag may be anything.
+      throw new UsageError(`--clear: not a profile field (one of ${PROFILE_FIELDS.join(', ')}).`);
     }
     if (patch[field] !== undefined && patch[field] !== null) {
       throw new UsageError(`--clear ${field}: the same command also sets it.`);

@@ -3,12 +3,12 @@
  * and returns the exit code, so that it can be tested in-process. `main.ts` is the binary around it.
  */
 import { Command, CommanderError } from 'commander';
-import { redactPatterns } from '../redact.js';
 import { addDemoCommand } from './commands/demo.js';
 import { addSandboxCommand } from './commands/sandbox.js';
 import { addUsersCommand, type CommandContext } from './commands/users.js';
 import { reportError } from './errors.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
+import { safeUsageMessage } from './usage-message.js';
 
 export const VERSION = '0.1.0';
 
@@ -22,8 +22,9 @@ function buildProgram(context: CommandContext): Command {
     .configureOutput({
       writeOut: (text) => context.io.stdout(text),
       writeErr: (text) => context.io.stderr(text),
-      // commander quotes the offending argument (`--ssn=…`): redact anything shaped like personal data.
-      outputError: (text, write) => write(redactPatterns(text)),
+      // commander quotes the offending argument (`--ssn=…`, `argument 'Jane' is invalid`): rebuild
+      // its message without any value from the command line.
+      outputError: (text, write) => write(safeUsageMessage(text)),
     });
   addDemoCommand(program, context);
   addSandboxCommand(program, context);

@@ -1,13 +1,17 @@
 /**
  * `loadConfigFile(path)`: tenant configuration from YAML or JSON, with `${ENV_VAR}` references
  * resolved after parsing (so a secret's characters can never break the file's syntax). A missing
- * variable is named in the error; a value never is. `$${X}` stands for a literal `${X}`.
+ * variable is named in the error; a value never is. `$${X}` stands for a literal `${X}`. Only the
+ * environment's own variables count (`${constructor}` is not `Object`), and a `__proto__`,
+ * `constructor` or `prototype` key anywhere in the file is refused before anything copies it.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import type { PayrollIdentityConfig } from '../container/identity.js';
 import { type ConfigurationProblem, InvalidConfigurationError } from '../errors.js';
+import { showUntrusted } from '../untrusted-text.js';
+import { plainDataProblems, problemLocation } from './plain-data.js';
 
 /**
  * The YAML parser is loaded on the first YAML file, not with the library: most hosts configure in
@@ -21,10 +25,16 @@ function parseYaml(text: string, options: { prettyErrors: boolean }): unknown {
 
 const REF_RE = /\$(\$?)\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
-function pathLabel(path: readonly string[]): { tenant?: string; field: string } {
-  if (path[0] === 'tenants' && path[1] !== undefined)
-    return { tenant: path[1], field: path.slice(2).join('.') };
-  return { field: path.join('.') };
+/** The variable's value when the environment itself holds it (not its prototype: `toString`…). */
+function lookup(env: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
+  if (!Object.hasOwn(env, name)) return undefined;
+  const value = env[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** `out[key] = value` that defines an own property even for `__proto__` (never a prototype). */
+function define(out: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** Replaces `${NAME}` in every string of `value`, collecting a problem for each unset variable. */
@@ -37,9 +47,12 @@ export function substituteEnv(
   if (typeof value === 'string') {
     return value.replace(REF_RE, (whole, escaped: string, name: string) => {
       if (escaped) return whole.slice(1);
-      const v = env[name];
+      const v = lookup(env, name);
       if (v === undefined || v === '') {
-        problems.push({ ...pathLabel(path), reason: `environment variable ${name} is not set` });
+        problems.push({
+          ...problemLocation(path),
+          reason: `environment variable ${showUntrusted(name)} is not set`,
+        });
         return '';
       }
       return v;
@@ -48,7 +61,7 @@ export function substituteEnv(
   if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, env, problems, [...path, String(i)]));
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = substituteEnv(v, env, problems, [...path, k]);
+    for (const [k, v] of Object.entries(value)) define(out, k, substituteEnv(v, env, problems, [...path, k]));
     return out;
   }
   return value;
@@ -79,7 +92,9 @@ export function loadConfigFile(
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as { code?: string }).code ?? 'unreadable';
-    throw new InvalidConfigurationError([{ field: '(file)', reason: `cannot read ${path} (${code})` }]);
+    throw new InvalidConfigurationError([
+      { field: '(file)', reason: `cannot read ${showUntrusted(path, 256)} (${showUntrusted(code)})` },
+    ]);
   }
   let raw: unknown;
   try {
@@ -92,15 +107,18 @@ export function loadConfigFile(
     throw new InvalidConfigurationError([
       {
         field: '(file)',
-        reason: `${path} is not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}${where}`,
+        reason: `${showUntrusted(path, 256)} is not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}${where}`,
       },
     ]);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new InvalidConfigurationError([
-      { field: '(root)', reason: `${path} must hold an object with "tenants"` },
+      { field: '(root)', reason: `${showUntrusted(path, 256)} must hold an object with "tenants"` },
     ]);
   }
+  // Before anything copies it: a copied `__proto__` key becomes the copy's prototype.
+  const unsafe = plainDataProblems(raw);
+  if (unsafe.length > 0) throw new InvalidConfigurationError(unsafe);
   const problems: ConfigurationProblem[] = [];
   const resolved = substituteEnv(raw, options.env ?? process.env, problems) as Pick<
     PayrollIdentityConfig,

@@ -10,6 +10,7 @@ import { DEFAULT_RETRY } from '../http/retry-policy.js';
 import { baseUrlProblem } from '../http/url.js';
 import type { BaseTenantConfig, ProviderDefinition } from '../provider.js';
 import { issuePath } from '../validation.js';
+import { plainDataProblems, problemLocation } from './plain-data.js';
 
 /** A tenant's default `timeoutMs`: the deadline of one call, retries included. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -129,18 +130,24 @@ export interface TenantsConfigInput {
   tenants: Record<string, Record<string, unknown>>;
 }
 
+/** Why a tenant id is refused (the id itself is shown escaped and cut, never whole). */
+const TENANT_ID_RULE = 'tenant ids use letters, digits, ".", "_", ":" and "-" (at most 128)';
+
 function problemsFrom(error: z.ZodError): ConfigurationProblem[] {
   return error.issues.flatMap((issue): ConfigurationProblem[] => {
-    const [root, tenant, ...rest] = issue.path.map(String);
+    const path = issue.path.map(String);
+    const [root, tenant] = path;
     if (root !== 'tenants' || tenant === undefined) {
       return [{ field: issuePath(issue.path) || '(root)', reason: issue.message }];
     }
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ tenant, field: [...rest, key].join('.'), reason: 'unknown field' }));
+    if (issue.code === 'invalid_key') {
+      return [{ ...problemLocation(path.slice(0, 2)), field: '(tenant id)', reason: TENANT_ID_RULE }];
     }
-    const field = rest.join('.') || '(tenant)';
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ ...problemLocation([...path, key]), reason: 'unknown field' }));
+    }
     const reason = /received undefined/.test(issue.message) ? 'is required' : issue.message;
-    return [{ tenant, field, reason }];
+    return [{ ...problemLocation(path), reason }];
   });
 }
 
@@ -153,15 +160,15 @@ export function validateTenants(
   definitions: readonly ProviderDefinition[],
 ): Map<string, BaseTenantConfig> {
   const schema = z.strictObject({
-    tenants: z.record(
-      z.string().regex(TENANT_ID_RE, 'tenant ids use letters, digits, ".", "_", ":" and "-" (at most 128)'),
-      tenantSchema(definitions),
-    ),
+    tenants: z.record(z.string().regex(TENANT_ID_RE, TENANT_ID_RULE), tenantSchema(definitions)),
   });
   const data =
     typeof input === 'object' && input !== null && 'tenants' in input
       ? { tenants: (input as TenantsConfigInput).tenants }
       : input;
+  // Before the schema reads anything: a `__proto__` key or an inherited field would fool it.
+  const unsafe = plainDataProblems((data as { tenants?: unknown } | null)?.tenants, ['tenants']);
+  if (unsafe.length > 0) throw new InvalidConfigurationError(unsafe);
   const result = schema.safeParse(data);
   if (!result.success) throw new InvalidConfigurationError(problemsFrom(result.error));
   const tenants = new Map<string, BaseTenantConfig>();

@@ -1,11 +1,21 @@
-/** URL rules shared by configuration and the HTTP client (DESIGN.md §5). */
+/** URL rules shared by configuration and the HTTP client. */
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+/** `127.a.b.c`, each octet a decimal 0-255 (the hostname is at most 15 characters, so linear). */
+const IPV4_LOOPBACK_RE = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
+/**
+ * Whether `hostname` (as `URL` gives it) is loopback by its literal form alone: `localhost` exactly,
+ * `127.0.0.0/8` or `[::1]`. No name is resolved, and no other name counts: `evil.localhost` is a
+ * public DNS name to a resolver that does not special-case it, and `localhost.` or
+ * `127.0.0.1.example` are names too. (`URL` already turns `127.1`, `0x7f000001` and
+ * `[0:0:0:0:0:0:0:1]` into their canonical forms.)
+ */
 export function isLoopbackHost(hostname: string): boolean {
-  return (
-    LOOPBACK_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname) || hostname.endsWith('.localhost')
-  );
+  if (hostname === 'localhost' || hostname === '[::1]' || hostname === '::1') return true;
+  if (hostname.length > 15) return false;
+  const octets = IPV4_LOOPBACK_RE.exec(hostname);
+  if (!octets) return false;
+  return octets.slice(1).every((octet) => Number(octet) <= 255);
 }
 
 /**

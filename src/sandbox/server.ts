@@ -79,12 +79,13 @@ export async function startEmulator<C extends object, Alt extends object>(
 
   app.addHook('onRequest', async (request, reply) => {
     sequence += 1;
-    const record: RecordedRequest = { sequence, method: request.method, url: request.url };
+    // The path only: a query string may hold personal data (`?external_id=<an email>`).
+    const path = request.url.split('?', 1)[0] ?? '/';
+    const record: RecordedRequest = { sequence, method: request.method, url: path };
     log.push(record);
     const entry: InFlight = { record, dropAfter: false };
     inFlight.set(request, entry);
 
-    const path = request.url.split('?', 1)[0] ?? '/';
     const decision = faults.decide({ method: request.method, path, sequence });
     if (decision.delayed) record.fault = 'latency';
     if (decision.delayMs > 0) {

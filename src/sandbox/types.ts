@@ -127,13 +127,16 @@ export interface SandboxEmulator<C extends object = object, Alt extends object =
   register(app: FastifyInstance, context: EmulatorContext<C, Alt>): EmulatorState;
 }
 
-/** One request the emulator received (no bodies or headers: they carry personal data and credentials). */
+/**
+ * One request the emulator received: no query string, body or headers, since they carry personal data
+ * (a lookup's `external_id` may be an email) and credentials.
+ */
 export interface RecordedRequest {
   /** 1 for the first request since the start (or the last reset), then 2, … */
   sequence: number;
   /** The HTTP method. */
   method: string;
-  /** The URL path and query string. */
+  /** The URL's path, without the query string. */
   url: string;
   /** The answered status; absent when the connection was dropped. */
   status?: number;

@@ -99,7 +99,7 @@ describe('usage errors exit 2 with a clear message', () => {
     [['users', 'update', 'usr_1', ...common], 'nothing to update'],
     [['users', 'update', 'usr_1', '--clear', 'shoeSize', ...common], 'not a profile field'],
     [['users', 'update', 'usr_1', '--email', 'a@example.com', '--clear', 'email', ...common], 'also sets it'],
-    [['users', 'create', '--input', '/nonexistent/profile.json', ...common], 'cannot read --input'],
+    [['users', 'create', '--input', '/nonexistent/profile.json', ...common], 'cannot read the --input file'],
   ])('%j', async (argv, message) => {
     const result = await runCli(argv);
     expect(result.code).toBe(2);
@@ -110,7 +110,7 @@ describe('usage errors exit 2 with a clear message', () => {
   it('does not echo personal data quoted in a bad flag', async () => {
     const result = await runCli(['users', 'create', '--social=123-45-6789', ...common]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("unknown option '--social=");
+    expect(result.stderr).toContain("unknown option '--social'");
     expect(result.stderr).not.toContain('123-45-6789');
   });
 
@@ -123,12 +123,65 @@ describe('usage errors exit 2 with a clear message', () => {
     }
   });
 
-  it('rejects an --input file that is not a JSON object, naming the file but not its content', async () => {
-    const input = scratch.file('profile.json', '{"nationalId": {"type": "ssn", "value": "123-45-6789"}');
+  it('rejects an --input file that is not a JSON object, quoting neither its name nor its content', async () => {
+    const input = scratch.file('jane-doe.json', '{"nationalId": {"type": "ssn", "value": "123-45-6789"}');
     const result = await runCli(['users', 'create', '--input', input, ...common]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`--input ${input} is not valid JSON`);
+    expect(result.stderr).toContain('the --input file is not valid JSON');
     expect(result.stderr).not.toContain('123-45-6789');
+    expect(result.stderr).not.toContain('jane-doe');
+  });
+});
+
+describe('usage errors never print a value given to a flag', () => {
+  it.each([
+    [
+      ['users', 'create', '--ssn', '123-45-6789', '--bogus', ...common],
+      "unknown option '--bogus'",
+      ['123-45-6789'],
+    ],
+    [['users', 'create', '--bogus=Jane Doe', ...common], "unknown option '--bogus'", ['Jane', 'Doe']],
+    [['users', 'get', '--ssn=123456789', 'usr_1', ...common], "unknown option '--ssn'", ['123456789']],
+    [['users', 'create', '--first-name', 'Jane', '-Doe', ...common], 'unknown option', ['Doe']],
+    [
+      ['users', 'create', '--emial=jane.doe@example.com', ...common],
+      "unknown option '--emial'",
+      ['jane', 'example'],
+    ],
+    [['users', 'create', '--emial', 'jane.doe@example.com', ...common], '(Did you mean --email?)', ['jane']],
+    [
+      ['users', 'list', '--limit', 'Jane', ...common],
+      "option '--limit <n>' argument is invalid. --limit must be a whole number ≥ 1.",
+      ['Jane'],
+    ],
+    [['users', 'create', '--payroll-period-months', 'Doe', ...common], 'argument is invalid', ['Doe']],
+    [['Jane Doe'], 'unknown command', ['Jane', 'Doe']],
+    [['users', 'update', 'usr_1', '--clear', 'Jane Doe', ...common], 'not a profile field', ['Jane', 'Doe']],
+    [
+      ['users', 'create', '--input', '/nonexistent/jane-doe.json', ...common],
+      'cannot read the --input file',
+      ['jane'],
+    ],
+  ])('%j', async (argv, message, values) => {
+    const result = await runCli(argv);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    for (const value of values) expect(result.stderr).not.toContain(value);
+  });
+
+  it('a mistyped command is still named, with the suggestion', async () => {
+    const result = await runCli(['users', 'crate']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("unknown command 'crate'\n(Did you mean create?)");
+  });
+
+  it('an invalid --email that is really a name is refused without echoing it (nothing is sent)', async () => {
+    const argv = ['users', 'create', '--first-name', 'Jane', '--last-name', 'Doe', '--email', 'Jane Doe'];
+    const result = await runCli([...argv, ...common]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^invalid_input: /);
+    expect(result.stderr).toContain('email');
+    expect(result.stderr).not.toMatch(/Jane|Doe/);
   });
 });
 
@@ -201,12 +254,13 @@ describe('configuration errors exit 2, list every problem and never print a secr
     expect(result.stderr).toContain(`environment variable ${name} is not set`);
   });
 
-  it('an unknown tenant is a configuration error (2) naming the configured ones', async () => {
+  it('an unknown tenant is a configuration error (2) counting the configured ones, never naming them', async () => {
     const result = await runCli(['users', 'get', 'usr_1', '--config', goodConfig, '--tenant', 'nope']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
-      'unknown_tenant: No tenant "nope" is configured. Configured tenants: acme-us.',
+      'unknown_tenant: No tenant "nope" is configured (the configuration has 1 tenant).',
     );
+    expect(result.stderr).not.toContain('acme-us');
     expect(result.stderr).not.toContain(SECRET);
   });
 });

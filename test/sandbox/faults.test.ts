@@ -129,11 +129,21 @@ describe('queued faults', () => {
     await expectDropped(argyleCall('/v2/users', { method: 'POST', json: { first_name: 'Sarah' } }));
     await argyleCall('/v2/users');
     expect(argyle.requests()).toEqual([
-      { sequence: 1, method: 'GET', url: '/v2/users?limit=5', status: 429, fault: 'rate-limit' },
+      { sequence: 1, method: 'GET', url: '/v2/users', status: 429, fault: 'rate-limit' },
       { sequence: 2, method: 'POST', url: '/v2/users', fault: 'drop-after' },
       { sequence: 3, method: 'GET', url: '/v2/users', status: 200 },
     ]);
     expect(JSON.stringify(argyle.requests())).not.toContain('Sarah');
+  });
+
+  it('keep the path only: a query string holding an email never reaches the log', async () => {
+    await argyleCall('/v2/users?external_id=jane.doe%40example.com&limit=5');
+    await argyleCall('/v2/users?external_id=jane.doe@example.com');
+    expect(argyle.requests()).toEqual([
+      { sequence: 1, method: 'GET', url: '/v2/users', status: 200 },
+      { sequence: 2, method: 'GET', url: '/v2/users', status: 200 },
+    ]);
+    expect(JSON.stringify(argyle.requests())).not.toMatch(/jane|example|external_id|limit/);
   });
 
   it('reset() forgets users, faults and the log', async () => {

@@ -8,6 +8,7 @@ import {
   NetworkError,
   OutcomeUnknownError,
   PayrollIdentityError,
+  type PayrollIdentityErrorBase,
   RateLimitedError,
   SanitizedCause,
 } from '../../src/errors.js';
@@ -34,7 +35,7 @@ function axiosErrorWithSecrets(): AxiosError {
 }
 
 describe('errors never show secrets or personal data', () => {
-  const cases: Array<[string, PayrollIdentityError]> = [
+  const cases: Array<[string, PayrollIdentityErrorBase]> = [
     [
       'network error with an AxiosError cause',
       new NetworkError('network error', true, { cause: axiosErrorWithSecrets() }),

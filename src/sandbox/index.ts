@@ -36,6 +36,13 @@ export type {
   RecordedRequest,
   RunningEmulator,
   SandboxEmulator,
+  SandboxGuard,
+  SandboxHandler,
+  SandboxMethod,
+  SandboxReply,
+  SandboxRequest,
+  SandboxRequestHead,
+  SandboxRouter,
 } from './types.js';
 
 /** Argyle tenant credentials (Basic auth `api_key_id:api_key_secret`). */

@@ -1,51 +1,41 @@
 /**
- * Starts one emulator on its own fastify server on 127.0.0.1: body parsing, the provider-shaped
- * answers for framework errors, fault injection, the request log and the lifecycle. What the
- * provider's API does is the emulator's business.
+ * Starts one emulator on its own `node:http` server on 127.0.0.1: fault injection, the request log,
+ * routing, bodies, the provider-shaped answers for the server's own errors, and the lifecycle. What
+ * the provider's API does is the emulator's business.
  */
-import { STATUS_CODES } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { type Answer, dropMidBody, isSpoilFault, send, serialize, spoil } from './answer.js';
+import { readBody } from './body.js';
 import { Faults } from './faults.js';
+import { Router } from './router.js';
 import type {
   EmulatorStartOptions,
   Fault,
   RecordedRequest,
   RunningEmulator,
   SandboxEmulator,
+  SandboxReply,
+  SandboxRequestHead,
 } from './types.js';
-
-/** Per-request bookkeeping between the hooks. */
-interface InFlight {
-  record: RecordedRequest;
-  dropAfter: boolean;
-  /** A fault that lets the request be processed and then spoils its answer. */
-  spoil?: SpoilFault;
-}
-
-/** Faults applied to the provider's answer after the request was processed. */
-type SpoilFault = Extract<Fault, { kind: 'drop-mid-body' | 'malformed-body' | 'wrong-shape' | 'oversized' }>;
-
-const SPOIL_KINDS: ReadonlySet<Fault['kind']> = new Set([
-  'drop-mid-body',
-  'malformed-body',
-  'wrong-shape',
-  'oversized',
-]);
-
-/** Above the library's default 10 MiB response cap. */
-const DEFAULT_OVERSIZED_BYTES = 11 * 1024 * 1024;
 
 /** A proxy's error page: no provider shape, no JSON. */
 const HTML_ERROR_PAGE =
   '<!DOCTYPE html><html><head><title>Bad Gateway</title></head><body><h1>Bad Gateway</h1><p>The upstream server is unavailable.</p></body></html>';
 
-/** Statuses the framework itself may answer with, and the generic (data-free) text for each. */
-const FRAMEWORK_MESSAGES: Readonly<Record<number, string>> = {
+/** The server's own errors, with a generic (data-free) text: never a quote of the request. */
+const SERVER_MESSAGES = {
   400: 'Malformed request body.',
   413: 'Request body too large.',
   415: 'Unsupported media type.',
-};
+} as const;
+
+/** Keep-alive connections stay open this long when idle (as they did before the move to `node:http`). */
+const KEEP_ALIVE_TIMEOUT_MS = 72_000;
+
+/** Faults that answer in place of the provider, without processing the request. */
+type AnsweringFault = Extract<Fault, { kind: 'server-error' | 'rate-limit' | 'html-error' | 'redirect' }>;
 
 /**
  * Starts one emulator on its own loopback server (what `startSandbox` does for each provider); for
@@ -62,110 +52,119 @@ export async function startEmulator<C extends object, Alt extends object>(
   emulator: SandboxEmulator<C, Alt>,
   options: EmulatorStartOptions = {},
 ): Promise<RunningEmulator<C, Alt>> {
-  const app = Fastify({
-    logger: false,
-    // close() must not wait for keep-alive clients or for requests held by injected latency.
-    forceCloseConnections: true,
-    bodyLimit: 1_048_576,
-  });
   const faults = new Faults(options.faults);
+  const router = new Router();
   const closing = new AbortController();
   const log: RecordedRequest[] = [];
-  const inFlight = new WeakMap<FastifyRequest, InFlight>();
   let sequence = 0;
   let origin = '';
 
-  installJsonParser(app);
+  const errorAnswer = (status: number, message: string, headers: Record<string, string> = {}): Answer =>
+    serialize({ status, headers, body: emulator.errorBody(status, message) });
 
-  app.addHook('onRequest', async (request, reply) => {
+  const faultAnswer = (fault: AnsweringFault, path: string): Answer => {
+    if (fault.kind === 'html-error') {
+      const reply: SandboxReply = {
+        status: fault.status ?? 502,
+        headers: { 'content-type': 'text/html; charset=utf-8' },
+        body: HTML_ERROR_PAGE,
+      };
+      return serialize(reply);
+    }
+    if (fault.kind === 'redirect') {
+      const location = fault.location ?? `${origin}/redirected${path}`;
+      return serialize({ status: fault.status ?? 302, headers: { location } });
+    }
+    if (fault.kind === 'server-error') {
+      return errorAnswer(fault.status ?? 503, 'The server is temporarily unavailable.');
+    }
+    const seconds = fault.retryAfterSeconds ?? 1;
+    return errorAnswer(429, `Too many requests. Retry after ${seconds} seconds.`, {
+      'retry-after': String(seconds),
+    });
+  };
+
+  /** What the emulator answers: routing, guards, the body, the handler. */
+  const answerFor = async (request: IncomingMessage, path: string, search: string): Promise<Answer> => {
+    const method = request.method ?? 'GET';
+    const found = router.lookup(method, path);
+    if (found.kind === 'bad-path') return errorAnswer(400, 'Malformed request URL.');
+    const head: SandboxRequestHead = {
+      method,
+      path,
+      params: found.kind === 'route' ? found.match.params : {},
+      query: new URLSearchParams(search),
+      headers: flatHeaders(request),
+    };
+    // Authentication comes before the body, as the providers do: a wrong key never gets a 400.
+    if (found.kind === 'route') {
+      for (const guard of router.guards()) {
+        const reply = await guard(head);
+        if (reply) return serialize(reply);
+      }
+    }
+    const body = await readBody(request, found.kind === 'route');
+    if (!body.ok) {
+      // The rest of an unread or refused body must not be taken for the next request.
+      const close: Record<string, string> = body.status === 415 ? {} : { connection: 'close' };
+      return errorAnswer(body.status, SERVER_MESSAGES[body.status], close);
+    }
+    if (found.kind !== 'route') return errorAnswer(404, 'Not found.');
+    return serialize(await found.match.handler({ ...head, body: body.body }));
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     sequence += 1;
+    const { path, search } = target(request.url ?? '/');
     // The path only: a query string may hold personal data (`?external_id=<an email>`).
-    const path = request.url.split('?', 1)[0] ?? '/';
-    const record: RecordedRequest = { sequence, method: request.method, url: path };
+    const record: RecordedRequest = { sequence, method: request.method ?? 'GET', url: path };
     log.push(record);
-    const entry: InFlight = { record, dropAfter: false };
-    inFlight.set(request, entry);
 
-    const decision = faults.decide({ method: request.method, path, sequence });
+    const decision = faults.decide({ method: record.method, path, sequence });
     if (decision.delayed) record.fault = 'latency';
     if (decision.delayMs > 0) {
       // Aborted by close(), so a long injected latency never holds the server open.
       await sleep(decision.delayMs, undefined, { signal: closing.signal }).catch(() => {});
-      if (closing.signal.aborted) {
-        // Shutting down: the held request is dropped, as by a server going away.
-        reply.hijack();
-        request.raw.socket.destroy();
-        return;
-      }
+      // Shutting down: the held request is dropped, as by a server going away.
+      if (closing.signal.aborted) return void request.socket.destroy();
     }
     const fault = decision.fault;
-    if (!fault) return;
-    record.fault = fault.kind;
-    if (fault.kind === 'drop-before') {
-      // The connection dies before anything is read or done: the client sees a reset.
-      reply.hijack();
-      request.raw.socket.destroy();
-      return;
+    if (fault) record.fault = fault.kind;
+    // The connection dies before anything is read or done: the client sees a reset.
+    if (fault?.kind === 'drop-before') return void request.socket.destroy();
+    if (fault && fault.kind !== 'drop-after' && !isSpoilFault(fault)) {
+      const answer = faultAnswer(fault, path);
+      record.status = answer.status;
+      return send(response, answer);
     }
-    if (fault.kind === 'drop-after') {
-      entry.dropAfter = true;
-      return;
-    }
-    if (SPOIL_KINDS.has(fault.kind)) {
-      entry.spoil = fault as SpoilFault;
-      return;
-    }
-    if (fault.kind === 'html-error') {
-      return reply
-        .code(fault.status ?? 502)
-        .header('content-type', 'text/html; charset=utf-8')
-        .send(HTML_ERROR_PAGE);
-    }
-    if (fault.kind === 'redirect') {
-      return reply
-        .code(fault.status ?? 302)
-        .header('location', fault.location ?? `${origin}/redirected${path}`)
-        .send();
-    }
-    if (fault.kind === 'server-error') {
-      const status = fault.status ?? 503;
-      return reply.code(status).send(emulator.errorBody(status, 'The server is temporarily unavailable.'));
-    }
-    if (fault.kind !== 'rate-limit') return;
-    const seconds = fault.retryAfterSeconds ?? 1;
-    return reply
-      .code(429)
-      .header('retry-after', String(seconds))
-      .send(emulator.errorBody(429, `Too many requests. Retry after ${seconds} seconds.`));
-  });
 
-  app.addHook('onSend', async (request, reply, payload) => {
-    const entry = inFlight.get(request);
-    if (entry?.dropAfter) {
-      // The request was fully processed (state changed); the answer is lost with the connection.
-      request.raw.socket.destroy();
-    } else if (entry?.spoil) {
-      const spoiled = await spoil(entry.spoil, request, reply, payload);
+    let answer: Answer;
+    try {
+      answer = await answerFor(request, path, search);
+    } catch {
+      // Never echo what was thrown: it may quote the request.
+      answer = errorAnswer(500, 'Internal server error.');
+    }
+    // The request was fully processed (state changed); the answer is lost with the connection.
+    if (fault?.kind === 'drop-after') return void request.socket.destroy();
+    if (fault && isSpoilFault(fault)) {
       // A connection dropped mid-body has no answered status, like any other dropped one.
-      if (entry.spoil.kind !== 'drop-mid-body') entry.record.status = reply.statusCode;
-      return spoiled;
-    } else if (entry) {
-      entry.record.status = reply.statusCode;
+      if (fault.kind === 'drop-mid-body') return dropMidBody(request.socket, answer);
+      answer = spoil(fault, answer);
     }
-    return payload;
-  });
+    record.status = answer.status;
+    send(response, answer);
+  };
 
-  app.setNotFoundHandler((_request, reply) => reply.code(404).send(emulator.errorBody(404, 'Not found.')));
-  app.setErrorHandler((error: { statusCode?: number }, _request: FastifyRequest, reply: FastifyReply) => {
-    // Never echo the framework's message: it may quote the request body.
-    const known = error.statusCode !== undefined ? FRAMEWORK_MESSAGES[error.statusCode] : undefined;
-    const status = known ? (error.statusCode ?? 500) : 500;
-    return reply.code(status).send(emulator.errorBody(status, known ?? 'Internal server error.'));
+  const server = createServer((request, response) => {
+    handle(request, response).catch(() => request.socket.destroy());
   });
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
 
   const { credentials, alternativeCredentials } = emulator.createCredentials();
-  const state = emulator.register(app, { credentials, alternativeCredentials, origin: () => origin });
-  origin = await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
+  const state = emulator.register(router, { credentials, alternativeCredentials, origin: () => origin });
+  const port = await listen(server, options.port ?? 0);
+  origin = `http://127.0.0.1:${port}`;
 
   return {
     name: emulator.name,
@@ -183,74 +182,51 @@ export async function startEmulator<C extends object, Alt extends object>(
     },
     close: async () => {
       closing.abort();
-      await app.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // close() must not wait for keep-alive clients or for requests held by injected latency.
+      server.closeAllConnections();
+      await closed;
     },
   };
 }
 
-function payloadText(payload: unknown): string {
-  if (typeof payload === 'string') return payload;
-  if (Buffer.isBuffer(payload)) return payload.toString('utf8');
-  return '';
-}
-
-/** Applies a spoiling fault to a processed request's answer (the state change stands). */
-async function spoil(
-  fault: SpoilFault,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  payload: unknown,
-): Promise<unknown> {
-  const text = payloadText(payload);
-  // A 204 has no body to spoil: these faults answer 200 instead.
-  const status = reply.statusCode === 204 ? 200 : reply.statusCode;
-  if (fault.kind === 'drop-mid-body') {
-    // The head promises the whole body; half of it is written, then the connection dies. Written
-    // straight to the socket (and flushed) so the framework's own answer never follows it.
-    const body = Buffer.from(text === '' ? '{"detail": "partial"}' : text, 'utf8');
-    const head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${body.length}\r\n\r\n`;
-    const socket = request.raw.socket;
-    await new Promise<void>((resolve) => {
-      socket.write(
-        Buffer.concat([Buffer.from(head, 'latin1'), body.subarray(0, Math.floor(body.length / 2))]),
-        () => resolve(),
-      );
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: '127.0.0.1', port }, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
     });
-    socket.destroy();
-    return payload;
-  }
-  reply.removeHeader('content-length');
-  if (fault.kind === 'malformed-body') {
-    reply.code(status).header('content-type', 'application/json; charset=utf-8');
-    return `${text.slice(0, Math.floor(text.length / 2))}{"truncated": `;
-  }
-  if (fault.kind === 'wrong-shape') {
-    if (status < 200 || status >= 300) return payload;
-    reply.code(200).header('content-type', 'application/json; charset=utf-8');
-    return '["unexpected"]';
-  }
-  const bytes = fault.bytes ?? DEFAULT_OVERSIZED_BYTES;
-  const base = text === '' ? '{}' : text;
-  reply.code(status);
-  if (reply.getHeader('content-type') === undefined)
-    reply.header('content-type', 'application/json; charset=utf-8');
-  // Trailing whitespace keeps the JSON valid: only the size is wrong.
-  return base + ' '.repeat(Math.max(0, bytes - Buffer.byteLength(base)));
+  });
 }
 
 /**
- * JSON only, and an empty body counts as no body: Argyle documents `POST /v1/users` with a JSON
- * content type and no payload. Any other media type is answered 415 by the framework.
+ * The path (still percent-encoded) and query string of a request target. An absolute-form target
+ * (`GET http://host/path`) counts by its path; a fragment, which no client sends, is dropped.
  */
-function installJsonParser(app: FastifyInstance): void {
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text.trim() === '') return done(null, undefined);
+function target(url: string): { path: string; search: string } {
+  let rest = url;
+  if (!rest.startsWith('/')) {
     try {
-      done(null, JSON.parse(text));
+      const parsed = new URL(rest);
+      rest = `${parsed.pathname}${parsed.search}`;
     } catch {
-      done(Object.assign(new Error('Malformed JSON body'), { statusCode: 400 }), undefined);
+      return { path: rest, search: '' };
     }
-  });
+  }
+  const hash = rest.indexOf('#');
+  if (hash >= 0) rest = rest.slice(0, hash);
+  const question = rest.indexOf('?');
+  return question < 0
+    ? { path: rest, search: '' }
+    : { path: rest.slice(0, question), search: rest.slice(question + 1) };
+}
+
+/** Headers as one string each, on an object without a prototype (no inherited `constructor`). */
+function flatHeaders(request: IncomingMessage): Record<string, string | undefined> {
+  const headers: Record<string, string | undefined> = Object.create(null);
+  for (const [name, value] of Object.entries(request.headers)) {
+    headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
 }

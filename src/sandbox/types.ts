@@ -3,9 +3,10 @@
  * (`providers/<name>/sandbox/`). The core owns the HTTP server, its lifecycle and fault injection;
  * an emulator owns its routes, its state and its provider's wire format.
  *
- * Only types here: `src/provider.ts` refers to {@link SandboxEmulator} without loading fastify.
+ * Only types here: `src/provider.ts` refers to {@link SandboxEmulator} without loading the sandbox.
+ * The HTTP surface an emulator sees ({@link SandboxRouter}) is the library's own, on `node:http`:
+ * no web framework is a dependency.
  */
-import type { FastifyInstance } from 'fastify';
 
 /** One injected fault. `latency` delays the request and lets it go on; the others end it. */
 export type Fault =
@@ -123,8 +124,69 @@ export interface SandboxEmulator<C extends object = object, Alt extends object =
   };
   /** The provider's error body for an error the core produces (404 route, 5xx, 429, bad JSON). */
   errorBody(status: number, message: string): unknown;
-  /** Add the provider's routes, hooks and state to a fresh fastify instance. */
-  register(app: FastifyInstance, context: EmulatorContext<C, Alt>): EmulatorState;
+  /** Add the provider's routes (and its authentication guard) to a fresh router; return its state. */
+  register(router: SandboxRouter, context: EmulatorContext<C, Alt>): EmulatorState;
+}
+
+/** The methods a route can answer. A `GET` route also answers `HEAD` (headers only). */
+export type SandboxMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** A request as a guard sees it: everything but the body, which is read after the guards pass. */
+export interface SandboxRequestHead {
+  /** The HTTP method, upper-case (`HEAD` for a `HEAD` request answered by a `GET` route). */
+  readonly method: string;
+  /** The URL path as received (still percent-encoded), without the query string. */
+  readonly path: string;
+  /** The route's `:name` parameters, percent-decoded: `{ id: '…' }` for `/v2/users/:id`. */
+  readonly params: Readonly<Record<string, string>>;
+  /** The query string's parameters, every value of a repeated one kept. */
+  readonly query: URLSearchParams;
+  /** The request headers, names in lower case; a repeated header's values joined with `, `. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+}
+
+/** A request as a route handler sees it. */
+export interface SandboxRequest extends SandboxRequestHead {
+  /**
+   * The JSON body, parsed; `undefined` when there was none or it was blank. Bodies of any other media
+   * type never reach a handler (415), nor do malformed (400) or oversized (413, over 1 MiB) ones.
+   */
+  readonly body: unknown;
+}
+
+/** What a guard or a handler answers. */
+export interface SandboxReply {
+  /** The HTTP status. */
+  status: number;
+  /** Response headers; `content-type` and `content-length` are set from the body unless given. */
+  headers?: Readonly<Record<string, string>>;
+  /**
+   * None when absent (and never on a 204 or 304). A string or a `Uint8Array` is sent as is
+   * (`text/plain` or `application/octet-stream` unless `content-type` is given); anything else as
+   * JSON (`application/json; charset=utf-8`).
+   */
+  body?: unknown;
+}
+
+/** Answers a matched route's request. A throw answers 500 in the provider's error shape. */
+export type SandboxHandler = (request: SandboxRequest) => SandboxReply | Promise<SandboxReply>;
+
+/** Runs before a matched route's handler; a reply it returns answers instead (authentication). */
+export type SandboxGuard = (
+  request: SandboxRequestHead,
+) => SandboxReply | undefined | Promise<SandboxReply | undefined>;
+
+/**
+ * The routes of one emulator. Patterns are paths whose segments are literal or `:name` parameters
+ * (`/v2/users/:id`); a literal segment wins over a parameter, a parameter never matches an empty
+ * segment, and matching is exact (case, trailing slash). A request no route matches, or only with
+ * another method, is answered 404 in the provider's shape (`errorBody`), without the guards.
+ */
+export interface SandboxRouter {
+  /** Adds a route; the same method and pattern twice, or a malformed pattern, throws. */
+  route(method: SandboxMethod, pattern: string, handler: SandboxHandler): void;
+  /** Adds a guard, run in the order added, before the body is read, for every matched route. */
+  guard(guard: SandboxGuard): void;
 }
 
 /**

@@ -145,6 +145,28 @@ describe('Argyle emulator: POST /v2/users (seed 000)', () => {
     expect(res.body).toEqual({ phone_number: ['Enter a valid phone number.'] });
   });
 
+  it('"__proto__" and "constructor" are unknown fields like any other, and pollute nothing', async () => {
+    for (const [key, body] of [
+      ['__proto__', '{"__proto__":{"non_field_errors":["x"]}}'],
+      ['constructor', '{"constructor":{"prototype":{"polluted":true}}}'],
+    ]) {
+      const res = await call('/v2/users', {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(res.status).toBe(400);
+      expect(JSON.parse(res.text)).toEqual(JSON.parse(`{"${key}": ["Unknown field."]}`));
+    }
+    const query = await call('/v2/users?__proto__=x');
+    expect(query.status).toBe(400);
+    expect(Object.keys(JSON.parse(query.text) as object)).toEqual(['__proto__']);
+    expect(Object.hasOwn(Object.prototype, 'non_field_errors')).toBe(false);
+    expect(Object.hasOwn(Object.prototype, 'polluted')).toBe(false);
+    // The emulator still works for everyone else.
+    expect((await call('/v2/users', { method: 'POST', json: {} })).status).toBe(200);
+  });
+
   it('reports every invalid field at once', async () => {
     const res = await call('/v2/users', { method: 'POST', json: { email: 'x@', phone_number: 'abc' } });
     expect(res.status).toBe(400);

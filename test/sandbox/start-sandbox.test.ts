@@ -96,8 +96,8 @@ describe('startSandbox', () => {
       name: 'echo',
       createCredentials: () => ({ credentials: { token: 't' }, alternativeCredentials: [] }),
       errorBody: (_status, message) => ({ message }),
-      register(app) {
-        app.get('/ping', async () => ({ pong: true }));
+      register(router) {
+        router.route('GET', '/ping', () => ({ status: 200, body: { pong: true } }));
         return { userCount: () => 0, reset: () => {} };
       },
     };

@@ -20,6 +20,6 @@ export const acmePayProvider = defineProvider<AcmePayTenantConfig>({
   capabilities: acmePayCapabilities,
   auth: (config) => acmePayAuth(config.credentials),
   createService: (context) => new AcmePayUserService(context),
-  // Loaded only when a sandbox starts, so the adapter never loads fastify.
+  // Loaded only when a sandbox starts, so the adapter never loads the emulator.
   sandbox: () => import('./sandbox/index.js').then((m) => m.acmePayEmulator),
 });

@@ -11,8 +11,16 @@ export interface FieldErrors {
 /** DRF's key for errors about the body as a whole. */
 const NON_FIELD = 'non_field_errors';
 
+/**
+ * A map without a prototype: its keys come from the request (`{"__proto__": …}` is an unknown field
+ * like any other), so reading or writing one must never reach `Object.prototype`.
+ */
+export function emptyFieldErrors(): FieldErrors {
+  return Object.create(null) as FieldErrors;
+}
+
 export function toFieldErrors(error: z.ZodError, input: unknown): FieldErrors {
-  const errors: FieldErrors = {};
+  const errors = emptyFieldErrors();
   for (const issue of error.issues) {
     const path = issue.path.map(String);
     if (issue.code === 'unrecognized_keys') {
@@ -71,13 +79,13 @@ function add(errors: FieldErrors, path: readonly string[], message: string): voi
   const keys = path.length === 0 ? [NON_FIELD] : path;
   let node = errors;
   for (const key of keys.slice(0, -1)) {
-    const child = node[key];
+    const child = Object.hasOwn(node, key) ? node[key] : undefined;
     if (Array.isArray(child)) return void child.push(message);
-    if (!child) node[key] = {};
+    if (!child) node[key] = emptyFieldErrors();
     node = node[key] as FieldErrors;
   }
   const leaf = keys[keys.length - 1] ?? NON_FIELD;
-  const existing = node[leaf];
+  const existing = Object.hasOwn(node, leaf) ? node[leaf] : undefined;
   if (Array.isArray(existing)) existing.push(message);
   else if (existing) add(existing, [NON_FIELD], message);
   else node[leaf] = [message];

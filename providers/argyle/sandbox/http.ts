@@ -1,7 +1,7 @@
 /** Request plumbing shared by the Argyle emulator's v2 and v1 routes: auth, bodies, queries, ids. */
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { type FieldErrors, toFieldErrors } from './field-errors.js';
+import type { SandboxReply, SandboxRequestHead } from '../../../src/sandbox/types.js';
+import { emptyFieldErrors, type FieldErrors, toFieldErrors } from './field-errors.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from './pagination.js';
 import { UUID_RE } from './schemas.js';
 
@@ -15,22 +15,26 @@ export function detail(message: string): { detail: string } {
   return { detail: message };
 }
 
+/** A JSON answer. */
+export function reply(status: number, body?: unknown): SandboxReply {
+  return body === undefined ? { status } : { status, body };
+}
+
 /**
  * Basic auth, `api_key_id:api_key_secret` (seed 000 `securitySchemes.basicAuth`). A wrong pair gets
  * the reference's `{"detail": "Invalid username/password."}`; no credentials at all gets DRF's text.
+ * The 401 to answer, or `undefined` when the credentials are right.
  */
 export function checkBasicAuth(
-  request: FastifyRequest,
-  reply: FastifyReply,
+  request: SandboxRequestHead,
   expected: ArgyleCredentials,
-): boolean {
+): SandboxReply | undefined {
   const header = request.headers.authorization;
   let message: string | undefined;
   if (!header) message = 'Authentication credentials were not provided.';
   else if (!isBasic(header, expected)) message = 'Invalid username/password.';
-  if (!message) return true;
-  void reply.code(401).header('www-authenticate', 'Basic realm="api"').send(detail(message));
-  return false;
+  if (!message) return undefined;
+  return { status: 401, headers: { 'www-authenticate': 'Basic realm="api"' }, body: detail(message) };
 }
 
 function isBasic(header: string, expected: ArgyleCredentials): boolean {
@@ -54,8 +58,8 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): Parsed
 }
 
 /** The path id when it is a UUID (the documents' `format: uuid`); DRF answers other ids 404. */
-export function pathId(request: FastifyRequest): string | undefined {
-  const id = (request.params as Record<string, string | undefined>).id;
+export function pathId(request: SandboxRequestHead): string | undefined {
+  const id = request.params.id;
   return id !== undefined && UUID_RE.test(id) ? id : undefined;
 }
 
@@ -68,9 +72,8 @@ export interface ListQuery {
  * The list query: only the documented parameters, each at most once, `limit` an integer 1–200.
  * Unknown parameters are refused rather than ignored, so a misspelt filter cannot list everyone.
  */
-export function parseListQuery(request: FastifyRequest, allowed: readonly string[]): Parsed<ListQuery> {
-  const params = new URL(request.url, 'http://emulator.invalid').searchParams;
-  const errors: FieldErrors = {};
+export function parseListQuery(params: URLSearchParams, allowed: readonly string[]): Parsed<ListQuery> {
+  const errors = emptyFieldErrors();
   for (const key of new Set(params.keys())) {
     if (!allowed.includes(key)) errors[key] = ['Unknown query parameter.'];
     else if (params.getAll(key).length > 1) errors[key] = ['Only one value is allowed.'];

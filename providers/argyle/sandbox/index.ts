@@ -26,17 +26,14 @@ export const emulator: SandboxEmulator<ArgyleCredentials, never> = {
 
   errorBody: (_status, message) => detail(message),
 
-  register(app, context) {
+  register(router, context) {
     const store = new ArgyleUserStore();
     const tokens = new TokenMinter();
     // Authentication comes before validation and lookups; unknown routes stay 404 without it.
-    app.addHook('onRequest', async (request, reply) => {
-      if (request.routeOptions.url === undefined) return;
-      if (!checkBasicAuth(request, reply, context.credentials)) return reply;
-    });
+    router.guard((request) => checkBasicAuth(request, context.credentials));
     const deps = { store, tokens, origin: context.origin };
-    registerV2Routes(app, deps);
-    registerV1Routes(app, deps);
+    registerV2Routes(router, deps);
+    registerV1Routes(router, deps);
     return {
       userCount: () => store.count(),
       // Tokens are stateless JWTs: forgetting the users is the whole reset.

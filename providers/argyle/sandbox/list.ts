@@ -1,5 +1,5 @@
 /** The list answer shared by `GET /v2/users` and `GET /v1/users`: query checks, cursor, page URLs. */
-import type { FastifyRequest } from 'fastify';
+import type { SandboxRequestHead } from '../../../src/sandbox/types.js';
 import type { FieldErrors } from './field-errors.js';
 import { parseListQuery } from './http.js';
 import { decodeCursor, pageUrl, paginate } from './pagination.js';
@@ -18,8 +18,8 @@ export interface ListOptions {
 
 export type ListAnswer = { status: 200; body: Record<string, unknown> } | { status: 400; body: FieldErrors };
 
-export function listPage(request: FastifyRequest, options: ListOptions): ListAnswer {
-  const query = parseListQuery(request, options.allowed);
+export function listPage(request: SandboxRequestHead, options: ListOptions): ListAnswer {
+  const query = parseListQuery(request.query, options.allowed);
   if (!query.ok) return { status: 400, body: query.errors };
   const { limit, params } = query.data;
   const rawCursor = params.get('cursor');

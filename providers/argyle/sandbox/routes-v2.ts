@@ -1,6 +1,6 @@
 /** Argyle API v2 users and user tokens (seeds 000, 001, 003; reference "user tokens"). */
-import type { FastifyInstance } from 'fastify';
-import { detail, parseBody, pathId } from './http.js';
+import type { SandboxRouter } from '../../../src/sandbox/types.js';
+import { detail, parseBody, pathId, reply } from './http.js';
 import { listPage } from './list.js';
 import { UserTokenBodySchema, V2UserBodySchema } from './schemas.js';
 import { type ArgyleUserStore, renderV2 } from './store.js';
@@ -14,57 +14,56 @@ export interface ArgyleRouteDeps {
 
 const NOT_FOUND = detail('Not found.');
 
-export function registerV2Routes(app: FastifyInstance, { store, tokens, origin }: ArgyleRouteDeps): void {
+export function registerV2Routes(router: SandboxRouter, { store, tokens, origin }: ArgyleRouteDeps): void {
   // Seed 000: POST /v2/users → 200 {user_token, id}; 400 field map for an invalid email / phone.
-  app.post('/v2/users', async (request, reply) => {
+  router.route('POST', '/v2/users', (request) => {
     const body = parseBody(V2UserBodySchema, request.body);
-    if (!body.ok) return reply.code(400).send(body.errors);
+    if (!body.ok) return reply(400, body.errors);
     const user = store.create(body.data);
-    return reply.code(200).send({ user_token: tokens.userToken(user.id), id: user.id });
+    return reply(200, { user_token: tokens.userToken(user.id), id: user.id });
   });
 
   // Seed 001: GET /v2/users?limit=&external_id=&cursor= → {next, previous, results}.
-  app.get('/v2/users', async (request, reply) => {
-    const answer = listPage(request, {
+  router.route('GET', '/v2/users', (request) =>
+    listPage(request, {
       path: '/v2/users',
       allowed: ['limit', 'external_id', 'cursor'],
       origin: origin(),
       users: (params) => store.list(params.get('external_id') ?? undefined),
       render: renderV2,
-    });
-    return reply.code(answer.status).send(answer.body);
-  });
+    }),
+  );
 
   // Seed 001: GET /v2/users/{id} → User.
-  app.get('/v2/users/:id', async (request, reply) => {
+  router.route('GET', '/v2/users/:id', (request) => {
     const id = pathId(request);
     const user = id ? store.get(id) : undefined;
-    return user ? reply.send(renderV2(user)) : reply.code(404).send(NOT_FOUND);
+    return user ? reply(200, renderV2(user)) : reply(404, NOT_FOUND);
   });
 
   // Seed 003: PATCH /v2/users/{id} → User. Unknown id first (404), then the body (400), as DRF does.
-  app.patch('/v2/users/:id', async (request, reply) => {
+  router.route('PATCH', '/v2/users/:id', (request) => {
     const id = pathId(request);
     const user = id ? store.get(id) : undefined;
-    if (!user) return reply.code(404).send(NOT_FOUND);
+    if (!user) return reply(404, NOT_FOUND);
     const body = parseBody(V2UserBodySchema, request.body);
-    if (!body.ok) return reply.code(400).send(body.errors);
+    if (!body.ok) return reply(400, body.errors);
     store.apply(user, body.data);
-    return reply.send(renderV2(user));
+    return reply(200, renderV2(user));
   });
 
   // Seed 001: DELETE /v2/users/{id} → 204, no content.
-  app.delete('/v2/users/:id', async (request, reply) => {
+  router.route('DELETE', '/v2/users/:id', (request) => {
     const id = pathId(request);
-    return id && store.delete(id) ? reply.code(204).send() : reply.code(404).send(NOT_FOUND);
+    return id && store.delete(id) ? reply(204) : reply(404, NOT_FOUND);
   });
 
   // Reference "user tokens": POST /v2/user-tokens {user} → 200 {user_token}.
-  app.post('/v2/user-tokens', async (request, reply) => {
+  router.route('POST', '/v2/user-tokens', (request) => {
     const body = parseBody(UserTokenBodySchema, request.body);
-    if (!body.ok) return reply.code(400).send(body.errors);
+    if (!body.ok) return reply(400, body.errors);
     const user = store.get(body.data.user);
-    if (!user) return reply.code(404).send(NOT_FOUND);
-    return reply.code(200).send({ user_token: tokens.userToken(user.id) });
+    if (!user) return reply(404, NOT_FOUND);
+    return reply(200, { user_token: tokens.userToken(user.id) });
   });
 }

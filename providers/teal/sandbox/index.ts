@@ -3,9 +3,8 @@
  * documents independently of the adapter in `providers/teal/`. Routes sit at the root
  * (`/users`, `/users/{user_id}`, `/user-tokens`), as in Teal's API reference.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomSecret } from '../../../src/sandbox/random.js';
-import type { SandboxEmulator } from '../../../src/sandbox/types.js';
+import type { SandboxEmulator, SandboxRequestHead } from '../../../src/sandbox/types.js';
 import { registerRoutes } from './routes.js';
 import { TealUserStore } from './store.js';
 
@@ -25,7 +24,7 @@ const UNAUTHORIZED = { errors: 'No X-API-KEY header provided or wrong value' };
  * Seed 004 `security`: `ApiKeyAuth` (X-API-KEY) or `MemberBearerAuth`. Every credential sent must be
  * right: a wrong API key is refused even beside a valid bearer token.
  */
-function authorized(request: FastifyRequest, apiKey: string, bearerToken: string): boolean {
+function authorized(request: SandboxRequestHead, apiKey: string, bearerToken: string): boolean {
   const key = request.headers['x-api-key'];
   const authorization = request.headers.authorization;
   if (key === undefined && authorization === undefined) return false;
@@ -44,16 +43,15 @@ export const emulator: SandboxEmulator<TealApiKeyCredentials, TealBearerCredenti
 
   errorBody: (_status, message) => ({ errors: [message] }),
 
-  register(app, context) {
+  register(router, context) {
     const store = new TealUserStore();
     const apiKey = context.credentials.apiKey;
     const bearerToken = context.alternativeCredentials[0]?.bearerToken ?? randomSecret('unused');
     // Authentication first; unknown routes stay 404 without it.
-    app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-      if (request.routeOptions.url === undefined) return;
-      if (!authorized(request, apiKey, bearerToken)) return reply.code(401).send(UNAUTHORIZED);
-    });
-    registerRoutes(app, { store, origin: context.origin });
+    router.guard((request) =>
+      authorized(request, apiKey, bearerToken) ? undefined : { status: 401, body: UNAUTHORIZED },
+    );
+    registerRoutes(router, { store, origin: context.origin });
     return { userCount: () => store.count(), reset: () => store.clear() };
   },
 };

@@ -1,6 +1,6 @@
 /** Teal Payroll API users and user tokens (seed 004; reference "Teal" user endpoints). */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import type { SandboxReply, SandboxRequestHead, SandboxRouter } from '../../../src/sandbox/types.js';
 import { CreateUserSchema, toErrorMessages, UpdateUserSchema, UserTokenSchema, UUID_RE } from './schemas.js';
 import { render, type StoredUser, type TealUserStore } from './store.js';
 
@@ -22,6 +22,10 @@ const CONFLICT_MESSAGE =
 
 const errors = (...messages: string[]) => ({ errors: messages });
 
+/** A JSON answer. */
+const reply = (status: number, body?: unknown): SandboxReply =>
+  body === undefined ? { status } : { status, body };
+
 /** Well-formed unknown ids are named, as in the reference's example; anything else is not echoed. */
 const notFound = (id: string | undefined) =>
   errors(`The resource with id [${id && UUID_RE.test(id) ? id : '...'}] does not exist`);
@@ -41,23 +45,23 @@ function parse<S extends z.ZodType>(
     : { ok: false, messages: toErrorMessages(result.error, input, mode) };
 }
 
-function findUser(store: TealUserStore, request: FastifyRequest): { id?: string; user?: StoredUser } {
-  const id = (request.params as Record<string, string | undefined>).user_id;
+function findUser(store: TealUserStore, request: SandboxRequestHead): { id?: string; user?: StoredUser } {
+  const id = request.params.user_id;
   return { id, user: id && UUID_RE.test(id) ? store.get(id) : undefined };
 }
 
-export function registerRoutes(app: FastifyInstance, { store, origin }: TealRouteDeps): void {
+export function registerRoutes(router: SandboxRouter, { store, origin }: TealRouteDeps): void {
   // Seed 004: POST /users → 201 CreatedUser; 400 missing/invalid fields; 409 same person again.
-  app.post('/users', async (request, reply) => {
+  router.route('POST', '/users', (request) => {
     const body = parse(CreateUserSchema, request.body, 'create');
-    if (!body.ok) return reply.code(400).send(errors(...body.messages));
-    if (store.findSamePerson(body.data)) return reply.code(409).send(errors(CONFLICT_MESSAGE));
-    return reply.code(201).send(render(store.create(body.data)));
+    if (!body.ok) return reply(400, errors(...body.messages));
+    if (store.findSamePerson(body.data)) return reply(409, errors(CONFLICT_MESSAGE));
+    return reply(201, render(store.create(body.data)));
   });
 
   // Reference: GET /users?offset=&limit= → {pagination: {offset, limit, count, total_count}, users}.
-  app.get('/users', async (request, reply) => {
-    const params = new URL(request.url, 'http://emulator.invalid').searchParams;
+  router.route('GET', '/users', (request) => {
+    const params = request.query;
     const problems: string[] = [];
     for (const key of new Set(params.keys())) {
       if (key !== 'offset' && key !== 'limit')
@@ -71,44 +75,44 @@ export function registerRoutes(app: FastifyInstance, { store, origin }: TealRout
     if (limit === undefined)
       problems.push(`The query parameter \`limit\` must be an integer from 1 to ${MAX_LIMIT}`);
     if (problems.length > 0 || offset === undefined || limit === undefined) {
-      return reply.code(400).send(errors(...problems));
+      return reply(400, errors(...problems));
     }
     const all = store.list();
     const users = all.slice(offset, offset + limit).map(render);
-    return reply.send({ pagination: { offset, limit, count: users.length, total_count: all.length }, users });
+    return reply(200, { pagination: { offset, limit, count: users.length, total_count: all.length }, users });
   });
 
   // Reference: GET /users/{user_id} → 200 CreatedUser, 404 when unknown.
-  app.get('/users/:user_id', async (request, reply) => {
+  router.route('GET', '/users/:user_id', (request) => {
     const { id, user } = findUser(store, request);
-    return user ? reply.send(render(user)) : reply.code(404).send(notFound(id));
+    return user ? reply(200, render(user)) : reply(404, notFound(id));
   });
 
   // Reference: PATCH /users/{user_id} → 200 CreatedUser; partial, `null` unsets.
-  app.patch('/users/:user_id', async (request, reply) => {
+  router.route('PATCH', '/users/:user_id', (request) => {
     const { id, user } = findUser(store, request);
-    if (!user) return reply.code(404).send(notFound(id));
+    if (!user) return reply(404, notFound(id));
     const body = parse(UpdateUserSchema, request.body, 'update');
-    if (!body.ok) return reply.code(400).send(errors(...body.messages));
+    if (!body.ok) return reply(400, errors(...body.messages));
     store.update(user, body.data);
-    return reply.send(render(user));
+    return reply(200, render(user));
   });
 
   // Reference: DELETE /users/{user_id} → 204 (HTTP forbids a body on 204, so none is sent).
-  app.delete('/users/:user_id', async (request, reply) => {
+  router.route('DELETE', '/users/:user_id', (request) => {
     const { id, user } = findUser(store, request);
-    return user && store.delete(user.user_id) ? reply.code(204).send() : reply.code(404).send(notFound(id));
+    return user && store.delete(user.user_id) ? reply(204) : reply(404, notFound(id));
   });
 
   // Reference: POST /user-tokens {user_id} → 201 {token, webapp_link, created_at}.
-  app.post('/user-tokens', async (request, reply) => {
+  router.route('POST', '/user-tokens', (request) => {
     const body = parse(UserTokenSchema, request.body, 'create');
-    if (!body.ok) return reply.code(400).send(errors(...body.messages));
+    if (!body.ok) return reply(400, errors(...body.messages));
     const user = store.get(body.data.user_id);
-    if (!user) return reply.code(404).send(notFound(body.data.user_id));
+    if (!user) return reply(404, notFound(body.data.user_id));
     const { token, created_at } = store.issueToken(user);
     const webappLink = `${origin()}/webapp?token=${encodeURIComponent(token)}`;
-    return reply.code(201).send({ token, webapp_link: webappLink, created_at });
+    return reply(201, { token, webapp_link: webappLink, created_at });
   });
 }
 

@@ -16,7 +16,7 @@ import type { CommandContext } from './users.js';
 /** Starts the sandbox the demo runs against; tests pass one with faults to see the demo fail. */
 export type SandboxStarter = () => Promise<RunningSandbox>;
 
-/** Loaded on demand: the emulators bring fastify, which `users` commands and `--help` do not need. */
+/** Loaded on demand: the emulators' servers and stores, which `users` commands and `--help` do not need. */
 const startSandbox: SandboxStarter = async () => (await import('../../sandbox/index.js')).startSandbox();
 
 export async function runDemo(context: CommandContext, start: SandboxStarter = startSandbox): Promise<void> {

@@ -43,7 +43,7 @@ async function runSandbox(context: CommandContext, rawOptions: unknown): Promise
   const { port } = SandboxFlagsSchema.parse(rawOptions);
   let sandbox: RunningSandbox;
   try {
-    // Loaded on demand: the emulators bring fastify, which other commands do not need.
+    // Loaded on demand: the emulators' servers and stores, which other commands do not need.
     const { startSandbox } = await import('../../sandbox/index.js');
     sandbox = await startSandbox(
       port !== undefined ? { emulators: { argyle: { port }, teal: { port: port + 1 } } } : {},

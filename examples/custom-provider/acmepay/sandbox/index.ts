@@ -3,8 +3,7 @@
  * fake of the Acme Pay API document (README.md), written from the document, not from the adapter.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { SandboxEmulator } from 'payroll-identity/sandbox';
+import type { SandboxEmulator, SandboxReply, SandboxRequestHead } from 'payroll-identity/sandbox';
 
 interface StoredUser {
   id: string;
@@ -51,27 +50,27 @@ export const acmePayEmulator: SandboxEmulator<{ apiKey: string }, never> = {
 
   errorBody: (_status, message) => error(message),
 
-  register(app, context) {
+  register(router, context) {
     const users = new Map<string, StoredUser>();
     const sessions = new Set<string>();
 
-    app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-      if (request.routeOptions.url === undefined) return;
-      if (request.headers['x-acme-key'] !== context.credentials.apiKey) {
-        return reply.code(401).send(error('Invalid API key'));
-      }
+    // Every route needs the key; unknown routes stay 404 without it.
+    router.guard((request) =>
+      request.headers['x-acme-key'] === context.credentials.apiKey
+        ? undefined
+        : { status: 401, body: error('Invalid API key') },
+    );
+
+    const find = (request: SandboxRequestHead) => users.get(request.params.id ?? '');
+    const notFound: SandboxReply = { status: 404, body: error('User not found') };
+    const invalid = (problem: Record<string, string[]> | string): SandboxReply => ({
+      status: 400,
+      body: typeof problem === 'string' ? error(problem) : error('Invalid user', problem),
     });
 
-    const find = (request: FastifyRequest<{ Params: { id: string } }>) => users.get(request.params.id);
-    const notFound = (reply: FastifyReply) => reply.code(404).send(error('User not found'));
-
-    app.post('/users', async (request, reply) => {
+    router.route('POST', '/users', (request) => {
       const problem = problems(request.body, true);
-      if (problem !== undefined) {
-        return reply
-          .code(400)
-          .send(typeof problem === 'string' ? error(problem) : error('Invalid user', problem));
-      }
+      if (problem !== undefined) return invalid(problem);
       const body = request.body as Body;
       const user: StoredUser = {
         id: randomUUID(),
@@ -82,58 +81,55 @@ export const acmePayEmulator: SandboxEmulator<{ apiKey: string }, never> = {
         created_at: new Date().toISOString(),
       };
       users.set(user.id, user);
-      return reply.code(201).send(user);
+      return { status: 201, body: user };
     });
 
-    app.get<{ Params: { id: string } }>('/users/:id', async (request, reply) => {
+    router.route('GET', '/users/:id', (request) => {
       const user = find(request);
-      return user ? reply.send(user) : notFound(reply);
+      return user ? { status: 200, body: user } : notFound;
     });
 
-    app.patch<{ Params: { id: string } }>('/users/:id', async (request, reply) => {
+    router.route('PATCH', '/users/:id', (request) => {
       const user = find(request);
-      if (!user) return notFound(reply);
+      if (!user) return notFound;
       const problem = problems(request.body ?? {}, false);
-      if (problem !== undefined) {
-        return reply
-          .code(400)
-          .send(typeof problem === 'string' ? error(problem) : error('Invalid user', problem));
-      }
+      if (problem !== undefined) return invalid(problem);
       Object.assign(user, request.body);
-      return reply.send(user);
+      return { status: 200, body: user };
     });
 
-    app.delete<{ Params: { id: string } }>('/users/:id', async (request, reply) => {
-      if (!users.delete(request.params.id)) return notFound(reply);
-      return reply.code(204).send();
-    });
-
-    app.get<{ Querystring: { page_size?: string; page_token?: string; external_ref?: string } }>(
-      '/users',
-      async (request, reply) => {
-        const size = request.query.page_size === undefined ? 20 : Number(request.query.page_size);
-        if (!Number.isInteger(size) || size < 1 || size > 50) {
-          return reply.code(400).send(error('page_size must be 1–50'));
-        }
-        const start = request.query.page_token === undefined ? 0 : Number(request.query.page_token);
-        if (!Number.isInteger(start) || start < 0) return reply.code(400).send(error('Invalid page_token'));
-        const matching = [...users.values()].filter(
-          (u) => request.query.external_ref === undefined || u.external_ref === request.query.external_ref,
-        );
-        const page = matching.slice(start, start + size);
-        const next = start + size < matching.length ? String(start + size) : null;
-        return reply.send({ users: page, next_page_token: next });
-      },
+    router.route('DELETE', '/users/:id', (request) =>
+      users.delete(request.params.id ?? '') ? { status: 204 } : notFound,
     );
 
-    app.post<{ Params: { id: string } }>('/users/:id/sessions', async (request, reply) => {
-      if (!find(request)) return notFound(reply);
+    router.route('GET', '/users', ({ query }) => {
+      // A repeated parameter reads as its values joined, which is never a valid number.
+      const param = (name: string) => (query.has(name) ? query.getAll(name).join(',') : null);
+      const pageSize = param('page_size');
+      const pageToken = param('page_token');
+      const externalRef = param('external_ref');
+      const size = pageSize === null ? 20 : Number(pageSize);
+      if (!Number.isInteger(size) || size < 1 || size > 50) {
+        return { status: 400, body: error('page_size must be 1–50') };
+      }
+      const start = pageToken === null ? 0 : Number(pageToken);
+      if (!Number.isInteger(start) || start < 0) return { status: 400, body: error('Invalid page_token') };
+      const matching = [...users.values()].filter(
+        (u) => externalRef === null || u.external_ref === externalRef,
+      );
+      const page = matching.slice(start, start + size);
+      const next = start + size < matching.length ? String(start + size) : null;
+      return { status: 200, body: { users: page, next_page_token: next } };
+    });
+
+    router.route('POST', '/users/:id/sessions', (request) => {
+      if (!find(request)) return notFound;
       const token = `acme-session-${randomBytes(24).toString('hex')}`;
       sessions.add(token);
-      return reply.code(201).send({
-        session_token: token,
-        expires_at: new Date(Date.now() + 15 * 60_000).toISOString(),
-      });
+      return {
+        status: 201,
+        body: { session_token: token, expires_at: new Date(Date.now() + 15 * 60_000).toISOString() },
+      };
     });
 
     return {

@@ -67,6 +67,37 @@ export function substituteEnv(
   return value;
 }
 
+/** `JSON.parse`'s "at position 12" (Node 20) or "(line 2 column 5)": only the digits are read. */
+const JSON_POSITION_RE = /at position (\d{1,10})/;
+
+/**
+ * Where a parse error points, as an offset into the text. yaml's errors carry `pos` (their
+ * `linePos` exists only with `prettyErrors`, which also quotes the line: never used here). The
+ * message is read only for JSON's position, and only its first 200 characters (regex on a bounded
+ * string), and nothing of it is kept.
+ */
+function errorOffset(error: unknown): number | undefined {
+  const pos = (error as { pos?: unknown }).pos;
+  if (Array.isArray(pos) && typeof pos[0] === 'number') return pos[0];
+  if (error instanceof SyntaxError) {
+    const match = JSON_POSITION_RE.exec(error.message.slice(0, 200));
+    if (match) return Number(match[1]);
+  }
+  return undefined;
+}
+
+/** `line 3, column 31` (both from 1) of an offset into `text`. */
+function lineAndColumn(text: string, offset: number): string {
+  const at = Math.min(Math.max(offset, 0), text.length);
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return `line ${line}, column ${at - lineStart + 1}`;
+}
+
 /** Options of {@link loadConfigFile}. */
 export interface LoadConfigOptions {
   /** Variables for `${NAME}`; default `process.env`. */
@@ -102,8 +133,8 @@ export function loadConfigFile(
       extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text, { prettyErrors: false });
   } catch (error) {
     // Parser messages quote the offending line, which may hold a secret: keep only the position.
-    const pos = (error as { linePos?: [{ line: number; col: number }] }).linePos?.[0];
-    const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
+    const offset = errorOffset(error);
+    const where = offset === undefined ? '' : ` at ${lineAndColumn(text, offset)}`;
     throw new InvalidConfigurationError([
       {
         field: '(file)',

@@ -192,6 +192,29 @@ describe('loadConfigFile', () => {
     expect(`${error.message}${JSON.stringify(error)}`).not.toContain(SECRET);
   });
 
+  it('names the line and column of a YAML error, and still quotes nothing', () => {
+    // `${` cannot start a value inside a flow mapping: the error is at the `{` of `${FAKE_KEY}`,
+    // line 5, column 26. The credential on line 4 must not come back in any form.
+    const text = `tenants:\n  a:\n    provider: fake\n    note: "${SECRET}"\n    credentials: { key: \${FAKE_KEY} }\n`;
+    const error = configError(() => loadConfigFile(file('flow.yaml', text), { env }));
+    expect(error.problems).toEqual([
+      {
+        field: '(file)',
+        reason: expect.stringMatching(/flow\.yaml is not valid YAML at line 5, column 26$/),
+      },
+    ]);
+    const [, line, column] = /line (\d+), column (\d+)/.exec(error.message) ?? [];
+    expect(text.split('\n')[Number(line) - 1]?.slice(Number(column) - 1)).toMatch(/^\{/);
+    expect(`${error.message}${JSON.stringify(error)}`).not.toContain(SECRET);
+  });
+
+  it('counts lines and columns from 1 (an unclosed flow sequence, a duplicate key)', () => {
+    const open = configError(() => loadConfigFile(file('open.yaml', 'tenants: [a\n'), { env }));
+    expect(open.message).toMatch(/open\.yaml is not valid YAML at line 2, column 1$/m);
+    const dup = configError(() => loadConfigFile(file('dup.yaml', 'tenants: {}\ntenants: {}\n'), { env }));
+    expect(dup.message).toMatch(/dup\.yaml is not valid YAML at line 2, column 1$/m);
+  });
+
   it('reports an unreadable file and a non-object document', () => {
     expect(configError(() => loadConfigFile(join(dir, 'absent.yaml'))).message).toMatch(
       /cannot read .*ENOENT/,

@@ -3,6 +3,7 @@
  * folder under `providers/` that exports one of these, plus one line in `src/providers.ts`.
  */
 import type { z } from 'zod';
+import { type ConfigurationProblem, InvalidConfigurationError } from './errors.js';
 import type { CircuitBreakerOptions } from './http/circuit.js';
 import type { AuthStrategy, HttpClient } from './http/client.js';
 import type { DescribeError } from './http/errors.js';
@@ -69,6 +70,13 @@ export interface ProviderDefinition<TConfig extends BaseTenantConfig = BaseTenan
   readonly tenantShape: z.core.$ZodLooseShape;
   /** The provider's base URL per environment (host only, or with a path prefix the adapter expects). */
   readonly baseUrls: Readonly<Record<Environment, string>>;
+  /**
+   * Optional: what a tenant's `baseUrl` override stands for, when the provider's documents write
+   * base URLs in a form its paths do not expect (Argyle's `https://api.argyle.com/v2`, while every
+   * path already starts with `/v2/`). Returns the base URL to use, or a problem (without the value)
+   * that makes the configuration invalid. Never called for the provider's own `baseUrls`.
+   */
+  baseUrlOverride?(baseUrl: string, config: TConfig): { baseUrl: string } | { problem: string };
   /** Reads the provider's error bodies: messages, and field errors under neutral names. */
   readonly describeError: DescribeError;
   /** What a tenant of this provider can do (may depend on its configuration, e.g. Argyle's `apiVersion`). */
@@ -109,7 +117,45 @@ export function defineProvider<TConfig extends BaseTenantConfig>(
   return definition;
 }
 
-/** The base URL a tenant talks to: its override, or the provider's for its environment. */
+/** The base URL a tenant's override stands for (see `ProviderDefinition.baseUrlOverride`), or a problem. */
+function overriddenBaseUrl(
+  definition: ProviderDefinition,
+  config: BaseTenantConfig & { baseUrl: string },
+): { baseUrl: string } | { problem: string } {
+  return definition.baseUrlOverride?.(config.baseUrl, config) ?? { baseUrl: config.baseUrl };
+}
+
+/**
+ * The base URL a tenant talks to: its override (as the provider reads it), or the provider's for its
+ * environment. An override the provider refuses is `invalid_configuration` (normally caught earlier,
+ * by {@link checkBaseUrls}).
+ */
 export function resolveBaseUrl(definition: ProviderDefinition, config: BaseTenantConfig): string {
-  return config.baseUrl ?? definition.baseUrls[config.environment];
+  if (config.baseUrl === undefined) return definition.baseUrls[config.environment];
+  const resolved = overriddenBaseUrl(definition, { ...config, baseUrl: config.baseUrl });
+  if ('problem' in resolved) {
+    throw new InvalidConfigurationError([
+      { tenant: config.tenant, field: 'baseUrl', reason: resolved.problem },
+    ]);
+  }
+  return resolved.baseUrl;
+}
+
+/**
+ * Every tenant's `baseUrl` override checked by its provider at once, so that a refused one fails
+ * when the configuration is loaded (one error listing every tenant's problem), not at first use.
+ */
+export function checkBaseUrls(
+  definitions: ReadonlyMap<string, ProviderDefinition>,
+  tenants: ReadonlyMap<string, BaseTenantConfig>,
+): void {
+  const problems: ConfigurationProblem[] = [];
+  for (const config of tenants.values()) {
+    const definition = definitions.get(config.provider);
+    if (definition === undefined || config.baseUrl === undefined) continue;
+    const resolved = overriddenBaseUrl(definition, { ...config, baseUrl: config.baseUrl });
+    if ('problem' in resolved)
+      problems.push({ tenant: config.tenant, field: 'baseUrl', reason: resolved.problem });
+  }
+  if (problems.length > 0) throw new InvalidConfigurationError(problems);
 }

@@ -67,3 +67,35 @@ export const ARGYLE_BASE_URLS = {
   sandbox: 'https://api-sandbox.argyle.com',
   production: 'https://api.argyle.com',
 } as const;
+
+/** The path without its trailing slashes (a loop, not a regex: the path is not bounded here). */
+function withoutTrailingSlashes(path: string): string {
+  let end = path.length;
+  while (end > 0 && path[end - 1] === '/') end--;
+  return path.slice(0, end);
+}
+
+/**
+ * A `baseUrl` override as the adapter uses it: Argyle's reference writes base URLs with the version
+ * (`https://api-sandbox.argyle.com/v2`), while every path here already starts with `/v2/` or `/v1/`.
+ * So a last path segment naming the tenant's `apiVersion` is dropped (both forms reach `/v2/users`),
+ * and one naming the other version is refused: the tenant would talk to one API while configured
+ * for the other (docs/providers/argyle.md, "Auth and base URLs").
+ */
+export function argyleBaseUrlOverride(
+  baseUrl: string,
+  config: { apiVersion: ArgyleApiVersion },
+): { baseUrl: string } | { problem: string } {
+  // The URL was validated (absolute, no query or fragment); only its path is looked at.
+  const url = new URL(baseUrl);
+  const path = withoutTrailingSlashes(url.pathname);
+  const suffix = (['v1', 'v2'] as const).find((version) => path.endsWith(`/${version}`));
+  if (suffix === undefined) return { baseUrl };
+  if (suffix !== config.apiVersion) {
+    return {
+      problem: `ends in "/${suffix}" but apiVersion is "${config.apiVersion}" (give the host only, or the URL of the configured version)`,
+    };
+  }
+  url.pathname = path.slice(0, -`/${suffix}`.length);
+  return { baseUrl: withoutTrailingSlashes(url.toString()) };
+}

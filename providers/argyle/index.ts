@@ -5,7 +5,12 @@
 import { defineProvider } from '../../src/provider.js';
 import { argyleAuth } from './auth.js';
 import { argyleCapabilities } from './capabilities.js';
-import { ARGYLE_BASE_URLS, type ArgyleTenantConfig, argyleTenantShape } from './config.js';
+import {
+  ARGYLE_BASE_URLS,
+  type ArgyleTenantConfig,
+  argyleBaseUrlOverride,
+  argyleTenantShape,
+} from './config.js';
 import { describeArgyleError } from './errors.js';
 import { createArgyleV1Service } from './service-v1.js';
 import { createArgyleV2Service } from './service-v2.js';
@@ -15,6 +20,8 @@ export const argyleProvider = defineProvider<ArgyleTenantConfig>({
   docsUrl: 'https://docs.argyle.com/api-reference/users',
   tenantShape: argyleTenantShape,
   baseUrls: ARGYLE_BASE_URLS,
+  // A base URL copied from Argyle's docs (`…/v2`) is accepted: config.ts.
+  baseUrlOverride: argyleBaseUrlOverride,
   describeError: describeArgyleError,
   capabilities: (config) => argyleCapabilities(config.apiVersion),
   auth: (config) => argyleAuth(config.credentials),

@@ -16,6 +16,7 @@ import {
   type Operation,
   UnexpectedResponseError,
 } from '../../src/errors.js';
+import { checkCallOptions } from '../../src/http/call-options.js';
 import type { HttpClient } from '../../src/http/client.js';
 import { ListingGuard } from '../../src/listing-guard.js';
 import type { ProviderContext } from '../../src/provider.js';
@@ -201,7 +202,7 @@ export class ArgyleV1UserService implements UserService {
       );
     }
     const limit = pageSizeOf(valid.pageSize);
-    const guard = new ListingGuard(context, options?.signal);
+    const guard = new ListingGuard(context, checkCallOptions(options, context).signal);
     const seen = new Set<string>();
     let cursor: string | undefined;
     do {
@@ -223,15 +224,7 @@ export class ArgyleV1UserService implements UserService {
       }
       guard.checkSignal();
       if (Array.isArray(data)) {
-        // A bare array has no way to the next page. A short page is the last one; a full page
-        // may hide more users, and a silently truncated listing is worse than an error.
-        if (data.length >= limit) {
-          throw new UnexpectedResponseError(
-            `${PROVIDER} listUsers: the v1 API returned a full page (${limit}) with no link to the next one; the listing may be incomplete`,
-            ['(body): no_next_page'],
-            context,
-          );
-        }
+        endOfBareArray(data.length, limit, context);
         return;
       }
       cursor = nextCursor(data, seen, context);
@@ -257,6 +250,30 @@ export class ArgyleV1UserService implements UserService {
     });
     return linkToken(data.access);
   }
+}
+
+/**
+ * The end of a listing answered with a bare array (the legacy reference's example shape, with no `next`): there is
+ * no way to a second page. Only an empty array is known to be the whole list. A full one may hide
+ * more users; a shorter one may too, since a server that caps pages below the `limit` asked for
+ * (v1 documents no maximum) answers exactly such a page, and nothing in a bare array tells the two
+ * apart. The users are yielded first; then the listing ends in `unexpected_response` rather than
+ * passing for complete (docs/providers/argyle.md, "v1 list shape").
+ */
+function endOfBareArray(count: number, limit: number, context: ReturnType<typeof adapterContext>): void {
+  if (count === 0) return;
+  if (count >= limit) {
+    throw new UnexpectedResponseError(
+      `${PROVIDER} listUsers: the v1 API returned a full page (${limit}) with no link to the next one; the listing may be incomplete`,
+      ['(body): no_next_page'],
+      context,
+    );
+  }
+  throw new UnexpectedResponseError(
+    `${PROVIDER} listUsers: the v1 API returned a list without paging (${count} of ${limit} asked); a server that caps pages would answer the same, so the listing may be incomplete`,
+    ['(body): unpaged_list'],
+    context,
+  );
 }
 
 export function createArgyleV1Service(context: ProviderContext<ArgyleTenantConfig>): UserService {

@@ -17,24 +17,43 @@ import type {
 } from '../../src/user.js';
 import { fromTealDate, toTealDate } from './dates.js';
 import type { TealProviderOptions, TealProviderOptionsPatch } from './options.js';
+import { unknownTealFields } from './unknown-fields.js';
 import type { TealCreateBody, TealPatchBody, TealUser, TealUserToken } from './wire.js';
 
 export const TEAL = 'teal';
 
-/** Post codes compare equal whatever their case and spacing (`sw1a1aa` is `SW1A 1AA`). */
-function postCodeKey(code: string): string {
-  return code.replace(/\s+/g, '').toUpperCase();
+/**
+ * A UK post code without its space: an outward code (area letters, district digit and an optional
+ * letter or digit) and an inward code (a digit and two letters), or the special `GIR 0AA`.
+ */
+const COMPACT_UK_SHAPE_RE = /^(?:[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}|GIR0AA)$/;
+
+/**
+ * A post code as Teal's examples write it (`SW1A 1AA`): upper case, and one space before the inward
+ * code (the last 3 characters), however it was typed (`sw1a1aa`, ` SW1A  1AA`). Teal documents no
+ * format and validates nothing client-side is told about, so a value without a UK post code's shape
+ * is not refused: it is only upper-cased, trimmed, and its inner spaces collapsed to one
+ * (docs/providers/teal.md). Input is at most 16 characters (the neutral schema), so the regexes
+ * run on bounded text.
+ */
+export function normalisePostCode(code: string): string {
+  const upper = code.toUpperCase();
+  const compact = upper.replace(/\s+/g, '');
+  if (COMPACT_UK_SHAPE_RE.test(compact)) return `${compact.slice(0, -3)} ${compact.slice(-3)}`;
+  return upper.trim().replace(/\s+/g, ' ');
 }
 
-/** `post_codes`: the current post code first, then the previous ones, each once (first spelling kept). */
+/** `post_codes`: the current post code first, then the previous ones, each once, normalised. */
 export function toPostCodes(current: string | undefined, previous: readonly string[] | undefined): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const code of [...(current !== undefined ? [current] : []), ...(previous ?? [])]) {
-    const key = postCodeKey(code);
+    const normalised = normalisePostCode(code);
+    // Compared without spaces, so `SW1A 1AA` and `SW1A1AA` count once even when not UK-shaped.
+    const key = normalised.replace(/ /g, '');
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push(code);
+    out.push(normalised);
   }
   return out;
 }
@@ -114,7 +133,7 @@ export function toTealPatchBody(
 function settingsFromWire(wire: TealUser): Record<string, JsonValue> {
   const data: Record<string, JsonValue> = {};
   const recurring: Record<string, JsonValue> = {};
-  if (wire.payroll_period_months !== undefined) data.payrollPeriodMonths = wire.payroll_period_months;
+  if (typeof wire.payroll_period_months === 'number') data.payrollPeriodMonths = wire.payroll_period_months;
   if (typeof wire.recurring_checks_enabled === 'boolean') recurring.enabled = wire.recurring_checks_enabled;
   if (typeof wire.recurring_check_frequency === 'string')
     recurring.frequency = wire.recurring_check_frequency;
@@ -132,20 +151,26 @@ function settingsFromWire(wire: TealUser): Record<string, JsonValue> {
   return data;
 }
 
-/** A `CreatedUser` as a neutral user; absent or `null` Teal fields are left out. */
+/**
+ * A `CreatedUser` as a neutral user; absent or `null` Teal fields are left out. Fields Teal does
+ * not document are kept, as sent, under `providerData.unknownFields` (./unknown-fields.ts).
+ */
 export function fromTealUser(wire: TealUser): User {
   const user: User = { id: wire.user_id, provider: TEAL, createdAt: wire.created_at };
-  if (wire.forename !== undefined) user.firstName = wire.forename;
-  if (wire.surname !== undefined) user.lastName = wire.surname;
-  const birthDate = wire.date_of_birth !== undefined ? fromTealDate(wire.date_of_birth) : undefined;
+  if (typeof wire.forename === 'string') user.firstName = wire.forename;
+  if (typeof wire.surname === 'string') user.lastName = wire.surname;
+  const birthDate = typeof wire.date_of_birth === 'string' ? fromTealDate(wire.date_of_birth) : undefined;
   if (birthDate !== undefined) user.birthDate = birthDate;
-  const [current, ...previous] = wire.post_codes ?? [];
+  const codes = (wire.post_codes ?? []).filter((code): code is string => typeof code === 'string');
+  const [current, ...previous] = codes;
   if (current !== undefined) user.address = { postalCode: current };
   if (previous.length > 0) user.previousPostalCodes = previous;
   if (typeof wire.ni_number === 'string') user.nationalId = { type: 'ni_number', value: wire.ni_number };
   if (typeof wire.ext_id === 'string') user.externalId = wire.ext_id;
-  const settings = settingsFromWire(wire);
-  if (Object.keys(settings).length > 0) user.providerData = settings;
+  const data = settingsFromWire(wire);
+  const unknown = unknownTealFields(wire);
+  if (unknown !== undefined) data.unknownFields = unknown;
+  if (Object.keys(data).length > 0) user.providerData = data;
   return user;
 }
 

@@ -9,6 +9,7 @@
 import { inspect } from 'node:util';
 import { adapterContext, checkUserId, sensitiveValues } from '../../src/adapter.js';
 import { checkAnsweredId } from '../../src/answered-id.js';
+import { checkCallOptions } from '../../src/http/call-options.js';
 import type { HttpClient } from '../../src/http/client.js';
 import { ListingGuard } from '../../src/listing-guard.js';
 import type { ProviderContext } from '../../src/provider.js';
@@ -157,17 +158,20 @@ export class TealUserService implements UserService {
       what: 'list filter',
     });
     const limit = Math.min(pageSize ?? TEAL_MAX_PAGE_SIZE, TEAL_MAX_PAGE_SIZE);
-    const guard = new ListingGuard(ctx, options?.signal);
+    const guard = new ListingGuard(ctx, checkCallOptions(options, ctx).signal);
     let offset = 0;
     let previousFirstId: string | undefined;
     for (;;) {
-      // Reference: GET /users?offset=&limit= (offset from 0, limit 1–100) →
+      // Reference: GET /users?offset=&limit= (limit 1–100) →
       // 200 {pagination: {offset, limit, count, total_count}, users: [CreatedUser]}; 400, 401.
+      // `offset` counts users, zero-based ("default 0"), yet the parameter says "minimum 1": the
+      // first request leaves it out (the default is the first page) and every later offset, the
+      // number of users already read, is at least 1 (docs/providers/teal.md).
       const { data } = await this.#http.request({
         operation: 'listUsers',
         method: 'GET',
         path: '/users',
-        query: { offset, limit },
+        query: offset === 0 ? { limit } : { offset, limit },
         response: TealUserListSchema,
         expectStatus: [200],
         options,

@@ -88,16 +88,19 @@ export type TealUserTokenBody = z.infer<typeof TealUserTokenBodySchema>;
 export const TealUserSchema = z.looseObject({
   user_id: z.string().min(1),
   created_at: z.string(),
-  forename: z.string().optional(),
-  surname: z.string().optional(),
+  // Required on create, yet a user can hold `null` here (a field unset by a PATCH, or one created
+  // before the rule): one such user must not fail a whole list page, so `null` reads as absent.
+  forename: z.string().nullish(),
+  surname: z.string().nullish(),
   ni_number: z.string().nullish(),
-  date_of_birth: TealDateSchema.optional(),
-  post_codes: z.array(z.string()).optional(),
+  date_of_birth: TealDateSchema.nullish(),
+  // A `null` inside the list is skipped like a `null` list.
+  post_codes: z.array(z.string().nullable()).nullish(),
   ext_id: z.string().nullish(),
   recurring_checks_enabled: z.boolean().nullish(),
   recurring_check_frequency: z.string().nullish(),
   recurring_check_end_date: TealDateSchema.nullish(),
-  payroll_period_months: int32.optional(),
+  payroll_period_months: int32.nullish(),
   payslip_upload_enabled: z.boolean().nullish(),
   payroll_connections_enabled: z.boolean().nullish(),
 });

@@ -43,6 +43,23 @@ export function birthDateFromWire(
   return parseCalendarDate(iso) ? iso : undefined;
 }
 
+/**
+ * The parts of a `birth_date` that holds no whole, real day (`{year: 1990, month: null, day: null}`,
+ * or 1990-02-30), or `undefined` when it holds a day or nothing. Argyle types the three parts
+ * separately and may return some of them only; they are reported as
+ * `providerData.birthDateParts` rather than dropped (docs/providers/argyle.md).
+ */
+export function partialBirthDate(
+  wire: { year?: number | null; month?: number | null; day?: number | null } | null | undefined,
+): { year?: number; month?: number; day?: number } | undefined {
+  if (!wire || birthDateFromWire(wire) !== undefined) return undefined;
+  const parts: { year?: number; month?: number; day?: number } = {};
+  if (wire.year != null) parts.year = wire.year;
+  if (wire.month != null) parts.month = wire.month;
+  if (wire.day != null) parts.day = wire.day;
+  return Object.keys(parts).length > 0 ? parts : undefined;
+}
+
 function addressToWire(address: Address): NonNullable<V2UserFieldsRequest['address']> {
   const out: NonNullable<V2UserFieldsRequest['address']> = {};
   if (address.line1 !== undefined) out.line1 = address.line1;
@@ -122,6 +139,8 @@ export function fromV2User(wire: V2User, provider: string): User {
   if (phone !== undefined) user.phone = phone;
   const birthDate = birthDateFromWire(wire.birth_date);
   if (birthDate !== undefined) user.birthDate = birthDate;
+  const birthDateParts = partialBirthDate(wire.birth_date);
+  if (birthDateParts !== undefined) user.providerData = { birthDateParts };
   const address = addressFromWire(wire.address);
   if (address !== undefined) user.address = address;
   const ssn = present(wire.ssn);

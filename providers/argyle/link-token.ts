@@ -1,25 +1,55 @@
 /**
- * Link tokens. Argyle's user tokens are JWTs "with a short-lived expiry" (seed 002, reference); the
- * expiry is read from the token's standard `exp` claim when it is there, and left out otherwise —
- * the token is never rejected for it (Argyle, not we, decides whether it is valid).
+ * Link tokens. Argyle's user tokens are JWTs "with a short-lived expiry"
+ * (https://docs.argyle.com/link/user-tokens); the expiry is read from the token's standard `exp`
+ * claim when it is there, and left out otherwise — the token is never rejected for it (Argyle, not
+ * we, decides whether it is valid).
+ *
+ * The documents' tokens (v2 and legacy v1 alike) also name their user in a `user_id` claim. A token
+ * naming another user than the one asked for (or just created) would start another person's Link
+ * session under this applicant: it is `unexpected_response`, like any answer about another user.
+ * A token without a readable `user_id` is passed on as it is.
  */
+import { checkAnsweredId } from '../../src/answered-id.js';
+import type { ErrorContext } from '../../src/errors.js';
 import type { LinkToken } from '../../src/user.js';
 
-function expiryOf(token: string): string | undefined {
-  const payload = token.split('.')[1];
+/** Longest token whose claims are read (the documents' are under 1 KiB); a longer one is passed on unread. */
+const MAX_READ_TOKEN_LENGTH = 16 * 1024;
+
+/** The JWT's claims, when it has a payload that is a JSON object. */
+function claimsOf(token: string): Record<string, unknown> | undefined {
+  if (token.length > MAX_READ_TOKEN_LENGTH) return undefined;
+  const payload = token.split('.', 3)[1];
   if (!payload) return undefined;
   try {
     const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    const exp = (claims as { exp?: unknown } | null)?.exp;
-    if (typeof exp !== 'number' || !Number.isFinite(exp) || exp <= 0) return undefined;
-    const date = new Date(exp * 1000);
-    return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+    return typeof claims === 'object' && claims !== null && !Array.isArray(claims)
+      ? (claims as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
 }
 
-export function linkToken(token: string): LinkToken {
-  const expiresAt = expiryOf(token);
+function expiryOf(claims: Record<string, unknown> | undefined): string | undefined {
+  const exp = claims?.exp;
+  if (typeof exp !== 'number' || !Number.isFinite(exp) || exp <= 0) return undefined;
+  const date = new Date(exp * 1000);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+/**
+ * The neutral link token for `userId`, or `unexpected_response` when the token's `user_id` claim
+ * names another user.
+ */
+export function linkToken(
+  token: string,
+  userId: string,
+  context: ErrorContext & { provider: string; operation: string },
+): LinkToken {
+  const claims = claimsOf(token);
+  const owner = claims?.user_id;
+  if (typeof owner === 'string') checkAnsweredId(userId, owner, context);
+  const expiresAt = expiryOf(claims);
   return expiresAt !== undefined ? { token, expiresAt } : { token };
 }

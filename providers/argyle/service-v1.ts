@@ -127,7 +127,7 @@ export class ArgyleV1UserService implements UserService {
     });
     // "the API saves that information, but only returns the `id` and `token` fields".
     const user = fromV1User(V1User.parse({ ...body, id: data.id }), PROVIDER);
-    return { user, linkToken: linkToken(data.token), ignoredFields: ignored };
+    return { user, linkToken: linkToken(data.token, data.id, context), ignoredFields: ignored };
   }
 
   async getUser(userId: string, options?: CallOptions): Promise<User> {
@@ -248,7 +248,7 @@ export class ArgyleV1UserService implements UserService {
       expectStatus: [200],
       options,
     });
-    return linkToken(data.access);
+    return linkToken(data.access, id, context);
   }
 }
 

@@ -9,6 +9,7 @@ import { inspect } from 'node:util';
 import { adapterContext, checkUserId, sensitiveValues } from '../../src/adapter.js';
 import { checkAnsweredId } from '../../src/answered-id.js';
 import type { Operation } from '../../src/errors.js';
+import { checkCallOptions } from '../../src/http/call-options.js';
 import type { HttpClient } from '../../src/http/client.js';
 import { ListingGuard } from '../../src/listing-guard.js';
 import type { ProviderContext } from '../../src/provider.js';
@@ -139,7 +140,7 @@ export class ArgyleV2UserService implements UserService {
     return {
       user,
       // No token in the answer (the create's document does not require one): none is invented.
-      ...(data.user_token ? { linkToken: linkToken(data.user_token) } : {}),
+      ...(data.user_token ? { linkToken: linkToken(data.user_token, data.id, context) } : {}),
       ignoredFields: ignored,
     };
   }
@@ -201,7 +202,7 @@ export class ArgyleV2UserService implements UserService {
     const context = this.#ctx('listUsers');
     const valid = parseInput(ListUsersFilterSchema, filter ?? {}, { ...context, what: 'filter' });
     const limit = pageSizeOf(valid.pageSize);
-    const guard = new ListingGuard(context, options?.signal);
+    const guard = new ListingGuard(context, checkCallOptions(options, context).signal);
     const seen = new Set<string>();
     let cursor: string | undefined;
     do {
@@ -244,7 +245,7 @@ export class ArgyleV2UserService implements UserService {
       expectStatus: [200],
       options,
     });
-    return linkToken(data.user_token);
+    return linkToken(data.user_token, id, context);
   }
 }
 

@@ -194,7 +194,8 @@ export class TealUserService implements UserService {
   }
 
   async createLinkToken(userId: string, options?: CallOptions): Promise<LinkToken> {
-    const id = checkUserId(userId, this.#ctx('createLinkToken'));
+    const context = this.#ctx('createLinkToken');
+    const id = checkUserId(userId, context);
     const body: TealUserTokenBody = { user_id: id };
     // Reference: POST /user-tokens {user_id} → 201 {token, webapp_link, created_at}; 401.
     const { data } = await this.#http.request({
@@ -208,6 +209,10 @@ export class TealUserService implements UserService {
       idempotent: true,
       options,
     });
+    // The reference's answer names no user; one that does must name this one (a token for another
+    // user would open their session under this applicant).
+    const owner = (data as { user_id?: unknown }).user_id;
+    if (typeof owner === 'string') checkAnsweredId(id, owner, context);
     return fromTealUserToken(data);
   }
 }

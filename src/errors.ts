@@ -3,6 +3,9 @@
  *
  * Safety rules, enforced here rather than at every throw site:
  * - every message, provider message and field message goes through pattern redaction;
+ * - provider messages and field errors (keys and messages) are then bounded and shown escaped
+ *   ({@link showUntrusted}): a provider's `\n`, `\r`, ANSI or OSC-8 sequence cannot forge a log line
+ *   or rewrite a terminal that prints them;
  * - a `cause` is never kept as it was thrown (an AxiosError holds the request config, headers and
  *   credentials): it is replaced by a {@link SanitizedCause} with a name, a code and a redacted message;
  * - `toJSON()` and `util.inspect` show a fixed allow-list of properties and nothing else.
@@ -138,6 +141,26 @@ function brand(cls: { prototype: object }, name: string): void {
   Object.defineProperty(cls.prototype, BRAND, { value: name, enumerable: false, writable: false });
 }
 
+/** Most provider messages an error keeps (the HTTP layer keeps far fewer; this is the safety net). */
+const MAX_PROVIDER_MESSAGES = 50;
+/** Most fields, and messages per field, an error keeps. */
+const MAX_FIELDS = 100;
+const MAX_FIELD_MESSAGES = 50;
+/** Longest provider message or field message shown, in code points (the HTTP layer cuts at 500). */
+const MAX_SHOWN_MESSAGE = 1_000;
+/** Longest field path shown (8 keys of at most 64 characters, and the dots). */
+const MAX_SHOWN_PATH = 520;
+
+/**
+ * Text someone else wrote (a provider's message, a field path) as an error keeps it: redacted first
+ * (so that a cut cannot split a value), then cut and escaped. Escaping leaves `\` and `"` alone, so
+ * that text already shown passes unchanged; a value that is not a string is shown as its type.
+ */
+function shownText(text: unknown, max = MAX_SHOWN_MESSAGE): string {
+  if (typeof text !== 'string') return showUntrusted(text);
+  return showUntrusted(redactPatterns(text), max, { escapeQuotes: false });
+}
+
 const RETRYABLE_BY_DEFAULT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'rate_limited',
   'provider_unavailable',
@@ -186,7 +209,9 @@ export class PayrollIdentityErrorBase extends Error {
     this.status = context.status;
     this.requestId = context.requestId;
     this.retryable = context.retryable ?? RETRYABLE_BY_DEFAULT.has(code);
-    this.providerMessages = (context.providerMessages ?? []).map(redactPatterns);
+    this.providerMessages = (context.providerMessages ?? [])
+      .slice(0, MAX_PROVIDER_MESSAGES)
+      .map((m) => shownText(m));
   }
 
   /**
@@ -245,10 +270,21 @@ brand(PayrollIdentityErrorBase, 'PayrollIdentityError');
 /** Field errors keyed by neutral field path (`address.postalCode`), each a list of safe messages. */
 export type FieldErrors = Record<string, string[]>;
 
-function redactFieldErrors(fields: FieldErrors): FieldErrors {
-  const out: FieldErrors = {};
-  for (const [path, messages] of Object.entries(fields)) out[path] = messages.map(redactPatterns);
-  return out;
+/**
+ * Field errors as an error keeps them: paths and messages redacted, cut and escaped, their number
+ * bounded. Built with `Object.fromEntries`, so that a path such as `__proto__` is an own key and
+ * never the object's prototype.
+ */
+function shownFieldErrors(fields: FieldErrors): FieldErrors {
+  const entries: [string, string[]][] = [];
+  for (const path in fields) {
+    if (!Object.hasOwn(fields, path)) continue;
+    if (entries.length >= MAX_FIELDS) break;
+    const messages = fields[path];
+    const list = Array.isArray(messages) ? messages.slice(0, MAX_FIELD_MESSAGES) : [];
+    entries.push([shownText(path, MAX_SHOWN_PATH), list.map((m) => shownText(m))]);
+  }
+  return Object.fromEntries(entries);
 }
 
 /**
@@ -262,7 +298,7 @@ export class InvalidInputError extends PayrollIdentityErrorBase {
   constructor(message: string, fieldErrors: FieldErrors = {}, context: ErrorContext = {}) {
     super('invalid_input', message, context);
     this.name = 'InvalidInputError';
-    this.fieldErrors = redactFieldErrors(fieldErrors);
+    this.fieldErrors = shownFieldErrors(fieldErrors);
   }
   protected override details(): Record<string, unknown> {
     return { fieldErrors: this.fieldErrors };
@@ -304,15 +340,32 @@ export class ConflictError extends PayrollIdentityErrorBase {
 }
 brand(ConflictError, 'ConflictError');
 
+/**
+ * The longest `retryAfterMs` an error carries: one day. A provider asking for longer (`Retry-After:
+ * 3000000`, a date next month) is reported as one day, so that the value is always safe to pass to
+ * `setTimeout` (Node turns any delay past 2^31 - 1 ms into 1 ms, with a `TimeoutOverflowWarning`).
+ */
+export const MAX_RETRY_AFTER_MS = 86_400_000;
+
+/** A `retryAfterMs` as an error carries it: a whole number of ms from 0 to {@link MAX_RETRY_AFTER_MS}, or `undefined`. */
+function boundedRetryAfter(ms: unknown): number | undefined {
+  if (typeof ms !== 'number' || Number.isNaN(ms)) return undefined;
+  return Math.min(Math.max(0, Math.ceil(ms)), MAX_RETRY_AFTER_MS);
+}
+
 /** `rate_limited`: the provider answered 429; `retryAfterMs` says how long it asked us to wait. */
 export class RateLimitedError extends PayrollIdentityErrorBase {
   declare readonly code: 'rate_limited';
-  /** How long the provider asked us to wait (`Retry-After`), when it said. */
+  /**
+   * How long the provider asked us to wait (`Retry-After`), when it said: a whole number of ms, at
+   * most {@link MAX_RETRY_AFTER_MS} (one day), so always safe for `setTimeout`. It is the provider's
+   * ask, not capped at the call's `timeoutMs` (which bounds this call, not when to come back).
+   */
   readonly retryAfterMs: number | undefined;
   constructor(message: string, retryAfterMs: number | undefined, context: ErrorContext = {}) {
     super('rate_limited', message, context);
     this.name = 'RateLimitedError';
-    this.retryAfterMs = retryAfterMs;
+    this.retryAfterMs = boundedRetryAfter(retryAfterMs);
   }
   protected override details(): Record<string, unknown> {
     return { retryAfterMs: this.retryAfterMs };
@@ -540,15 +593,29 @@ export class UnknownTenantError extends PayrollIdentityErrorBase {
 }
 brand(UnknownTenantError, 'UnknownTenantError');
 
-/** What `forTenant` on a closed identity throws: the base class with code `invalid_configuration`. */
-export type ClosedIdentityError = PayrollIdentityErrorBase & {
-  /** Always `invalid_configuration`. */
-  readonly code: 'invalid_configuration';
-};
+/**
+ * What `forTenant` on a closed identity throws: code `invalid_configuration`, with an empty
+ * `problems` (the configuration itself was valid), so that narrowing by `code` alone gives `problems`
+ * whichever of the two classes was thrown.
+ */
+export class ClosedIdentityError extends PayrollIdentityErrorBase {
+  declare readonly code: 'invalid_configuration';
+  /** Always empty: nothing is wrong with the configuration, the identity was closed. */
+  readonly problems: ConfigurationProblem[] = [];
+  constructor(context: ErrorContext = {}) {
+    super('invalid_configuration', 'This payroll identity is closed', context);
+    this.name = 'ClosedIdentityError';
+  }
+  protected override details(): Record<string, unknown> {
+    return { problems: [] };
+  }
+}
+brand(ClosedIdentityError, 'ClosedIdentityError');
 
 /**
  * The error class behind each code, so that {@link isPayrollIdentityError} narrows to it.
- * (`invalid_configuration` thrown by a closed identity is the base class, hence the union.)
+ * (`invalid_configuration` is also thrown by a closed identity, as a {@link ClosedIdentityError};
+ * both have `problems`.)
  */
 export interface ErrorClassByCode {
   /** The class behind `invalid_input`. */
@@ -575,7 +642,7 @@ export interface ErrorClassByCode {
   unexpected_response: UnexpectedResponseError;
   /** The class behind `unsupported_operation`. */
   unsupported_operation: UnsupportedOperationError;
-  /** The class behind `invalid_configuration` (the base class when a closed identity is used). */
+  /** The classes behind `invalid_configuration` (a {@link ClosedIdentityError} when a closed identity is used). */
   invalid_configuration: InvalidConfigurationError | ClosedIdentityError;
   /** The class behind `unknown_tenant`. */
   unknown_tenant: UnknownTenantError;

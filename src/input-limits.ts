@@ -3,6 +3,9 @@
  * wire): a 1 MiB name or key is refused in microseconds instead of being matched, copied and sent.
  * docs/field-mapping.md lists each limit with its reason.
  */
+import { types } from 'node:util';
+
+const { isProxy } = types;
 
 /** Longest value of each neutral text field, in UTF-16 code units (JavaScript's `length`). */
 export const MAX_LENGTH = {
@@ -66,6 +69,8 @@ export const PROVIDER_OPTIONS_LIMITS: JsonLimits = {
  */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
+const NOT_PLAIN = 'Must be JSON: strings, finite numbers, booleans, null, arrays and plain objects';
+
 /** A problem found in a JSON value: where (keys and indexes below the value) and why (never a value). */
 export interface JsonProblem {
   path: (string | number)[];
@@ -73,7 +78,9 @@ export interface JsonProblem {
 }
 
 /**
- * Why `value` is not JSON within `limits`, or `undefined` when it is. The reason names the rule,
+ * Why `value` is not JSON within `limits`, or `undefined` when it is: plain objects (no proxies,
+ * symbol keys, getters or non-enumerable properties, which serialising would drop or call again),
+ * arrays without holes, strings, finite numbers, booleans and null. The reason names the rule,
  * never a key or a value (the path may hold keys: the caller shows them bounded). Stops at the first
  * problem: a huge value is not walked to its end.
  */
@@ -93,34 +100,44 @@ export function jsonProblem(value: unknown, limits: JsonLimits): JsonProblem | u
       case 'object': {
         if (depth >= limits.maxDepth) return `Must be at most ${limits.maxDepth} levels deep`;
         if (Array.isArray(v)) {
+          if (isProxy(v)) return NOT_PLAIN;
           if (v.length > budget.bytes) return tooBig();
           for (let i = 0; i < v.length; i++) {
             path.push(i);
-            const problem = spend(1) ?? walk(v[i], depth + 1);
+            const own = Object.getOwnPropertyDescriptor(v, i);
+            // A hole or a getter: not data (a hole would be sent as null).
+            if (!own || !('value' in own)) return NOT_PLAIN;
+            const problem = spend(1) ?? walk(own.value, depth + 1);
             if (problem) return problem;
             path.pop();
           }
           return spend(2);
         }
+        if (isProxy(v)) return NOT_PLAIN;
         const proto = Object.getPrototypeOf(v);
-        if (proto !== Object.prototype && proto !== null) {
-          return 'Must be JSON: strings, finite numbers, booleans, null, arrays and plain objects';
-        }
-        for (const key of Object.keys(v)) {
+        if (proto !== Object.prototype && proto !== null) return NOT_PLAIN;
+        // Every own key, not only the enumerable string ones: a symbol key, a hidden property or a
+        // getter would be dropped, or read again, when the body is serialised.
+        for (const key of Reflect.ownKeys(v)) {
+          if (typeof key === 'symbol') return 'Must be JSON: keys must be strings (not symbols)';
           path.push(key);
           if (FORBIDDEN_KEYS.has(key))
             return 'Must not use the keys "__proto__", "constructor" or "prototype"';
           if (key.length > limits.maxKeyLength)
             return `Keys must be at most ${limits.maxKeyLength} characters`;
           if (--budget.keys < 0) return `Must have at most ${limits.maxKeys} keys in all`;
-          const problem = spend(key.length + 3) ?? walk((v as Record<string, unknown>)[key], depth + 1);
+          const own = Object.getOwnPropertyDescriptor(v, key);
+          if (!own?.enumerable || !('value' in own)) {
+            return 'Must be JSON: plain data properties only (no getters or hidden properties)';
+          }
+          const problem = spend(key.length + 3) ?? walk(own.value, depth + 1);
           if (problem) return problem;
           path.pop();
         }
         return spend(2);
       }
       default:
-        return 'Must be JSON: strings, finite numbers, booleans, null, arrays and plain objects';
+        return NOT_PLAIN;
     }
   };
   const tooBig = () => `Must be at most ${limits.maxBytes} bytes as JSON`;
@@ -135,20 +152,68 @@ export function jsonProblem(value: unknown, limits: JsonLimits): JsonProblem | u
 const CONTROL = /[\p{Cc}\p{Zl}\p{Zp}]/u;
 /** Invisible format characters (bidi overrides and isolates, zero-width spaces, BOM), except ZWNJ/ZWJ which some scripts need. */
 const FORMAT = /(?![\u200C\u200D])\p{Cf}/u;
+/**
+ * Characters that render as nothing (Unicode's Default_Ignorable_Code_Point: the Hangul fillers
+ * U+115F, U+1160, U+3164 and U+FFA0, which are letters to `\p{L}`, the soft hyphen, the combining
+ * grapheme joiner, variation selectors, tags), again except ZWNJ/ZWJ.
+ */
+const IGNORABLE = /(?![\u200C\u200D])\p{Default_Ignorable_Code_Point}/u;
+/**
+ * Characters that stand for no text: noncharacters (U+FFFF, U+FDD0…), private use, the object
+ * replacement character and the replacement character (U+FFFD: what a broken decoding leaves).
+ */
+const NOT_TEXT = /[\p{Noncharacter_Code_Point}\p{Co}\uFFFC\uFFFD]/u;
 const LONE_SURROGATE = /\p{Cs}/u;
+/** A character that shows: a letter, digit, punctuation or symbol, not the blank Braille pattern U+2800. */
+const VISIBLE = /(?!\u2800)[\p{L}\p{N}\p{P}\p{S}]/u;
+/** A letter that shows (the invisible letters, the Hangul fillers, are refused before this is asked). */
 const LETTER = /\p{L}/u;
+/**
+ * More combining marks in a row than any writing system stacks on one letter (Vietnamese uses two,
+ * pointed Hebrew or Indic scripts a few): "Zalgo" text. Bounded: at most 9 characters per position.
+ */
+const MARK_PILE = /\p{M}{9}/u;
+const LEADING_MARK = /^\p{M}/u;
+/** Whitespace other than the plain space (NBSP, U+3000, tabs…). */
+const OTHER_SPACE = /[^\S ]/u;
 
-/** Why `text` is not safe to send as a line of text, or `undefined`. One pass per check, no backtracking. */
+/**
+ * Why `text` is not safe to send as a line of text, or `undefined`. One pass per check, no
+ * backtracking. Text must also show something: not only marks, joiners or blanks.
+ */
 export function textProblem(text: string): string | undefined {
+  return hiddenProblem(text) ?? (VISIBLE.test(text) ? undefined : 'Must contain a visible character');
+}
+
+/** Why `text` holds characters that hide, forge or stand for nothing, or `undefined`. */
+function hiddenProblem(text: string): string | undefined {
   if (LONE_SURROGATE.test(text)) return 'Must be well-formed Unicode (no lone surrogates)';
   if (CONTROL.test(text)) return 'Must not contain control characters or line breaks';
-  if (FORMAT.test(text)) {
-    return 'Must not contain invisible formatting characters (bidi overrides or isolates, zero-width spaces)';
+  if (FORMAT.test(text) || IGNORABLE.test(text)) {
+    return 'Must not contain invisible characters (bidi overrides or isolates, zero-width spaces, fillers)';
+  }
+  if (NOT_TEXT.test(text)) {
+    return 'Must not contain noncharacters, private-use characters or replacement characters';
+  }
+  if (LEADING_MARK.test(text) || MARK_PILE.test(text)) {
+    return 'Must not start with a combining mark or stack more than 8 of them';
   }
   return undefined;
 }
 
 /** Why `name` is not a name, or `undefined`: safe text (see {@link textProblem}) with at least one letter. */
 export function nameProblem(name: string): string | undefined {
-  return textProblem(name) ?? (LETTER.test(name) ? undefined : 'Must contain at least one letter');
+  return hiddenProblem(name) ?? (LETTER.test(name) ? undefined : 'Must contain at least one letter');
+}
+
+/**
+ * Why `id` is not an external id, or `undefined`. It is the host's own opaque key, sent and matched
+ * as given (never trimmed): visible characters and plain spaces, at least one visible (see
+ * {@link textProblem}), and no whitespace other than the plain space (a no-break or ideographic
+ * space makes two ids that look the same in every log and never match).
+ */
+export function externalIdProblem(id: string): string | undefined {
+  const problem = textProblem(id);
+  if (problem) return problem;
+  return OTHER_SPACE.test(id) ? 'Must not contain whitespace other than the plain space' : undefined;
 }

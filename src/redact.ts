@@ -5,8 +5,9 @@
  * Two passes, because either alone misses something:
  * 1. exact values known to be secret for this call (the tenant's credentials, the applicant's SSN,
  *    NI number, email, phone, names, birth date, address lines), in the forms they can come back in
- *    (./redaction/): case-, separator-, accent- and encoding-insensitive, phones in national form,
- *    dates in any order or spelled out;
+ *    (./redaction/): case-, separator-, accent- and encoding-insensitive, phones in national form
+ *    and as a local number, dates in any order or spelled out, and partial forms as whole words (an
+ *    SSN's last four digits, the words of a name or an address line);
  * 2. shapes that look like personal data or credentials whatever their source (emails, SSNs, NI
  *    numbers, phone numbers, dates, JWTs, `Basic …`/`Bearer …` values, long opaque tokens).
  * Over-redacting a provider's message is cheap; leaking an SSN into a log is not.
@@ -18,7 +19,7 @@
 import { inspect } from 'node:util';
 import { KeyAutomaton } from './redaction/automaton.js';
 import { normalise, normaliseValue, tokens } from './redaction/normalise.js';
-import { dateWords, keysOf } from './redaction/variants.js';
+import { dateWords, keysOf, wordsOf } from './redaction/variants.js';
 
 export const REDACTED = '[REDACTED]';
 
@@ -126,6 +127,8 @@ export class Redactor {
   readonly #month = new Set<string>();
   readonly #year = new Set<string>();
   readonly #fullYear = new Set<string>();
+  /** Partial forms redacted as whole words only (./redaction/variants.ts `wordsOf`). */
+  readonly #words = new Set<string>();
 
   constructor(secrets: Iterable<string | undefined | null> = []) {
     const values = new Set<string>();
@@ -140,6 +143,7 @@ export class Redactor {
       }
       if (!kept) continue;
       values.add(s);
+      for (const word of wordsOf(s)) this.#words.add(word);
       const date = dateWords(s);
       if (date) {
         for (const w of date.day) this.#day.add(w);
@@ -184,6 +188,9 @@ export class Redactor {
       spans.push([n.from[start] as number, n.to[end - 1] as number]);
     for (const m of this.#automaton.scan(n.chars)) {
       if (m.end - m.start >= 3 || isWholeToken(n.tokenStart, m.start, m.end)) span(m.start, m.end);
+    }
+    if (this.#words.size > 0) {
+      for (const w of tokens(n)) if (this.#words.has(w.text)) span(w.start, w.end);
     }
     if (this.#fullYear.size > 0) {
       // A date's parts as separate words: redacted when two of day, month and year appear together

@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import { COUNTRY_CODES } from './countries.js';
 import {
+  externalIdProblem,
   type JsonLimits,
   jsonProblem,
   MAX_LENGTH,
@@ -163,10 +164,11 @@ const NI_RE = /^[A-Z]{2}\d{6}[A-D]$/;
 
 /**
  * A national identifier: a US Social Security number (normalised to `123-45-6789`) or a UK National
- * Insurance number (spaces removed, upper-cased).
+ * Insurance number (spaces removed, upper-cased). Unknown keys are refused, as everywhere in input:
+ * an `issuingCountry` or `verified` the caller believes is sent would be dropped silently.
  */
 export const NationalIdSchema = z.discriminatedUnion('type', [
-  z.object({
+  z.strictObject({
     /** A US Social Security number. */
     type: z.literal('ssn'),
     /** `123-45-6789` or `123456789`. */
@@ -175,7 +177,7 @@ export const NationalIdSchema = z.discriminatedUnion('type', [
       .regex(SSN_RE, 'Must be a Social Security number: 9 digits, as NNN-NN-NNNN or NNNNNNNNN')
       .transform((v) => v.replace(/-/g, '').replace(/^(\d{3})(\d{2})(\d{4})$/, '$1-$2-$3')),
   }),
-  z.object({
+  z.strictObject({
     /** A UK National Insurance number. */
     type: z.literal('ni_number'),
     /** `QQ123456C` (spaces allowed). */
@@ -211,11 +213,14 @@ export const AddressSchema = z
 /** A validated address (see {@link AddressSchema}). */
 export type Address = z.output<typeof AddressSchema>;
 
-/** The host's own id for the applicant: 1 to 100 characters (Argyle's limit), no control characters. */
+/**
+ * The host's own id for the applicant: 1 to 100 characters (Argyle's limit), sent as given; visible
+ * characters and inner plain spaces only (see `externalIdProblem`).
+ */
 export const ExternalIdSchema = bounded(MAX_LENGTH.externalId)
   .min(1, 'Must not be empty')
   .superRefine((value, ctx) => {
-    const problem = textProblem(value);
+    const problem = externalIdProblem(value);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 

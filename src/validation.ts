@@ -86,18 +86,65 @@ export function pathList(paths: readonly string[]): string {
   return paths.length > MAX_PATHS_NAMED ? `${named}, …` : named;
 }
 
-/** Parses `value` with `schema` or throws `invalid_input` listing every problem by neutral path. */
+/**
+ * The path of an own symbol key in `value` or one of its object fields (`address`), or `undefined`.
+ * Zod ignores symbol keys, so they would be dropped silently; a symbol is never data. Deeper JSON
+ * (`metadata`, `providerOptions`) is checked whole by its own schema.
+ */
+function symbolKeyPath(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (Object.getOwnPropertySymbols(value).length > 0) return '(input)';
+  if (Array.isArray(value)) return undefined;
+  for (const key of Object.keys(value)) {
+    const field = (value as Record<string, unknown>)[key];
+    if (typeof field === 'object' && field !== null && Object.getOwnPropertySymbols(field).length > 0) {
+      return safeKey(key);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Runs `read`, the parse of the caller's `value`, so that nothing but `invalid_input` escapes it: a
+ * symbol key in `value` (or in one of its object fields) is refused, and a getter or a proxy trap
+ * that throws while the input is read is an `invalid_input` too (never the host's own error, never
+ * a `ZodError`). Every parse of caller input goes through it, {@link parseInput} or a provider's own.
+ */
+export function readingInput<T>(value: unknown, context: ErrorContext & { what?: string }, read: () => T): T {
+  const what = context.what ?? 'input';
+  try {
+    const symbolic = symbolKeyPath(value);
+    if (symbolic !== undefined) {
+      throw new InvalidInputError(
+        `Invalid ${what}: a symbol key (${symbolic}); input must be plain data`,
+        { [symbolic]: ['Must not have symbol keys'] },
+        context,
+      );
+    }
+    return read();
+  } catch (thrown) {
+    if (thrown instanceof InvalidInputError) throw thrown;
+    throw new InvalidInputError(
+      `Invalid ${what}: it could not be read (a getter or a proxy threw); nothing was sent`,
+      { '(input)': ['Could not be read'] },
+      { ...context, cause: thrown },
+    );
+  }
+}
+
+/** Parses `value` with `schema` or throws `invalid_input` listing every problem by neutral path (see {@link readingInput}). */
 export function parseInput<S extends z.ZodType>(
   schema: S,
   value: unknown,
   context: ErrorContext & { what?: string } = {},
 ): z.output<S> {
-  const result = schema.safeParse(value);
+  const what = context.what ?? 'input';
+  const result = readingInput(value, context, () => schema.safeParse(value));
   if (result.success) return result.data;
   const fieldErrors = fieldErrorsFrom(result.error);
   const paths = Object.keys(fieldErrors);
   throw new InvalidInputError(
-    `Invalid ${context.what ?? 'input'}: ${paths.length} field${paths.length === 1 ? '' : 's'} failed validation (${pathList(paths)})`,
+    `Invalid ${what}: ${paths.length} field${paths.length === 1 ? '' : 's'} failed validation (${pathList(paths)})`,
     fieldErrors,
     context,
   );

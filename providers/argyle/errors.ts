@@ -3,7 +3,9 @@
  *
  * - 400 on create/update: a map of field → messages, `{"email": ["Enter a valid email address."]}`
  *   (seeds 000/001/003). Nested fields may come nested (`{"birth_date": {"year": [...]}}`) or dotted
- *   (`birth_date.year`); both are read and reported under NEUTRAL names (`birthDate`).
+ *   (`birth_date.year`); both are read and reported under NEUTRAL names (`birthDate`). A message on
+ *   one part of the birth date says which (`month: …`); the core redacts every number in messages
+ *   about the birth date, so that a bare `"3"` (the month echoed) never survives.
  * - 401: `{"detail": "Invalid username/password."}` (reference).
  * - 404, 429, 5xx: bodies not documented — read defensively; anything else (HTML, text, arrays of
  *   odd things) yields no messages rather than an exception.
@@ -49,6 +51,9 @@ const ADDRESS: Readonly<Record<string, string>> = {
 };
 
 const END_USER = new Set(['name', 'address', 'city', 'state', 'zip', 'phone']);
+
+/** The parts Argyle takes a birth date in. */
+const BIRTH_DATE_PARTS = new Set(['year', 'month', 'day']);
 
 /** An Argyle field path (`address.postal_code`) → its neutral path, or `undefined` when unknown. */
 export function neutralPath(wirePath: string): string | undefined {
@@ -129,9 +134,12 @@ export function describeArgyleError(_status: number, body: unknown): ErrorDescri
       for (const m of list) messages.push(`${wirePath}: ${m}`);
       continue;
     }
+    // `birth_date.month` → "month: …" under `birthDate`: one neutral field, the part still named.
+    const part = head === 'birth_date' ? wirePath.slice('birth_date.'.length) : '';
+    const shown = BIRTH_DATE_PARTS.has(part) ? list.map((m) => `${part}: ${m}`) : list;
     const kept = fieldErrors[neutral];
-    if (kept) for (const m of list) kept.push(m);
-    else fieldErrors[neutral] = [...list];
+    if (kept) for (const m of shown) kept.push(m);
+    else fieldErrors[neutral] = [...shown];
   }
   return Object.keys(fieldErrors).length > 0 ? { messages, fieldErrors } : { messages };
 }

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import type { AdapterContext } from '../../src/adapter.js';
 import { type FieldErrors, InvalidInputError } from '../../src/errors.js';
-import { fieldErrorsFrom, pathList } from '../../src/validation.js';
+import { fieldErrorsFrom, pathList, readingInput } from '../../src/validation.js';
 
 /**
  * `providerOptions.teal` as given. Read from the raw input so that its problems are reported even
@@ -25,9 +25,14 @@ export function parseWithTealOptions<I, O>(
   optionsSchema: z.ZodType<O>,
   context: AdapterContext,
 ): { input: I; options: O | undefined } {
-  const parsed = inputSchema.safeParse(input);
-  const raw = tealNamespace(input);
-  const options = raw === undefined ? undefined : optionsSchema.safeParse(raw);
+  // Through readingInput: a symbol key, or a getter or proxy that throws, is `invalid_input`.
+  const { parsed, options } = readingInput(input, context, () => {
+    const raw = tealNamespace(input);
+    return {
+      parsed: inputSchema.safeParse(input),
+      options: raw === undefined ? undefined : optionsSchema.safeParse(raw),
+    };
+  });
   if (parsed.success && (options === undefined || options.success)) {
     return { input: parsed.data, options: options?.data };
   }

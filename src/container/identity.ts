@@ -11,15 +11,17 @@ import {
   instancePerContainerCachingFactory,
 } from 'tsyringe';
 import { validateTenants } from '../config/schema.js';
-import { InvalidConfigurationError, PayrollIdentityError, UnknownTenantError } from '../errors.js';
+import { ClosedIdentityError, InvalidConfigurationError, UnknownTenantError } from '../errors.js';
 import type { CircuitBreakerOptions } from '../http/circuit.js';
 import { HttpClient } from '../http/client.js';
 import type { RetryOptions } from '../http/retry-policy.js';
 import type { Transport } from '../http/transport.js';
 import type { RequestHooks } from '../observe/events.js';
 import type { Logger } from '../observe/logger.js';
+import { TracedUserService } from '../observe/traced-service.js';
 import {
   type BaseTenantConfig,
+  checkBaseUrls,
   type Environment,
   type ProviderDefinition,
   resolveBaseUrl,
@@ -124,6 +126,7 @@ export function createPayrollIdentityWith(
   }
   const providers = registry([...builtIns, ...(config.providers ?? [])]);
   const tenantConfigs = validateTenants({ tenants: config.tenants }, [...providers.values()]);
+  checkBaseUrls(providers, tenantConfigs);
 
   const root = globalContainer.createChildContainer();
   root.register(TOKENS.ProviderRegistry, { useValue: providers });
@@ -163,13 +166,13 @@ export function createPayrollIdentityWith(
       ),
     });
     child.register(TOKENS.UserService, {
-      useFactory: instancePerContainerCachingFactory((c) =>
-        definition.createService({
-          tenant,
-          config: c.resolve(TOKENS.TenantConfig),
-          http: c.resolve(TOKENS.HttpClient),
-        }),
-      ),
+      // Wrapped for OpenTelemetry: a span and a duration per call when the host listens, a direct
+      // call otherwise (docs/observability.md).
+      useFactory: instancePerContainerCachingFactory((c) => {
+        const http = c.resolve(TOKENS.HttpClient);
+        const service = definition.createService({ tenant, config: c.resolve(TOKENS.TenantConfig), http });
+        return new TracedUserService(service, http.baseUrl);
+      }),
     });
     return child;
   }
@@ -185,10 +188,7 @@ export function createPayrollIdentityWith(
     forTenant(tenant: string): UserService {
       const cached = services.get(tenant);
       if (cached) return cached;
-      if (closed)
-        throw new PayrollIdentityError('invalid_configuration', 'This payroll identity is closed', {
-          tenant,
-        });
+      if (closed) throw new ClosedIdentityError({ tenant });
       const tenantConfig = tenantConfigs.get(tenant);
       if (!tenantConfig) throw new UnknownTenantError(tenant, tenantIds);
       const child = buildTenant(tenant, tenantConfig);

@@ -67,10 +67,24 @@ export function checkCallOptions(
       },
       context,
     );
-  if (typeof options !== 'object' || Array.isArray(options)) {
-    throw refuse('options', 'must be an object: { signal?, timeoutMs? }');
+  if (typeof options !== 'object') throw refuse('options', 'must be an object: { signal?, timeoutMs? }');
+  // Read once, each option and the key list: a getter or a proxy trap that throws (or a revoked
+  // proxy) is the caller's problem, reported as such before anything is sent, never rethrown untyped.
+  let signal: unknown;
+  let timeoutMs: unknown;
+  let keys: string[];
+  try {
+    if (Array.isArray(options)) throw refuse('options', 'must be an object: { signal?, timeoutMs? }');
+    ({ signal, timeoutMs } = options as Record<string, unknown>);
+    keys = Object.keys(options);
+  } catch (thrown) {
+    if (thrown instanceof InvalidInputError) throw thrown;
+    throw new InvalidInputError(
+      `${what}: invalid call options (they could not be read: a getter or a proxy threw); nothing was sent`,
+      { options: ['could not be read'] },
+      { ...context, cause: thrown },
+    );
   }
-  const { signal, timeoutMs } = options as Record<string, unknown>;
   if (signal !== undefined && signal !== null && !isAbortSignal(signal)) {
     throw refuse('options.signal', 'must be an AbortSignal');
   }
@@ -86,7 +100,7 @@ export function checkCallOptions(
   ) {
     throw refuse('options.timeoutMs', `must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`);
   }
-  for (const key of Object.keys(options)) {
+  for (const key of keys) {
     if (!KNOWN.has(key) && MISSPELT.test(key)) {
       throw refuse(`options.${shownKey(key)}`, 'is not an option (did you mean signal or timeoutMs?)');
     }

@@ -448,12 +448,15 @@ export class HttpClient {
       // Sleeping past the deadline would only turn the real error into a timeout.
       if (Date.now() + delayMs >= deadline) throw error;
       if (this.#observer.active) {
-        this.#observer.retry({
-          ...this.eventBase(spec, attempt),
-          errorCode: error.code,
-          ...(error.status !== undefined ? { status: error.status } : {}),
-          delayMs,
-        });
+        this.#observer.retry(
+          {
+            ...this.eventBase(spec, attempt),
+            errorCode: error.code,
+            ...(error.status !== undefined ? { status: error.status } : {}),
+            delayMs,
+          },
+          state.lookup,
+        );
       }
       try {
         await wait(delayMs, signal);
@@ -526,7 +529,7 @@ export class HttpClient {
   ): Promise<HttpResult<T>> {
     if (!this.#observer.active) return this.send(spec, context, state, signal, deadline);
     const base = this.eventBase(spec, attempt);
-    this.#observer.start(base);
+    this.#observer.start(base, state.lookup);
     const started = performance.now();
     let status: number | undefined;
     let requestId: string | undefined;
@@ -544,13 +547,16 @@ export class HttpClient {
       }
       throw error;
     } finally {
-      this.#observer.end({
-        ...base,
-        durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-        ...(status !== undefined ? { status } : {}),
-        ...(requestId !== undefined ? { requestId } : {}),
-        ...(errorCode !== undefined ? { errorCode } : {}),
-      });
+      this.#observer.end(
+        {
+          ...base,
+          durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+          ...(status !== undefined ? { status } : {}),
+          ...(requestId !== undefined ? { requestId } : {}),
+          ...(errorCode !== undefined ? { errorCode } : {}),
+        },
+        state.lookup,
+      );
     }
   }
 

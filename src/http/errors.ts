@@ -56,10 +56,19 @@ const TOO_LONG = '(a provider message too long to show)';
 const FIELD_PATH = /^[A-Za-z][A-Za-z0-9_]{0,63}(?:\.[A-Za-z][A-Za-z0-9_]{0,63}){0,7}$/;
 const MAX_FIELDS_NAMED = 10;
 
-/** One provider message made safe to keep: redacted first, then cut. */
-function keepable(text: string, redactor: Redactor): string {
+/** A run of digits (any script's). */
+const NUMBER = /\p{Nd}+/gu;
+
+/**
+ * One provider message made safe to keep: redacted first, then cut. `numbersToo`: every number is
+ * redacted as well (a message about a birth date: Argyle takes the date in parts, and a message on
+ * its own part can be the bare day or month, `"3"` or `"9 is bad"`, which nothing else identifies).
+ */
+function keepable(text: string, redactor: Redactor, numbersToo = false): string {
   if (text.length > MAX_RAW_MESSAGE_LENGTH) return TOO_LONG;
-  const redacted = redactor.redact(text);
+  // The numbers after the values: redaction needs the whole text to recognise a value's forms.
+  const valuesGone = redactor.redact(text);
+  const redacted = numbersToo ? valuesGone.replace(NUMBER, REDACTED) : valuesGone;
   if (redacted.length <= MAX_MESSAGE_LENGTH) return redacted;
   let cut = redacted.slice(0, MAX_MESSAGE_LENGTH);
   // Not half a marker: "[REDA…" reads like a value.
@@ -81,11 +90,11 @@ function providerText(
   redactor: Redactor | undefined,
 ): { messages: string[]; fieldErrors: FieldErrors } {
   let budget = MAX_TEXTS;
-  const keep = (list: readonly string[]): string[] => {
+  const keep = (list: readonly string[], numbersToo = false): string[] => {
     if (!redactor) return [];
     const kept = list
       .slice(0, Math.min(MAX_MESSAGES, Math.max(budget, 0)))
-      .map((m) => (typeof m === 'string' ? keepable(m, redactor) : GENERIC_FIELD_MESSAGE));
+      .map((m) => (typeof m === 'string' ? keepable(m, redactor, numbersToo) : GENERIC_FIELD_MESSAGE));
     budget -= kept.length;
     return kept;
   };
@@ -97,7 +106,7 @@ function providerText(
     if (field.length > 520 || !FIELD_PATH.test(field)) continue;
     const list = (description.fieldErrors as FieldErrors)[field];
     if (!Array.isArray(list)) continue;
-    const kept = keep(list);
+    const kept = keep(list, field === 'birthDate' || field.startsWith('birthDate.'));
     fieldErrors[field] = kept.length > 0 ? kept : [GENERIC_FIELD_MESSAGE];
     if (++fields >= MAX_FIELDS) break;
   }

@@ -3,7 +3,12 @@
  * else. `Date.parse` is far more lenient ("-5", "5, 1" and "1 2" are all dates to it, in the past, so
  * "retry now"), so the three HTTP-date forms are matched exactly here. Anything else is ignored, as
  * if the header were absent; the client never waits past the call's deadline whatever it says.
+ *
+ * What it asks for is capped at {@link MAX_RETRY_AFTER_MS} (one day): `rate_limited.retryAfterMs`
+ * reaches hosts, who pass it to `setTimeout`, and Node turns any delay past 2^31 - 1 ms (24.8 days)
+ * into 1 ms. A provider asking for more than a day is told back as one day.
  */
+import { MAX_RETRY_AFTER_MS } from '../errors.js';
 
 /** Longer than any valid value (an IMF-fixdate is 29 characters): not looked at. */
 const MAX_LENGTH = 64;
@@ -50,16 +55,15 @@ export function parseHttpDate(value: string): number | undefined {
 }
 
 /**
- * Returns milliseconds from `now` (0 for a date in the past), or `undefined` when the header is
- * absent or not a valid `Retry-After`. Values past `Number.MAX_SAFE_INTEGER` ms are clamped to it
- * (the client then refuses to wait that long).
+ * Returns milliseconds from `now` (0 for a date in the past), at most {@link MAX_RETRY_AFTER_MS}, or
+ * `undefined` when the header is absent or not a valid `Retry-After`.
  */
 export function parseRetryAfter(value: unknown, now: number = Date.now()): number | undefined {
   if (typeof value !== 'string' || value.length > MAX_LENGTH) return undefined;
   // Optional whitespace around a field value is not part of it (RFC 9110 §5.5).
   const v = value.trim();
   if (v === '') return undefined;
-  if (DIGITS.test(v)) return Math.min(Number(v) * 1000, Number.MAX_SAFE_INTEGER);
+  if (DIGITS.test(v)) return Math.min(Number(v) * 1000, MAX_RETRY_AFTER_MS);
   const at = parseHttpDate(v);
-  return at === undefined ? undefined : Math.max(0, at - now);
+  return at === undefined ? undefined : Math.min(Math.max(0, at - now), MAX_RETRY_AFTER_MS);
 }

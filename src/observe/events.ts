@@ -6,6 +6,7 @@
  */
 import type { ErrorCode, Operation } from '../errors.js';
 import { looksPersonal } from '../redact.js';
+import { currentCall } from './call-telemetry.js';
 import { type Logger, safeLog } from './logger.js';
 
 /** The fields every request event carries. */
@@ -114,13 +115,53 @@ const DIGIT = /\d/;
 /** Longest request id kept: ids are short; a longer header is not one. */
 const MAX_REQUEST_ID_LENGTH = 128;
 
+/** Longest prefix before a base64 payload that decoding looks past. */
+const MAX_PREFIX = 8;
+/** A character that reads as text once decoded (U+FFFD, what a broken UTF-8 sequence gives, does not). */
+const TEXT_CHAR = /^[\p{L}\p{N}\p{P}\p{S} ]$/u;
+
+/**
+ * `bytes` as text when at least 4/5 of its bytes decode to readable characters (random id bytes
+ * almost never do: about a third of byte values are printable ASCII), else `undefined`.
+ */
+function asText(bytes: Buffer): string | undefined {
+  if (bytes.length < 4) return undefined;
+  const text = bytes.toString('utf8');
+  let readable = 0;
+  for (const c of text) {
+    if (c !== '\uFFFD' && TEXT_CHAR.test(c)) readable += Buffer.byteLength(c);
+  }
+  return readable * 5 >= bytes.length * 4 ? text : undefined;
+}
+
+/**
+ * The text a request id may carry encoded: its hex and base64 / base64url decodings that read as
+ * text, base64 from each of the first offsets too (a prefix such as `req_` or `request-` must not
+ * hide what follows). `MTIzLTQ1LTY3ODk` is `123-45-6789`. A UUID is not decoded.
+ */
+function decodings(value: string): string[] {
+  if (UUID.test(value)) return [];
+  const out: string[] = [];
+  const add = (bytes: Buffer) => {
+    const text = asText(bytes);
+    if (text !== undefined) out.push(text);
+  };
+  if (HEX.test(value) && value.length % 2 === 0) add(Buffer.from(value, 'hex'));
+  // Node's base64 decoder reads the base64url alphabet too.
+  if (BASE64URL.test(value)) {
+    for (let skip = 0; skip <= MAX_PREFIX; skip++) add(Buffer.from(value.slice(skip), 'base64'));
+  }
+  return out;
+}
+
 /**
  * A provider request id, kept only when it has the shape of an id: a UUID, hex, or base64url holding
  * a digit (a word or a name has none: "sarah-longfield" is dropped), at most 128 characters, and
- * no personal-data shape (a run of 9 digits, even inside a UUID, could be an SSN or a phone). With
- * a redactor (the tenant's, or the call's), one holding any credential or value it knows is dropped
- * too. It is a header the provider (or anything between) controls, and it lands in errors, logs
- * and events.
+ * no personal-data shape (a run of 9 digits, even inside a UUID, could be an SSN or a phone), as it
+ * is or once decoded from hex or base64 (an id that is the base64 of an SSN is dropped). With a
+ * redactor (the tenant's, or the call's), one holding any credential or value it knows, as it is or
+ * decoded, is dropped too. It is a header the provider (or anything between) controls, and it
+ * lands in errors, logs and events.
  */
 export function safeRequestId(
   value: string | undefined,
@@ -128,8 +169,11 @@ export function safeRequestId(
 ): string | undefined {
   if (value === undefined || value.length === 0 || value.length > MAX_REQUEST_ID_LENGTH) return undefined;
   const shaped = UUID.test(value) || HEX.test(value) || (BASE64URL.test(value) && DIGIT.test(value));
-  if (!shaped || looksPersonal(value)) return undefined;
-  return redactor?.finds(value) ? undefined : value;
+  if (!shaped || looksPersonal(value) || redactor?.finds(value)) return undefined;
+  for (const text of decodings(value)) {
+    if (looksPersonal(text) || redactor?.finds(text)) return undefined;
+  }
+  return value;
 }
 
 function callHook<E>(hook: ((event: E) => unknown) | undefined, event: E, logger: Logger): void {
@@ -151,18 +195,20 @@ function hookFailed(logger: Logger): void {
 }
 
 /**
- * The events of one tenant's client. `active` is false when neither a logger nor a hook was given,
- * so that the hot path builds no event object at all.
+ * The events of one tenant's client, for the host's logger and hooks and for the OpenTelemetry
+ * span of the call they belong to (call-telemetry.ts). `active` is false when neither a logger nor
+ * a hook was given and the call is not traced, so that the hot path builds no event object at all.
  */
 export class RequestObserver {
-  readonly active: boolean;
+  /** A logger or a hook was given. */
+  readonly #listening: boolean;
 
   constructor(
     private readonly logger: Logger,
     private readonly hooks: RequestHooks,
     hasLogger: boolean,
   ) {
-    this.active =
+    this.#listening =
       hasLogger ||
       Boolean(
         hooks.onRequestStart ||
@@ -173,12 +219,22 @@ export class RequestObserver {
       );
   }
 
-  start(event: RequestStartEvent): void {
+  /** Whether anything takes events now: a logger, a hook, or the traced call running. */
+  get active(): boolean {
+    return this.#listening || currentCall() !== undefined;
+  }
+
+  /** `lookup`: the attempt is a reconciliation lookup of an ambiguous create, not the call's own request. */
+  start(event: RequestStartEvent, lookup = false): void {
+    currentCall()?.requestStart(event, lookup);
+    if (!this.#listening) return;
     safeLog(this.logger, 'debug', { event: 'request_start', ...event }, 'payroll-identity request start');
     callHook(this.hooks.onRequestStart, event, this.logger);
   }
 
-  end(event: RequestEndEvent): void {
+  end(event: RequestEndEvent, lookup = false): void {
+    currentCall()?.requestEnd(event, lookup);
+    if (!this.#listening) return;
     safeLog(
       this.logger,
       event.errorCode ? 'warn' : 'debug',
@@ -188,12 +244,16 @@ export class RequestObserver {
     callHook(this.hooks.onRequestEnd, event, this.logger);
   }
 
-  retry(event: RetryEvent): void {
+  retry(event: RetryEvent, lookup = false): void {
+    currentCall()?.retry(event, lookup);
+    if (!this.#listening) return;
     safeLog(this.logger, 'info', { event: 'request_retry', ...event }, 'payroll-identity retrying');
     callHook(this.hooks.onRetry, event, this.logger);
   }
 
   circuit(event: CircuitEvent): void {
+    currentCall()?.circuit(event);
+    if (!this.#listening) return;
     safeLog(
       this.logger,
       event.state === 'open' ? 'warn' : 'info',
@@ -204,6 +264,8 @@ export class RequestObserver {
   }
 
   ambiguous(event: OutcomeEvent): void {
+    currentCall()?.ambiguous(event);
+    if (!this.#listening) return;
     safeLog(
       this.logger,
       event.outcome === 'unknown' ? 'error' : 'warn',

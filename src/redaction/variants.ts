@@ -7,7 +7,11 @@
  * - a National Insurance number's digits, with and without its prefix;
  * - a date (`1987-03-09`) written without separators in any order (`09031987`, `391987`), and its
  *   day, month (number or name) and year as separate words, which the redactor matches when two of
- *   them appear in one text ("Day 9 of month 3 of 1987", "9 March 1987", "March 9, 1987").
+ *   them appear in one text ("Day 9 of month 3 of 1987", "9 March 1987", "March 9, 1987");
+ * - partial forms ({@link wordsOf}, matched as whole words only): an SSN's last four digits ("SSN
+ *   ending 6789"), a phone's last four, and the words of a name or an address line ("Baker" of
+ *   "221 Baker Street", not "Street"); and, as keys, a phone's last seven digits (its local number,
+ *   `555-0123`) and an address's house number with the street's name (`221 Baker`, `221 Baker St`).
  */
 import { normaliseValue } from './normalise.js';
 
@@ -58,6 +62,58 @@ export function dateWords(value: string): DateWords | undefined {
   };
 }
 
+const SSN = /^\d{3}-?\d{2}-?\d{4}$/;
+/** Text that reads like a name or an address line: letters, digits, spaces and their punctuation. */
+const NAME_OR_ADDRESS = /^[\p{L}\p{M}\d '’.,\-/#&()]+$/u;
+const WORD_SEPARATORS = /[\s'’.,\-/#&()]+/u;
+const LETTERS = /^[\p{L}\p{M}]+$/u;
+/** A house number (`221`, `12A`, `4-6`) and the word after it. */
+const HOUSE_NUMBER = /^(\d{1,6}[A-Za-z]?(?:-\d{1,6})?),?\s+([\p{L}\p{M}]+)/u;
+/** The longest value whose words are looked at (a name is at most 100 characters, an address line 200). */
+const MAX_WORDED_LENGTH = 200;
+/** Most words one value gives. */
+const MAX_WORDS = 12;
+
+/**
+ * Words too common to redact on their own, although they are part of an address or a name: street
+ * types, directions, flats and floors, and particles. "221 Baker Street" gives "Baker", never
+ * "Street" (which would blank "Street is required" in every message about the field).
+ */
+const COMMON_WORDS: ReadonlySet<string> = new Set(
+  (
+    'street road avenue ave lane drive court place square boulevard blvd way terrace close crescent ' +
+    'gardens garden grove hill park row walk mews parade highway hwy route parkway pkwy circle cir ' +
+    'trail trl plaza alley loop north south east west upper lower old new the and for apt ' +
+    'apartment flat suite ste unit floor building bldg house block room box lot city town county ' +
+    'saint mount fort port beach springs falls heights village center centre van von der den del ' +
+    'della des les bin ibn mrs miss'
+  ).split(' '),
+);
+
+/**
+ * The partial forms of `value` that are redacted as whole words only (a normalised token equal to
+ * one): an SSN's last four digits, a phone's last four, and each word of three or more letters of
+ * a value that reads like a name or an address line, except {@link COMMON_WORDS}. Whole words, so
+ * that "6789" does not blank part of a longer number, nor "Ann" part of "annual".
+ */
+export function wordsOf(value: string): string[] {
+  if (value.length > MAX_WORDED_LENGTH) return [];
+  const v = value.trim();
+  if (SSN.test(v)) return [v.slice(-4)];
+  const phone = E164.exec(v);
+  if (phone) return [(phone[1] as string).slice(-4)];
+  if (!NAME_OR_ADDRESS.test(v)) return [];
+  const words: string[] = [];
+  for (const piece of v.split(WORD_SEPARATORS)) {
+    if (words.length >= MAX_WORDS) break;
+    if (!LETTERS.test(piece)) continue;
+    const word = normaliseValue(piece);
+    if (word.length >= 3 && !COMMON_WORDS.has(word)) words.push(word);
+  }
+  // One word is the value itself, already a key.
+  return words.length > 1 || (words.length === 1 && normaliseValue(v) !== words[0]) ? words : [];
+}
+
 /** Every normalised key `value` should be matched by (its own normalised form first). */
 export function keysOf(value: string): string[] {
   const keys = [normaliseValue(value)];
@@ -80,6 +136,16 @@ export function keysOf(value: string): string[] {
     for (let cc = 1; cc <= 3; cc++) {
       const national = digits.slice(cc);
       if (national.length >= 6) keys.push(national, `0${national}`);
+    }
+    // The local number alone (`555-0123` of `+1 415 555 0123`).
+    if (digits.length >= 10) keys.push(digits.slice(-7));
+  }
+  if (v.length <= MAX_WORDED_LENGTH) {
+    const house = HOUSE_NUMBER.exec(v);
+    const street = house?.[2];
+    // "221 Baker" (so "221 Baker St" too), unless the word after the number is a common one.
+    if (house && street && !COMMON_WORDS.has(normaliseValue(street))) {
+      keys.push(normaliseValue(`${house[1]}${street}`));
     }
   }
   const at = v.indexOf('@');

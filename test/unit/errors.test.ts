@@ -13,7 +13,7 @@ import {
   SanitizedCause,
 } from '../../src/errors.js';
 import { Redactor, redactPatterns } from '../../src/redact.js';
-import { everyRendering, expectNoLeak } from '../contract/user-service-contract.js';
+import { everyRendering, expectNoLeak } from '../contract/assertions.js';
 
 const API_SECRET = 'argyle_secret_9f8e7d6c5b4a';
 const BASIC = `Basic ${Buffer.from(`key_id:${API_SECRET}`).toString('base64')}`;

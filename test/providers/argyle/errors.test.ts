@@ -20,7 +20,8 @@ describe('describeArgyleError', () => {
       open_banking: { end_user: { phone: ['Must be 10 or 11 digits.'] } },
     });
     expect(nested.fieldErrors).toEqual({
-      birthDate: ['Too early.', 'Too big.'],
+      // The part of the birth date a message is about is named (the core redacts its numbers).
+      birthDate: ['year: Too early.', 'day: Too big.'],
       'address.postalCode': ['Invalid.'],
       'address.country': ['Unknown.'],
       'providerOptions.argyle.openBanking.phone': ['Must be 10 or 11 digits.'],
@@ -29,7 +30,10 @@ describe('describeArgyleError', () => {
       'birth_date.year': ['Too early.'],
       'address.postal_code': ['Invalid.'],
     });
-    expect(dotted.fieldErrors).toEqual({ birthDate: ['Too early.'], 'address.postalCode': ['Invalid.'] });
+    expect(dotted.fieldErrors).toEqual({
+      birthDate: ['year: Too early.'],
+      'address.postalCode': ['Invalid.'],
+    });
   });
 
   it('keeps request-level and unknown-field messages as messages', () => {

@@ -75,7 +75,8 @@ const supportedInput: fc.Arbitrary<CreateUserInput> = fc.record(
     birthDate,
     address,
     nationalId: ssn.map((value) => ({ type: 'ssn' as const, value })),
-    externalId: fc.string({ minLength: 1, maxLength: 100 }),
+    // An external id must show something: whitespace alone is refused.
+    externalId: fc.string({ minLength: 1, maxLength: 100 }).filter((s) => s.trim() !== ''),
     metadata,
   },
   { requiredKeys: [] },

@@ -35,7 +35,8 @@ const postCodes = fc.uniqueArray(postCode, {
   selector: (c) => c.replace(/\s+/g, '').toUpperCase(),
 });
 const niNumber = fc.stringMatching(/^[A-Z]{2}\d{6}[A-D]$/);
-const externalId = fc.string({ minLength: 1, maxLength: 100 });
+// An external id must show something: whitespace alone is refused.
+const externalId = fc.string({ minLength: 1, maxLength: 100 }).filter((s) => s.trim() !== '');
 const frequency = fc.constantFrom('WEEKLY', 'DAILY', 'MONTHLY', 'HOURLY');
 
 const tealOptions = fc.record(

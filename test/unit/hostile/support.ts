@@ -1,4 +1,7 @@
 /** Hostile strings and every position a caller's string reaches, for the hostile-input tests. */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createPayrollIdentity, type PayrollIdentity } from '../../../src/index.js';
 import type { UserService } from '../../../src/user-service.js';
 
 export const MIB = 1 << 20;
@@ -72,4 +75,89 @@ export function hostileCalls(s: string): Record<string, Call> {
     }
   };
   return calls;
+}
+
+/** A request the fake provider received. */
+export interface Received {
+  method: string;
+  url: string;
+  body: string;
+}
+
+/** What the fake provider answers: a status, a JSON body, headers. */
+export interface Answer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * A local HTTP server standing in for a provider, answering every request with `answer` (settable)
+ * and recording what it received; and an identity with one tenant per built-in variant pointed at it.
+ */
+export async function fakeProvider(): Promise<{
+  identity: PayrollIdentity;
+  received: Received[];
+  answer: Answer;
+  close: () => Promise<void>;
+}> {
+  const received: Received[] = [];
+  const state = { answer: { status: 400, body: {} } as Answer };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push({ method: req.method ?? '', url: req.url ?? '', body: Buffer.concat(chunks).toString() });
+      const { status, body, headers = {} } = state.answer;
+      const text = JSON.stringify(body);
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(text);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const common = {
+    environment: 'sandbox',
+    baseUrl,
+    retry: { maxRetries: 0 },
+    circuitBreaker: { enabled: false },
+  } as const;
+  const argyle = { apiKeyId: 'key-id-1', apiKeySecret: 'key-secret-1' };
+  const identity = createPayrollIdentity({
+    tenants: {
+      'argyle-v2': { provider: 'argyle', credentials: argyle, ...common },
+      'argyle-v1': { provider: 'argyle', apiVersion: 'v1', credentials: argyle, ...common },
+      teal: {
+        provider: 'teal',
+        credentials: { apiKey: 'api-key-1' },
+        defaults: { payrollPeriodMonths: 12 },
+        ...common,
+      },
+    },
+  } as never);
+  return {
+    identity,
+    received,
+    get answer() {
+      return state.answer;
+    },
+    set answer(value: Answer) {
+      state.answer = value;
+    },
+    close: async () => {
+      await identity.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** What a rejected call threw. */
+export async function rejection(call: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await call();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to be rejected');
 }

@@ -14,7 +14,7 @@ import type { Transport } from '../../../src/http/transport.js';
 import { createPayrollIdentity } from '../../../src/index.js';
 import { Redactor } from '../../../src/redact.js';
 import type { CreateUserInput } from '../../../src/user.js';
-import { everyRendering, rejection } from '../../contract/user-service-contract.js';
+import { everyRendering, rejection } from '../../contract/assertions.js';
 
 const CONTEXT = { provider: 'p', tenant: 't', operation: 'getUser' } as const;
 const NAME_ECHO = 'No user Sarah Longfield at 1 Main Street';

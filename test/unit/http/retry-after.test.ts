@@ -4,7 +4,7 @@
  * "retry now") is ignored as if absent. Whatever it says, no wait goes past the call's deadline.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { PayrollIdentityError } from '../../../src/errors.js';
+import { MAX_RETRY_AFTER_MS, type PayrollIdentityError, RateLimitedError } from '../../../src/errors.js';
 import { parseRetryAfter } from '../../../src/http/retry-after.js';
 import { makeClient, reply, ScriptedServer, User } from '../resilience/support.js';
 
@@ -44,8 +44,14 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(value, NOW)).toBe(ms);
   });
 
-  it('a huge number of seconds stays a finite number of milliseconds', () => {
-    expect(parseRetryAfter('9'.repeat(40), NOW)).toBe(Number.MAX_SAFE_INTEGER);
+  it('a huge number of seconds, or a date far ahead, is capped at one day (safe for setTimeout)', () => {
+    expect(MAX_RETRY_AFTER_MS).toBe(86_400_000);
+    expect(MAX_RETRY_AFTER_MS).toBeLessThan(2 ** 31 - 1);
+    expect(parseRetryAfter('9'.repeat(40), NOW)).toBe(MAX_RETRY_AFTER_MS);
+    expect(parseRetryAfter('99999999999999999999', NOW)).toBe(MAX_RETRY_AFTER_MS);
+    expect(parseRetryAfter('3000000', NOW)).toBe(MAX_RETRY_AFTER_MS);
+    expect(parseRetryAfter('86400', NOW)).toBe(86_400_000);
+    expect(parseRetryAfter('Tue, 09 Apr 2024 12:00:00 GMT', NOW)).toBe(MAX_RETRY_AFTER_MS);
   });
 
   it('a 1 MiB hostile value is refused at once', () => {
@@ -96,5 +102,41 @@ describe('the client and Retry-After', () => {
     expect(error.code).toBe('provider_unavailable');
     expect(server.hits).toBe(1);
     expect(performance.now() - started).toBeLessThan(250);
+  });
+
+  it.each([
+    ['3000000', MAX_RETRY_AFTER_MS], // 34.7 days: past setTimeout's 2^31 - 1 ms
+    ['99999999999999999999', MAX_RETRY_AFTER_MS],
+    ['120', 120_000], // longer than the call's timeoutMs, and kept: it is the provider's ask
+  ])('a 429 with Retry-After %j gives retryAfterMs %d, safe for setTimeout', async (value, ms) => {
+    server.handler = reply(429, {}, { 'retry-after': value });
+    const error = await rejection(() =>
+      makeClient(server.origin, { timeoutMs: 30_000 }).request({
+        operation: 'getUser',
+        method: 'GET',
+        path: '/users/u',
+        response: User,
+      }),
+    );
+    expect(error.code).toBe('rate_limited');
+    const retryAfterMs = (error as RateLimitedError).retryAfterMs as number;
+    expect(retryAfterMs).toBe(ms);
+    expect(Number.isInteger(retryAfterMs) && retryAfterMs <= 2 ** 31 - 1).toBe(true);
+    expect(error.toJSON()).toMatchObject({ retryAfterMs: ms });
+    // Longer than the policy's maxRetryAfterMs: not waited for, answered at once.
+    expect(server.hits).toBe(1);
+  });
+});
+
+describe('RateLimitedError.retryAfterMs', () => {
+  it.each([
+    [3_000_000_000, MAX_RETRY_AFTER_MS],
+    [Number.POSITIVE_INFINITY, MAX_RETRY_AFTER_MS],
+    [Number.NaN, undefined],
+    [-5, 0],
+    [1.2, 2],
+    [undefined, undefined],
+  ])('built with %d (a custom provider’s value) carries %s', (given, carried) => {
+    expect(new RateLimitedError('x', given).retryAfterMs).toBe(carried);
   });
 });

@@ -4,7 +4,6 @@
  * jitter; the loop itself lives in the client, because cockatiel 3's `RetryPolicy` sleeps through a
  * cancellation and knows nothing of a call's deadline or of `Retry-After`.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ExponentialBackoff, type IBackoff, type IBackoffFactory } from 'cockatiel';
 import type { PayrollIdentityError } from '../errors.js';
 
@@ -86,7 +85,31 @@ export function backoffFactory(options: RetryOptions): IBackoffFactory<unknown> 
   return new ExponentialBackoff({ initialDelay: options.baseDelayMs, maxDelay: options.maxDelayMs });
 }
 
-/** Waits `ms`, or rejects as soon as `signal` fires. */
+/**
+ * Waits `ms`, or rejects as soon as `signal` fires (with an `AbortError`, as `node:timers/promises`
+ * does). Built on the global `setTimeout` rather than `node:timers/promises`, so that a fake clock
+ * installed by a host's or a test's fake timers (`vi.useFakeTimers()`, sinon) drives the backoff and
+ * `Retry-After` waits like every other timer of the client (the call's deadline, an attempt's).
+ */
 export function wait(ms: number, signal: AbortSignal): Promise<void> {
-  return sleep(ms, undefined, { signal });
+  return new Promise((resolve, reject) => {
+    const aborted = () =>
+      Object.assign(new Error('The operation was aborted', { cause: signal.reason }), {
+        name: 'AbortError',
+        code: 'ABORT_ERR',
+      });
+    if (signal.aborted) {
+      reject(aborted());
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(aborted());
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -35,7 +35,7 @@ async function spawnCli(args: readonly string[]): Promise<Spawned> {
 
 beforeAll(async () => {
   cli = await ensureBuiltCli();
-}, 120_000);
+}, 600_000);
 
 // Each spawn loads Node and the bundle: generous timeouts for a loaded CI machine.
 describe('the built binary', { timeout: 60_000 }, () => {

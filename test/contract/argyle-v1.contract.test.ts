@@ -18,9 +18,9 @@ import {
   USER_ID,
   wireUserV1,
 } from '../providers/argyle/fixtures.js';
-import { describeUserServiceContract, rejection } from './user-service-contract.js';
+import { describeUserServiceContract, FAST_RETRY, rejection } from './user-service-contract.js';
 
-const v1 = () => argyleService({ apiVersion: 'v1' });
+const v1 = () => argyleService({ apiVersion: 'v1', retry: FAST_RETRY });
 const createInput = {
   metadata: { group_id: 'group-a5' },
   externalId: 'applicant-8841',
@@ -72,7 +72,11 @@ describeUserServiceContract('argyle (legacy API v1)', {
         method: 'GET',
         path: '/v1/users',
         query: { limit: '200' },
-        reply: { status: 200, body: [wireUserV1(), wireUserV1({ id: OTHER_ID, external_metadata: {} })] },
+        // The envelope the reference's prose describes: a bare array never passes for a whole list.
+        reply: {
+          status: 200,
+          body: { next: null, results: [wireUserV1(), wireUserV1({ id: OTHER_ID, external_metadata: {} })] },
+        },
       },
       createLinkToken: {
         method: 'POST',
@@ -231,9 +235,14 @@ describeUserServiceContract('argyle (legacy API v1)', {
           expect(elsewhere.isDone()).toBe(false);
         });
 
-        it('listUsers: a bare array shorter than the limit is the whole list; a full one is unexpected_response after its users', async () => {
+        it('listUsers: a bare array, short or full, is unexpected_response after its users (it cannot be paged)', async () => {
           nock(ORIGIN).get('/v1/users').query({ limit: '2' }).reply(200, [wireUserV1()]);
-          expect((await collect(v1().listUsers({ pageSize: 2 }))).map((u) => u.id)).toEqual([USER_ID]);
+          const shortSeen: string[] = [];
+          const short = await rejection(async () => {
+            for await (const u of v1().listUsers({ pageSize: 2 })) shortSeen.push(u.id);
+          });
+          expect(shortSeen).toEqual([USER_ID]);
+          expect(short.code).toBe('unexpected_response');
 
           nock(ORIGIN)
             .get('/v1/users')

@@ -22,6 +22,7 @@ import {
 import {
   describeUserServiceContract,
   expectNoLeak,
+  FAST_RETRY,
   personalValues,
   rejection,
 } from './user-service-contract.js';
@@ -53,7 +54,7 @@ function capture(bodies: unknown[]) {
 describeUserServiceContract('argyle (API v2)', {
   wire: {
     origin: ORIGIN,
-    service: () => argyleService(),
+    service: () => argyleService({ retry: FAST_RETRY }),
     credentials: [CREDENTIALS.apiKeyId, CREDENTIALS.apiKeySecret],
     authHeader: { name: 'Authorization', value: AUTH_HEADER },
     userId: USER_ID,

@@ -5,7 +5,7 @@
 import 'reflect-metadata';
 import { createPayrollIdentityWith } from '../../src/container/identity.js';
 import { fakeProvider } from '../support/fake-provider.js';
-import { describeUserServiceContract } from './user-service-contract.js';
+import { describeUserServiceContract, FAST_RETRY } from './user-service-contract.js';
 
 const origin = 'https://fake.contract.test';
 const identity = createPayrollIdentityWith(
@@ -16,6 +16,7 @@ const identity = createPayrollIdentityWith(
         environment: 'sandbox',
         baseUrl: origin,
         credentials: { key: 'fake-secret-key' },
+        retry: FAST_RETRY,
       },
     },
   },

@@ -9,7 +9,6 @@
  * - the **live** section when `harness.live` is given: the whole lifecycle against a stateful
  *   backend over real HTTP (the embedded sandbox).
  */
-import { inspect } from 'node:util';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorCode, Operation, PayrollIdentityError } from '../../src/errors.js';
@@ -17,6 +16,13 @@ import type { CreateUserInput, UpdateUserInput } from '../../src/user.js';
 import type { UserService } from '../../src/user-service.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/**
+ * The retry settings of the tenants under contract: the same retries (2 by default) with 1–5 ms of
+ * backoff instead of 200 ms–5 s. The contract asserts what each answer becomes and how many requests
+ * it takes, not how long the client waits (test/unit/resilience/retry.test.ts does that).
+ */
+export const FAST_RETRY = { baseDelayMs: 1, maxDelayMs: 5 } as const;
 
 export interface WireCall {
   method: HttpMethod;
@@ -90,61 +96,9 @@ export interface ContractHarness {
   live?: LiveHarness;
 }
 
-/** Every string value of a create input (the personal data that must never leak). */
-export function personalValues(input: CreateUserInput | UpdateUserInput): string[] {
-  const out: string[] = [];
-  const walk = (v: unknown): void => {
-    if (typeof v === 'string' && v.length >= 3) out.push(v);
-    else if (Array.isArray(v)) v.forEach(walk);
-    else if (typeof v === 'object' && v !== null) Object.values(v).forEach(walk);
-  };
-  // `externalId` is the lender's own reference for the applicant, not personal data: it is what an
-  // `outcome_unknown` error must carry so that the caller can reconcile (DESIGN.md §5). Everything
-  // else in the input is treated as personal.
-  const { externalId: _reference, nationalId, ...personal } = input;
-  walk(personal);
-  // The number is personal; its type label ('ssn', 'ni_number') is the library's own word, which a
-  // provider's message may rightly use ("… is not a valid SSN").
-  if (nationalId) walk(nationalId.value);
-  return out;
-}
+export { drain, everyRendering, expectNoLeak, personalValues, rejection } from './assertions.js';
 
-/** Serialises an error every way a host might, to search for leaks. */
-export function everyRendering(error: unknown): string {
-  const e = error as Error & { cause?: unknown };
-  const parts = [String(e), e.message, e.stack ?? '', JSON.stringify(e), inspect(e, { depth: 10 })];
-  let cause = e.cause;
-  for (let i = 0; cause !== undefined && i < 5; i++) {
-    parts.push(String(cause), JSON.stringify(cause), inspect(cause, { depth: 10 }));
-    cause = (cause as { cause?: unknown }).cause;
-  }
-  return parts.join('\n');
-}
-
-export function expectNoLeak(error: unknown, secrets: readonly string[]): void {
-  const text = everyRendering(error).toLowerCase();
-  for (const s of secrets) {
-    if (s.length < 3) continue;
-    expect(text, 'a secret or personal datum leaked into an error').not.toContain(s.toLowerCase());
-  }
-}
-
-/** Iterates a listing to its end; resolves to how many users it yielded. */
-export async function drain(iterable: AsyncIterable<unknown>): Promise<number> {
-  let n = 0;
-  for await (const _ of iterable) n++;
-  return n;
-}
-
-/** Runs `fn` and returns the `PayrollIdentityError` it rejects with (fails if it resolves). */
-export async function rejection(fn: () => Promise<unknown>): Promise<PayrollIdentityError> {
-  try {
-    await fn();
-  } catch (error) {
-    return error as PayrollIdentityError;
-  }
-  throw new Error('expected the call to fail, but it succeeded');
-}
+import { everyRendering, expectNoLeak, personalValues, rejection } from './assertions.js';
 
 async function invoke(
   service: UserService,

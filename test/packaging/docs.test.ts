@@ -170,6 +170,7 @@ const PAGES = [
   'docs/security.md',
   'docs/adding-a-provider.md',
   'docs/api.md',
+  'docs/observability.md',
   'examples/README.md',
   'examples/custom-provider/README.md',
 ];

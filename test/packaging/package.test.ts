@@ -1,46 +1,31 @@
 /**
- * Packaging smoke test: the package as a user receives it. Builds (tsup: ESM + CJS + d.ts), packs
- * with `npm pack`, lints the result (publint, @arethetypeswrong/cli), installs the tarball in a fresh
- * project outside the repository, then imports it from ESM and from CommonJS and runs its CLI.
+ * Packaging smoke test: the package as a user receives it. The run's shared release build
+ * (./pack.ts: the release tree, `npm pack` with its `prepack` build, the tarball installed in a fresh
+ * project outside the repository) is audited file by file, linted (publint, @arethetypeswrong/cli),
+ * then imported from ESM and from CommonJS, and its CLI run.
  *
  * The install uses npm's cache (`--offline`), falling back to `--prefer-offline` when the cache
  * lacks a dependency (a fresh CI cache), so normally nothing is downloaded. Everything the scripts do
  * at runtime is on loopback (the embedded sandbox).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAndPack, expectSuccess, type PackedPackage, ROOT, run } from './pack.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectSuccess, type PackedPackage, ROOT, run, sharedPackage } from './pack.js';
 
 let pkg: PackedPackage;
 let project: string;
 
-/** Installs the tarball and only what it depends on, from npm's cache when possible. */
-async function installTarball(dir: string, tarball: string): Promise<void> {
-  writeFileSync(
-    join(dir, 'package.json'),
-    JSON.stringify({ name: 'payroll-identity-smoke', version: '1.0.0', private: true }),
-  );
-  const common = ['install', tarball, '--no-audit', '--no-fund', '--no-package-lock', '--ignore-scripts'];
-  const offline = await run('npm', [...common, '--offline'], { cwd: dir, timeoutMs: 180_000 });
-  if (offline.code === 0) return;
-  expectSuccess(
-    'npm install --prefer-offline',
-    await run('npm', [...common, '--prefer-offline'], { cwd: dir, timeoutMs: 300_000 }),
-  );
-}
-
 beforeAll(async () => {
-  pkg = await buildAndPack();
-  project = mkdtempSync(join(tmpdir(), 'payroll-identity-smoke-'));
-  await installTarball(project, pkg.tarball);
+  pkg = await sharedPackage();
+  project = pkg.project;
 }, 600_000);
 
-afterAll(() => {
-  pkg?.remove();
-  if (project) rmSync(project, { recursive: true, force: true });
-});
+/**
+ * The binary npm linked into the project's `node_modules/.bin` (run as a shell or an npm script
+ * runs it: through its shebang), rather than through `npx`, which only adds npm's start-up.
+ */
+const bin = () => join(project, 'node_modules', '.bin', 'payroll-identity');
 
 const node = (args: readonly string[]) => run(process.execPath, args, { cwd: project, timeoutMs: 60_000 });
 
@@ -96,13 +81,17 @@ const { startSandbox } = require('payroll-identity/sandbox');
 })().catch((e) => { console.error(e && e.code); process.exitCode = 1; });
 `;
 
-describe('the packed package', { timeout: 120_000 }, () => {
-  it('holds the built entry points and no sources', async () => {
+// The checks are independent child processes (publint, attw, node, the binary): run side by side.
+describe('the packed package', { timeout: 120_000, concurrent: true }, () => {
+  it('holds exactly package.json, README.md, LICENSE and dist/: the built entry points, no sources or tests', async () => {
     const listing = expectSuccess('tar', await run('tar', ['-tzf', pkg.tarball], { cwd: ROOT }));
-    const files = listing.stdout.split('\n').filter(Boolean);
+    const files = listing.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((f) => f.replace(/^package\//, ''));
+    const topLevel = [...new Set(files.map((f) => f.split('/')[0]))].sort();
+    expect(topLevel).toEqual(['LICENSE', 'README.md', 'dist', 'package.json']);
     for (const file of [
-      'package.json',
-      'README.md',
       'dist/index.js',
       'dist/index.cjs',
       'dist/index.d.ts',
@@ -113,23 +102,46 @@ describe('the packed package', { timeout: 120_000 }, () => {
       'dist/sandbox.d.cts',
       'dist/cli.js',
     ]) {
-      expect(files).toContain(`package/${file}`);
+      expect(files).toContain(file);
     }
-    const sources = files.filter((f) => /\.ts$/.test(f) && !/\.d\.c?ts$/.test(f));
-    expect(sources).toEqual([]);
-    expect(files.filter((f) => /^package\/(src|test|providers|examples|docs)\//.test(f))).toEqual([]);
+    // dist/ is flat and holds only built code, its declarations and its source maps.
+    const unexpected = files.filter(
+      (f) => f.startsWith('dist') && !/^dist\/[\w.-]+\.(js|cjs|d\.ts|d\.cts|js\.map|cjs\.map)$/.test(f),
+    );
+    expect(unexpected).toEqual([]);
+    expect(files.filter((f) => /\.(test|spec)\./.test(f) || /\.tgz$/.test(f))).toEqual([]);
+    // The maps name the library's sources only: no test, example or bench code went into a build.
+    const maps = files.filter((f) => f.endsWith('.map'));
+    expect(maps.length).toBeGreaterThan(0);
+    for (const map of maps) {
+      const { sources } = JSON.parse(readFileSync(join(pkg.unpacked, map), 'utf8')) as { sources: string[] };
+      expect(
+        sources.filter((s) => /(^|\/)(test|examples|bench)\//.test(s)),
+        map,
+      ).toEqual([]);
+    }
+    // The files shipped are the release tree's own: the licence and README as committed.
+    expect(readFileSync(join(pkg.unpacked, 'LICENSE'), 'utf8')).toBe(
+      readFileSync(join(ROOT, 'LICENSE'), 'utf8'),
+    );
+    expect(readFileSync(join(pkg.unpacked, 'README.md'), 'utf8')).toBe(
+      readFileSync(join(ROOT, 'README.md'), 'utf8'),
+    );
   });
 
   it('is publint-clean (strict: warnings fail too)', async () => {
     const publint = join(ROOT, 'node_modules', 'publint', 'src', 'cli.js');
-    const result = await run(process.execPath, [publint, pkg.stage, '--strict'], { cwd: pkg.stage });
+    // The tarball itself: exactly what is published, and publint need not pack it again.
+    const result = await run(process.execPath, [publint, pkg.tarball, '--strict'], { cwd: pkg.unpacked });
     expect(result.stdout + result.stderr).not.toMatch(/Errors:|Warnings:/);
     expect(result.code).toBe(0);
   });
 
   it('has types that resolve for every consumer (@arethetypeswrong/cli)', async () => {
     const attw = join(ROOT, 'node_modules', '@arethetypeswrong', 'cli', 'dist', 'index.js');
-    const result = await run(process.execPath, [attw, pkg.tarball, '--format', 'ascii'], { cwd: pkg.stage });
+    const result = await run(process.execPath, [attw, pkg.tarball, '--format', 'ascii'], {
+      cwd: pkg.unpacked,
+    });
     expect(result.stdout).toContain('No problems found');
     expect(result.code).toBe(0);
   });
@@ -162,22 +174,20 @@ describe('the packed package', { timeout: 120_000 }, () => {
   });
 
   it('installs the payroll-identity binary: --help and --version', async () => {
-    const help = expectSuccess(
-      'npx payroll-identity --help',
-      await run('npx', ['--offline', 'payroll-identity', '--help'], { cwd: project }),
-    );
+    const [help, version] = await Promise.all([
+      run(bin(), ['--help'], { cwd: project }),
+      run(bin(), ['--version'], { cwd: project }),
+    ]);
+    expectSuccess('payroll-identity --help', help);
     expect(help.stdout).toMatch(/Usage: payroll-identity/);
     for (const command of ['demo', 'sandbox', 'users']) expect(help.stdout).toContain(command);
 
-    const version = expectSuccess(
-      'npx payroll-identity --version',
-      await run('npx', ['--offline', 'payroll-identity', '--version'], { cwd: project }),
-    );
+    expectSuccess('payroll-identity --version', version);
     expect(version.stdout.trim()).toBe(pkg.version);
   });
 
   it('runs `payroll-identity demo` from the installed package', async () => {
-    const demo = await run('npx', ['--offline', 'payroll-identity', 'demo'], {
+    const demo = await run(bin(), ['demo'], {
       cwd: project,
       timeoutMs: 90_000,
     });

@@ -4,12 +4,13 @@
  * and checks that the emulator received nothing more.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AbortedError, PayrollIdentityError, RateLimitedError } from '../../src/errors.js';
 import { createPayrollIdentity, type PayrollIdentity } from '../../src/index.js';
 import type { RequestStartEvent } from '../../src/observe/events.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import type { RunningEmulator } from '../../src/sandbox/types.js';
+import { untilReal, useFakeClock } from '../unit/resilience/support.js';
 import { applicantFor, matching, requestOf, settle, tenantConfig, type Variant } from './support.js';
 
 const BACKOFF_MS = 250;
@@ -19,6 +20,8 @@ let sandbox: Sandbox;
 let identity: PayrollIdentity;
 /** What the test wants done when an attempt starts (e.g. cancel the call). */
 let onStart: (event: RequestStartEvent) => void = () => {};
+/** Backoff waits begun (onRetry events). */
+let retries = 0;
 
 const emulatorOf = (v: Variant): RunningEmulator<object, object> =>
   v === 'teal' ? sandbox.teal : sandbox.argyle;
@@ -32,12 +35,19 @@ beforeAll(async () => {
     tenants[`${v}-capped`] = tenantConfig(v, emulatorOf(v), { maxRetryAfterMs: 500 });
     tenants[`${v}-fast`] = tenantConfig(v, emulatorOf(v));
   }
-  identity = createPayrollIdentity({ tenants, hooks: { onRequestStart: (e) => onStart(e) } });
+  identity = createPayrollIdentity({
+    tenants,
+    hooks: { onRequestStart: (e) => onStart(e), onRetry: () => void retries++ },
+  });
 });
 beforeEach(() => {
   sandbox.argyle.reset();
   sandbox.teal.reset();
   onStart = () => {};
+  retries = 0;
+});
+afterEach(() => {
+  vi.useRealTimers();
 });
 afterAll(async () => {
   await identity?.close();
@@ -125,8 +135,15 @@ describe.each(VARIANTS)('cancellation mid-retry (%s)', (v) => {
     const id = await subject(v);
     const { method, path } = requestOf(v, 'getUser', id);
     emulatorOf(v).faults.next({ kind: 'rate-limit', retryAfterSeconds: 1, method, path });
+    // On a fake clock, advanced through the wait; the requests and the sandbox are real.
+    useFakeClock();
     const started = performance.now();
-    const user = await identity.forTenant(`${v}-fast`).getUser(id);
+    const pending = identity.forTenant(`${v}-fast`).getUser(id);
+    await untilReal(() => retries > 0);
+    await vi.advanceTimersByTimeAsync(989);
+    expect(matching(emulatorOf(v).requests(), method, path), 'no retry before 1 s').toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(11);
+    const user = await pending;
     expect(user.id).toBe(id);
     expect(performance.now() - started).toBeGreaterThanOrEqual(990);
     expect(matching(emulatorOf(v).requests(), method, path)).toHaveLength(2);

@@ -12,7 +12,7 @@ import type { AbortedError, OutcomeUnknownError } from '../../src/errors.js';
 import type { Transport } from '../../src/http/transport.js';
 import { createPayrollIdentity } from '../../src/index.js';
 import type { UserService } from '../../src/user-service.js';
-import { everyRendering, rejection } from '../contract/user-service-contract.js';
+import { everyRendering, rejection } from '../contract/assertions.js';
 import { personalValues, ukApplicant, usApplicant } from './support.js';
 
 const ARGYLE_ID = '018051aa-f7a9-a0db-2f38-6cfa325e9d69';

@@ -37,7 +37,8 @@ import {
 
 /** The faults, as the sandbox injects them. */
 const FAULTS = {
-  timeout: { kind: 'latency', ms: 200 },
+  // Held three times as long as an attempt may take (60 ms, below), so every attempt times out.
+  timeout: { kind: 'latency', ms: 180 },
   'reset before response (not processed)': { kind: 'drop-before' },
   'reset before response (processed)': { kind: 'drop-after' },
   'reset mid-body': { kind: 'drop-mid-body' },

@@ -77,7 +77,7 @@ export function updateFor(variant: Variant): UpdateUserInput {
 }
 
 /** Every string of an input, `externalId` excepted (the lender's own key, not personal data). */
-export { personalValues } from '../contract/user-service-contract.js';
+export { personalValues } from '../contract/assertions.js';
 
 /** Credentials of an emulator as every form they travel in (raw values, the Basic header's base64). */
 export function credentialValues(emulator: RunningEmulator<object, object>): string[] {

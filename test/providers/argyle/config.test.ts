@@ -5,7 +5,7 @@ import { argyleProvider } from '../../../providers/argyle/index.js';
 import { createPayrollIdentityWith, type PayrollIdentityConfig } from '../../../src/container/identity.js';
 import type { InvalidConfigurationError } from '../../../src/errors.js';
 import { Secret } from '../../../src/http/secret.js';
-import { everyRendering } from '../../contract/user-service-contract.js';
+import { everyRendering } from '../../contract/assertions.js';
 
 function problems(config: PayrollIdentityConfig): InvalidConfigurationError['problems'] {
   try {

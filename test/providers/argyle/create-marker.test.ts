@@ -6,7 +6,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MARKER_KEY, NONCE_FIELD, stripMarker } from '../../../providers/argyle/create-marker.js';
 import type { InvalidInputError } from '../../../src/errors.js';
-import { rejection } from '../../contract/user-service-contract.js';
+import { rejection } from '../../contract/assertions.js';
 import { argyleService, fakeJwt, ORIGIN, USER_ID, wireUserV1, wireUserV2 } from './fixtures.js';
 
 beforeAll(() => nock.disableNetConnect());

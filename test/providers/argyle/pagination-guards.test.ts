@@ -6,7 +6,7 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../../src/user.js';
-import { drain, rejection } from '../../contract/user-service-contract.js';
+import { drain, rejection } from '../../contract/assertions.js';
 import { argyleService, ORIGIN, wireUserV1, wireUserV2 } from './fixtures.js';
 
 /** A UUID-shaped id for user `n`. */

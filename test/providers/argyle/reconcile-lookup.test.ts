@@ -6,7 +6,7 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MARKER_KEY, NONCE_FIELD } from '../../../providers/argyle/create-marker.js';
-import { rejection } from '../../contract/user-service-contract.js';
+import { rejection } from '../../contract/assertions.js';
 import { argyleService, ORIGIN, OTHER_ID, USER_ID, wireUserV2 } from './fixtures.js';
 
 beforeAll(() => nock.disableNetConnect());

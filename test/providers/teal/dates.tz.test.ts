@@ -1,7 +1,7 @@
 /**
  * Birth dates and end dates must not drift a day whatever the host's time zone. This file switches
- * the process's zone (Node re-reads `process.env.TZ` on assignment; vitest runs each file in its own
- * forked process) to Europe/London and America/Los_Angeles, proves each zone is really in effect,
+ * the process's zone (Node re-reads `process.env.TZ` on assignment; vitest runs files in forked
+ * processes, and this file puts the zone back when it ends) to Europe/London and America/Los_Angeles, proves each zone is really in effect,
  * and checks the Teal date mapping across DST changes in both. A control shows that a local-time
  * implementation would fail here, so these tests can fail.
  */

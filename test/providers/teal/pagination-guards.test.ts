@@ -5,7 +5,7 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../../src/user.js';
-import { drain, rejection } from '../../contract/user-service-contract.js';
+import { drain, rejection } from '../../contract/assertions.js';
 import { ORIGIN, tealService, USER_ID, wireUser } from './fixtures.js';
 
 beforeAll(() => nock.disableNetConnect());

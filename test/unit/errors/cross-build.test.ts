@@ -2,47 +2,24 @@
  * A host that `require`s the library in one place and `import`s it in another loads both builds, so
  * every error class exists twice. An error thrown by one build must still be recognised by the
  * other: `isPayrollIdentityError`, `instanceof PayrollIdentityError` and `instanceof` the subclass.
- * The package is built once, both formats, into a scratch folder under node_modules (so that the
- * builds resolve their dependencies as an installed package would).
+ * Both builds are the package as a consumer installs it: the run's shared release build, packed and
+ * installed in a fresh project (test/packaging/pack.ts), so no second build is made here.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+import { pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sharedPackage } from '../../packaging/pack.js';
 
 type Library = typeof import('../../../src/index.js');
-let out = '';
 let esm: Library;
 let cjs: Library;
 
 beforeAll(async () => {
-  const cache = join(ROOT, 'node_modules', '.cache');
-  mkdirSync(cache, { recursive: true });
-  out = mkdtempSync(join(cache, 'payroll-identity-builds-'));
-  const { build } = await import('tsup');
-  await build({
-    config: false,
-    entry: { index: join(ROOT, 'src/index.ts') },
-    format: ['esm', 'cjs'],
-    target: 'node20',
-    platform: 'node',
-    splitting: true,
-    shims: true,
-    clean: false,
-    dts: false,
-    silent: true,
-    outDir: out,
-  });
-  esm = (await import(pathToFileURL(join(out, 'index.js')).href)) as Library;
-  cjs = createRequire(import.meta.url)(join(out, 'index.cjs')) as Library;
-}, 120_000);
-
-afterAll(() => {
-  if (out) rmSync(out, { recursive: true, force: true });
-});
+  const { installed } = await sharedPackage();
+  esm = (await import(pathToFileURL(join(installed, 'dist', 'index.js')).href)) as Library;
+  cjs = createRequire(import.meta.url)(join(installed, 'dist', 'index.cjs')) as Library;
+}, 600_000);
 
 const CONFIG = {
   tenants: {

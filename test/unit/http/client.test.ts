@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { PayrollIdentityError } from '../../../src/errors.js';
 import { HttpClient, type HttpClientOptions } from '../../../src/http/client.js';
 import { parseRetryAfter } from '../../../src/http/retry-after.js';
-import { everyRendering, rejection } from '../../contract/user-service-contract.js';
+import { everyRendering, rejection } from '../../contract/assertions.js';
 
 const KEY = 'test-api-key-0000';
 const describeError = (_s: number, body: unknown) => {

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AbortedError } from '../../../src/errors.js';
 import type { RequestSpec } from '../../../src/http/client.js';
 import type { Transport } from '../../../src/http/transport.js';
-import { everyRendering, rejection } from '../../contract/user-service-contract.js';
+import { everyRendering, rejection } from '../../contract/assertions.js';
 import { closedPort, hang, KEY, makeClient, ScriptedServer, User } from './support.js';
 
 const PERSON = { first_name: 'Jane', email: 'jane.roe@example.com', ssn: '123-45-6789' };

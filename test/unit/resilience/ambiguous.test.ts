@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OutcomeUnknownError } from '../../../src/errors.js';
 import type { RequestSpec } from '../../../src/http/client.js';
-import { everyRendering, rejection } from '../../contract/user-service-contract.js';
+import { everyRendering, rejection } from '../../contract/assertions.js';
 import {
   type HookRecord,
   hang,

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AbortedError } from '../../../src/errors.js';
 import { createPayrollIdentity, type PayrollIdentity } from '../../../src/index.js';
-import { rejection } from '../../contract/user-service-contract.js';
+import { rejection } from '../../contract/assertions.js';
 import { makeClient, User } from './support.js';
 
 const USER_ID = '018051aa-f7a9-a0db-2f38-6cfa325e9d69';

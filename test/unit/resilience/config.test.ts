@@ -9,7 +9,7 @@ import { validateTenants } from '../../../src/config/schema.js';
 import { createPayrollIdentityWith } from '../../../src/container/identity.js';
 import { TOKENS } from '../../../src/container/tokens.js';
 import { InvalidConfigurationError } from '../../../src/errors.js';
-import { rejection } from '../../contract/user-service-contract.js';
+import { rejection } from '../../contract/assertions.js';
 import { fakeProvider } from '../../support/fake-provider.js';
 import { type HookRecord, RecordingLogger, recordingHooks } from './support.js';
 

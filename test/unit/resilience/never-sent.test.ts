@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { NetworkError } from '../../../src/errors.js';
 import { errorFromTransport } from '../../../src/http/errors.js';
 import { classifyFailure } from '../../../src/http/retry-policy.js';
-import { rejection } from '../../contract/user-service-contract.js';
+import { rejection } from '../../contract/assertions.js';
 import { makeClient, ScriptedServer, User } from './support.js';
 
 const STATE = { abortedByCaller: false, timedOut: false, timeoutMs: 1_000, maxResponseBytes: 1_024 };

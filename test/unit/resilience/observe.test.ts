@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pathTemplate, RequestObserver, safeRequestId } from '../../../src/observe/events.js';
 import { silentLogger } from '../../../src/observe/logger.js';
-import { everyRendering, rejection } from '../../contract/user-service-contract.js';
+import { everyRendering, rejection } from '../../contract/assertions.js';
 import {
   type HookRecord,
   KEY,

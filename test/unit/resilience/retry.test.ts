@@ -2,10 +2,11 @@
  * Which failures are retried, how many times, how long the client waits (backoff, Retry-After),
  * and how the deadline and the caller's signal end the retries.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RateLimitedError } from '../../../src/errors.js';
 import type { HttpMethod, RequestSpec } from '../../../src/http/client.js';
-import { rejection } from '../../contract/user-service-contract.js';
+import { wait } from '../../../src/http/retry-policy.js';
+import { rejection } from '../../contract/assertions.js';
 import {
   closedPort,
   type HookRecord,
@@ -18,12 +19,17 @@ import {
   sequence,
   since,
   User,
+  untilReal,
+  useFakeClock,
 } from './support.js';
 
 const server = new ScriptedServer();
 beforeAll(() => server.start());
 afterAll(() => server.stop());
-afterEach(() => server.reset());
+afterEach(() => {
+  vi.useRealTimers();
+  server.reset();
+});
 
 function spec(method: HttpMethod, extra: Partial<RequestSpec<{ id: string }>> = {}) {
   return {
@@ -171,11 +177,21 @@ describe('non-idempotent calls (POST by default)', () => {
 });
 
 describe('Retry-After', () => {
+  // On a fake clock (useFakeClock): the test advances it through the wait; the requests are real.
+  const retried = (events: HookRecord[]) => () => events.some((e) => e.hook === 'onRetry');
+
   it('seconds: the client waits at least that long before retrying', async () => {
+    useFakeClock();
     const events: HookRecord[] = [];
     server.handler = sequence(reply(429, {}, { 'retry-after': '1' }), reply(200, { id: 'ok' }));
     const start = performance.now();
-    const result = await makeClient(server.origin, { hooks: recordingHooks(events) }).request(spec('GET'));
+    const pending = makeClient(server.origin, { hooks: recordingHooks(events) }).request(spec('GET'));
+    await untilReal(retried(events));
+    await vi.advanceTimersByTimeAsync(989);
+    expect(server.hits, 'no retry before the Retry-After has passed').toBe(1);
+    await vi.advanceTimersByTimeAsync(11);
+    const result = await pending;
+    expect(server.hits).toBe(2);
     expect(result.data.id).toBe('ok');
     expect(since(start)).toBeGreaterThanOrEqual(990);
     const retry = events.find((e) => e.hook === 'onRetry')!.event;
@@ -184,6 +200,7 @@ describe('Retry-After', () => {
   });
 
   it('an HTTP date (on a 503 too) is honoured', async () => {
+    useFakeClock();
     const events: HookRecord[] = [];
     server.handler = sequence(
       (_req, res) =>
@@ -191,8 +208,13 @@ describe('Retry-After', () => {
       reply(200, { id: 'ok' }),
     );
     const start = performance.now();
-    await makeClient(server.origin, { hooks: recordingHooks(events) }).request(spec('GET'));
+    const pending = makeClient(server.origin, { hooks: recordingHooks(events) }).request(spec('GET'));
+    await untilReal(retried(events));
     const delayMs = events.find((e) => e.hook === 'onRetry')!.event.delayMs as number;
+    await vi.advanceTimersByTimeAsync(delayMs - 11);
+    expect(server.hits, 'no retry before the date').toBe(1);
+    await vi.advanceTimersByTimeAsync(11);
+    await pending;
     // HTTP dates have one-second resolution: "in 2 s" is 1–2 s from now.
     expect(delayMs).toBeGreaterThanOrEqual(900);
     expect(delayMs).toBeLessThanOrEqual(2_100);
@@ -271,5 +293,27 @@ describe('deadline and cancellation', () => {
     expect(error.code).toBe('aborted');
     await new Promise((r) => setTimeout(r, 100));
     expect(server.hits).toBe(1);
+  });
+});
+
+describe('the wait between attempts', () => {
+  it('runs on the global timers: a fake clock (vi.useFakeTimers) ends it; an abort ends it at once', async () => {
+    useFakeClock();
+    let done = false;
+    const waiting = wait(60_000, new AbortController().signal).then(() => {
+      done = true;
+    });
+    await vi.advanceTimersByTimeAsync(59_999);
+    expect(done).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(done, 'the fake clock ended the wait').toBe(true);
+    await waiting;
+
+    const controller = new AbortController();
+    const aborted = wait(60_000, controller.signal).catch((e: unknown) => e);
+    controller.abort();
+    expect(await aborted).toMatchObject({ name: 'AbortError', code: 'ABORT_ERR' });
+    expect(vi.getTimerCount(), 'its timer is cleared').toBe(0);
+    expect(await wait(1, AbortSignal.abort()).catch((e: unknown) => e)).toMatchObject({ name: 'AbortError' });
   });
 });

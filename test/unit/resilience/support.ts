@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
+import { vi } from 'vitest';
 import { z } from 'zod';
 import { HttpClient, type HttpClientOptions } from '../../../src/http/client.js';
 import type { RequestHooks } from '../../../src/observe/events.js';
@@ -165,3 +166,21 @@ export function renderAll(values: readonly unknown[]): string {
 }
 
 export const since = (start: number): number => performance.now() - start;
+
+/**
+ * Fakes the clock the client waits on (`setTimeout`, `Date`, `performance`): backoff and
+ * `Retry-After` waits last exactly as long as the test advances the clock, while sockets, the
+ * scripted server and `setImmediate` keep running in real time. Undo with `vi.useRealTimers()`.
+ */
+export function useFakeClock(): void {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+}
+
+/** Lets the event loop (and its sockets) run, in real time, until `predicate` holds. */
+export async function untilReal(predicate: () => boolean, limitMs = 10_000): Promise<void> {
+  const end = process.hrtime.bigint() + BigInt(limitMs) * 1_000_000n;
+  while (!predicate()) {
+    if (process.hrtime.bigint() > end) throw new Error(`condition not met within ${limitMs} ms`);
+    await new Promise((r) => setImmediate(r));
+  }
+}

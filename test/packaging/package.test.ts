@@ -119,6 +119,12 @@ describe('the packed package', { timeout: 120_000, concurrent: true }, () => {
         sources.filter((s) => /(^|\/)(test|examples|bench)\//.test(s)),
         map,
       ).toEqual([]);
+      // Paths relative to the map: never the building machine's own (a CommonJS map once named
+      // `/work/main/dist/...`).
+      expect(
+        sources.filter((s) => s.startsWith('/') || /^[A-Za-z]:[\\/]/.test(s) || s.startsWith('file:')),
+        map,
+      ).toEqual([]);
     }
     // The files shipped are the release tree's own: the licence and README as committed.
     expect(readFileSync(join(pkg.unpacked, 'LICENSE'), 'utf8')).toBe(

@@ -38,7 +38,7 @@ import {
 /** The issue's faults, as the sandbox injects them. */
 const FAULTS = {
   // Held three times as long as an attempt may take (60 ms, below), so every attempt times out.
-  timeout: { kind: 'latency', ms: 180 },
+  timeout: { kind: 'latency', ms: 300 },
   'reset before response (not processed)': { kind: 'drop-before' },
   'reset before response (processed)': { kind: 'drop-after' },
   'reset mid-body': { kind: 'drop-mid-body' },
@@ -172,8 +172,9 @@ beforeAll(async () => {
   for (const variant of VARIANTS) {
     const emulator = emulatorOf(variant);
     tenants[variant] = tenantConfig(variant, emulator, { maxResponseBytes: MAX_RESPONSE_BYTES });
-    // Timeouts: each attempt gets 60 ms, so a held request times out and is retried.
-    tenants[`${variant}-timeout`] = tenantConfig(variant, emulator, { attemptTimeoutMs: 60 });
+    // Timeouts: each attempt gets 120 ms (room for a connection on a busy machine), so a request
+    // held 300 ms times out and is retried.
+    tenants[`${variant}-timeout`] = tenantConfig(variant, emulator, { attemptTimeoutMs: 120 });
     for (const c of credentialValues(emulator)) secrets.add(c);
   }
   identity = createPayrollIdentity({ tenants, logger: recorder.logger, hooks: recorder.hooks });

@@ -4,11 +4,11 @@
  * - ```yaml: parsed (a syntax error names the page and line); a configuration (one with `tenants:`)
  *   is also loaded through `loadConfigFile`, with each `${VAR}` it names set to a fake value, and
  *   validated by `createPayrollIdentity`.
- * - ```ts: type-checked as its own ES module against the package. `payroll-identity` and
- *   `payroll-identity/sandbox` resolve (tsconfig `paths`) to `src/index.ts` and
- *   `src/sandbox/index.ts`: the built `dist/*.d.ts` are generated from exactly these files, so a
- *   block that type-checks here type-checks against the package, without a build in this test.
- *   All blocks go through one TypeScript program (one checker run, no `tsc` per block).
+ * - ```ts: type-checked as its own ES module against the built package: `payroll-identity` and
+ *   `payroll-identity/sandbox` resolve (tsconfig `paths`) to the `dist/index.d.ts` and
+ *   `dist/sandbox.d.ts` of the run's shared release build (test/packaging/pack.ts, built once for
+ *   every packaging test). All blocks go through one TypeScript program (one checker run, no `tsc`
+ *   per block).
  * - ```ts fragment: a piece shown for reading (a signature sketch, a method body, lines using names
  *   set up in the text around it). GitHub highlights it as TypeScript; this test skips it. Prefer a
  *   complete block wherever it costs a line or two.
@@ -19,11 +19,11 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { loadConfigFile } from '../../src/config/load.js';
 import { createPayrollIdentity } from '../../src/index.js';
-import { ROOT } from './pack.js';
+import { ROOT, sharedBuild } from './pack.js';
 
 interface Block {
   /** `README.md:57`: the page and the line of the opening fence. */
@@ -119,6 +119,11 @@ describe('every ```ts block type-checks against the package (```ts fragment exce
   };
   const files = new Map<string, Block>();
   let diagnostics: ts.Diagnostic[] | undefined;
+  /** The release build's `dist/`: the declarations a consumer's compiler reads. */
+  let dist = '';
+  beforeAll(async () => {
+    dist = join((await sharedBuild()).tree, 'dist');
+  }, 600_000);
 
   /** One program over every block, built on first use. */
   function check(): ts.Diagnostic[] {
@@ -141,8 +146,8 @@ describe('every ```ts block type-checks against the package (```ts fragment exce
       skipLibCheck: true,
       noEmit: true,
       paths: {
-        'payroll-identity': [join(ROOT, 'src/index.ts')],
-        'payroll-identity/sandbox': [join(ROOT, 'src/sandbox/index.ts')],
+        'payroll-identity': [join(dist, 'index.d.ts')],
+        'payroll-identity/sandbox': [join(dist, 'sandbox.d.ts')],
       },
     });
     // Only the blocks' own diagnostics: the sources are type-checked by `tsc -p .`.

@@ -22,6 +22,8 @@ let identity: PayrollIdentity;
 let onStart: (event: RequestStartEvent) => void = () => {};
 /** Backoff waits begun (onRetry events). */
 let retries = 0;
+/** What the test wants done when a backoff wait begins. */
+let onRetry: () => void = () => {};
 
 const emulatorOf = (v: Variant): RunningEmulator<object, object> =>
   v === 'teal' ? sandbox.teal : sandbox.argyle;
@@ -37,13 +39,20 @@ beforeAll(async () => {
   }
   identity = createPayrollIdentity({
     tenants,
-    hooks: { onRequestStart: (e) => onStart(e), onRetry: () => void retries++ },
+    hooks: {
+      onRequestStart: (e) => onStart(e),
+      onRetry: () => {
+        retries++;
+        onRetry();
+      },
+    },
   });
 });
 beforeEach(() => {
   sandbox.argyle.reset();
   sandbox.teal.reset();
   onStart = () => {};
+  onRetry = () => {};
   retries = 0;
 });
 afterEach(() => {
@@ -65,7 +74,10 @@ describe.each(VARIANTS)('cancellation mid-retry (%s)', (v) => {
     const { method, path } = requestOf(v, 'getUser', id);
     emulatorOf(v).faults.next({ kind: 'server-error', status: 503, method, path, count: 3 });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 60);
+    // The hook runs just before the client starts waiting; the microtask fires once the wait has
+    // begun, whatever the backoff's jitter drew (a timer set beforehand could fire before the first
+    // answer on a busy machine, or after a short draw had already let the retry go).
+    onRetry = () => queueMicrotask(() => controller.abort());
     const started = performance.now();
     const { error } = await settle(() => identity.forTenant(v).getUser(id, { signal: controller.signal }));
     const elapsed = performance.now() - started;

@@ -1,23 +1,38 @@
-import { defineConfig, type Options } from 'tsup';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { defineConfig } from 'tsup';
 
-const shared: Options = {
+/**
+ * tsup's CommonJS source maps point at the built file itself, by its absolute path on the building
+ * machine: useless for a stack trace, and a path a release must not ship. Only the ESM build keeps
+ * its maps; the CommonJS ones and their `sourceMappingURL` comments are removed after the build
+ * (one build, so the declarations are generated once).
+ */
+async function dropCommonJsMaps(dir: string): Promise<void> {
+  for (const name of await readdir(dir)) {
+    if (name.endsWith('.cjs.map')) await rm(join(dir, name));
+    else if (name.endsWith('.cjs')) {
+      const path = join(dir, name);
+      const code = await readFile(path, 'utf8');
+      const stripped = code.replace(/\n\/\/# sourceMappingURL=[^\n]*\.cjs\.map\s*$/, '\n');
+      if (stripped !== code) await writeFile(path, stripped);
+    }
+  }
+}
+
+export default defineConfig((options) => ({
   entry: {
     index: 'src/index.ts',
     sandbox: 'src/sandbox/index.ts',
     cli: 'src/cli/main.ts',
   },
+  format: ['esm', 'cjs'],
   dts: { entry: { index: 'src/index.ts', sandbox: 'src/sandbox/index.ts' } },
   target: 'node20',
   platform: 'node',
+  sourcemap: true,
+  clean: true,
   splitting: true,
   shims: true,
-};
-
-// Two builds rather than `format: ['esm', 'cjs']`: tsup's CommonJS source maps point at the built
-// file itself by its absolute path on the building machine (useless, and a path a release must not
-// ship), so only the ESM build carries maps. `npm run build` empties dist/ first (neither build
-// cleans: they run side by side).
-export default defineConfig([
-  { ...shared, format: ['esm'], sourcemap: true },
-  { ...shared, format: ['cjs'], sourcemap: false },
-]);
+  onSuccess: () => dropCommonJsMaps(options.outDir ?? 'dist'),
+}));

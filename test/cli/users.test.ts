@@ -309,13 +309,24 @@ describe('Ctrl-C', () => {
 });
 
 describe('payroll-identity sandbox', () => {
-  async function freePort(): Promise<number> {
+  async function bindable(port: number): Promise<number | undefined> {
     const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const bound = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
     const address = server.address();
-    await new Promise((resolve) => server.close(resolve));
-    if (typeof address !== 'object' || address === null) throw new Error('no port');
-    return address.port;
+    if (bound) await new Promise((resolve) => server.close(resolve));
+    return bound && typeof address === 'object' && address !== null ? address.port : undefined;
+  }
+
+  /** A port p with p + 1 free too: the sandbox serves one emulator per port, from --port on. */
+  async function freePort(): Promise<number> {
+    for (let tries = 0; tries < 20; tries++) {
+      const port = await bindable(0);
+      if (port !== undefined && port < 65_535 && (await bindable(port + 1)) !== undefined) return port;
+    }
+    throw new Error('no two consecutive free ports');
   }
 
   async function waitFor(condition: () => boolean): Promise<void> {
@@ -327,8 +338,12 @@ describe('payroll-identity sandbox', () => {
     const stop = new AbortController();
     const io = captureIo(stop.signal);
     const port = await freePort();
-    const running = run(['sandbox', '--port', String(port)], io);
-    await waitFor(() => io.out().includes('Press Ctrl-C'));
+    let exited = false;
+    const running = run(['sandbox', '--port', String(port)], io).finally(() => {
+      exited = true;
+    });
+    await waitFor(() => exited || io.out().includes('Press Ctrl-C'));
+    expect(exited, io.err()).toBe(false);
 
     const out = io.out();
     expect(out).toContain(`argyle  http://127.0.0.1:${port}`);

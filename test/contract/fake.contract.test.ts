@@ -61,7 +61,7 @@ describeUserServiceContract('fake (test-only provider)', {
         code: 'authentication_failed',
       },
       { operation: 'getUser', status: 404, body: 'not json at all', code: 'not_found' },
-      { operation: 'deleteUser', status: 429, headers: { 'retry-after': '1' }, code: 'rate_limited' },
+      { operation: 'deleteUser', status: 429, headers: { 'retry-after': '0' }, code: 'rate_limited' },
     ],
   },
 });

@@ -180,8 +180,11 @@ describe('cancellation while reconciling an Argyle create', () => {
     emulator.faults.next({ kind: 'drop-after', method: 'POST', path: '/v2/users' });
     emulator.faults.next({ kind: 'latency', ms: 250, method: 'GET', path: '/v2/users' });
     const controller = new AbortController();
+    let lookups = 0;
     onStart = (e) => {
-      if (e.method === 'GET') setTimeout(() => controller.abort(), 20);
+      if (e.method !== 'GET') return;
+      lookups++;
+      setTimeout(() => controller.abort(), 20);
     };
     const { error } = await settle(() =>
       identity.forTenant('argyle-v2').createUser(applicantFor('argyle-v2', 'lookup', 'applicant-lookup'), {
@@ -195,7 +198,10 @@ describe('cancellation while reconciling an Argyle create', () => {
     await sleep(BACKOFF_MS + 300);
     const log = emulator.requests();
     expect(matching(log, 'POST', '/v2/users')).toHaveLength(1);
-    expect(matching(log, 'GET', '/v2/users')).toHaveLength(1);
+    // One lookup was started and none after it; whether it reached the emulator within the 20 ms
+    // before the abort depends on the machine's load.
+    expect(lookups).toBe(1);
+    expect(matching(log, 'GET', '/v2/users').length).toBeLessThanOrEqual(1);
     // The create did happen: cancelling does not undo it (docs/reliability.md).
     expect(emulator.userCount()).toBe(1);
   });

@@ -10,6 +10,7 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import * as otelApi from '@opentelemetry/api';
 import { metrics, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
@@ -34,7 +35,7 @@ import { currentCall } from '../../../src/observe/call-telemetry.js';
 import { type OtelApi, otelInstruments, setOtelLoaderForTests } from '../../../src/observe/otel.js';
 import type { CreateUserInput } from '../../../src/user.js';
 import type { UserService } from '../../../src/user-service.js';
-import { ROOT } from '../../packaging/pack.js';
+import { ROOT, sharedBuild } from '../../packaging/pack.js';
 
 // Compile-time: the real API has every member otel.ts declares, with compatible types.
 const _compatible: OtelApi = otelApi;
@@ -451,12 +452,14 @@ describe('nothing is recorded when nobody listens', () => {
     }
   });
 
-  it('the entry loads and calls without @opentelemetry/api installed (a child process that cannot resolve it)', async () => {
+  it('the built entry loads and calls without @opentelemetry/api installed (a child process that cannot resolve it)', async () => {
+    // The release build of this run (test/packaging/pack.ts): what a consumer's process loads.
+    const entry = pathToFileURL(join((await sharedBuild()).tree, 'dist', 'index.js')).href;
     mkdirSync(join(ROOT, '.scratch'), { recursive: true });
     const dir = mkdtempSync(join(ROOT, '.scratch', 'no-otel-'));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const block = join(dir, 'block-otel.cjs');
-    const script = join(dir, 'no-otel.mts');
+    const script = join(dir, 'no-otel.mjs');
     // Resolving the package fails as it does when it is not installed (MODULE_NOT_FOUND).
     writeFileSync(
       block,
@@ -473,7 +476,7 @@ Module._resolveFilename = function (request, ...rest) {
     writeFileSync(
       script,
       `import { createRequire } from 'node:module';
-import { createPayrollIdentity } from '../../src/index.ts';
+import { createPayrollIdentity } from '${entry}';
 let blocked = false;
 try { createRequire(import.meta.url)('@opentelemetry/api'); } catch { blocked = true; }
 const identity = createPayrollIdentity({
@@ -487,13 +490,12 @@ const loaded = Object.keys(createRequire(import.meta.url).cache).filter((k) => k
 console.log(JSON.stringify({ blocked, loaded }));
 `,
     );
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ['--require', block, '--import', 'tsx', script],
-      { cwd: ROOT, timeout: 30_000 },
-    );
+    const { stdout } = await promisify(execFile)(process.execPath, ['--require', block, script], {
+      cwd: ROOT,
+      timeout: 30_000,
+    });
     expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '')).toEqual({ blocked: true, loaded: [] });
-  }, 40_000);
+  }, 600_000);
 });
 
 describe('no credential or personal datum in any attribute or event', () => {

@@ -9,21 +9,13 @@ import type { PayrollIdentityError } from '../../../src/errors.js';
 import { MAX_TIMEOUT_MS } from '../../../src/http/call-options.js';
 import { createPayrollIdentity } from '../../../src/index.js';
 import type { CallOptions } from '../../../src/user-service.js';
+import { rejection } from '../../contract/assertions.js';
 import { makeClient, reply, ScriptedServer, User } from '../resilience/support.js';
 
 const server = new ScriptedServer();
 beforeAll(() => server.start());
 afterAll(() => server.stop());
 afterEach(() => server.reset());
-
-async function rejection(fn: () => Promise<unknown>): Promise<PayrollIdentityError> {
-  try {
-    await fn();
-  } catch (error) {
-    return error as PayrollIdentityError;
-  }
-  throw new Error('expected a rejection');
-}
 
 const BAD_TIMEOUTS: readonly unknown[] = [
   Number.NaN,

@@ -5,22 +5,13 @@
  * `outcome_unknown`. A plain `abort()` still ends `aborted`.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { PayrollIdentityError } from '../../../src/errors.js';
+import { rejection } from '../../contract/assertions.js';
 import { hang, makeClient, reply, ScriptedServer, sequence, User } from '../resilience/support.js';
 
 const server = new ScriptedServer();
 beforeAll(() => server.start());
 afterAll(() => server.stop());
 afterEach(() => server.reset());
-
-async function rejection(fn: () => Promise<unknown>): Promise<PayrollIdentityError> {
-  try {
-    await fn();
-  } catch (error) {
-    return error as PayrollIdentityError;
-  }
-  throw new Error('expected a rejection');
-}
 
 const fired = (signal: AbortSignal) =>
   new Promise<void>((r) => (signal.aborted ? r() : signal.addEventListener('abort', () => r())));

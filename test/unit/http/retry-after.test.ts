@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_RETRY_AFTER_MS, type PayrollIdentityError, RateLimitedError } from '../../../src/errors.js';
 import { parseRetryAfter } from '../../../src/http/retry-after.js';
+import { rejection } from '../../contract/assertions.js';
 import { makeClient, reply, ScriptedServer, User } from '../resilience/support.js';
 
 const NOW = Date.UTC(2024, 2, 9, 12, 0, 0);
@@ -66,15 +67,6 @@ describe('the client and Retry-After', () => {
   beforeAll(() => server.start());
   afterAll(() => server.stop());
   afterEach(() => server.reset());
-
-  async function rejection(fn: () => Promise<unknown>): Promise<PayrollIdentityError> {
-    try {
-      await fn();
-    } catch (error) {
-      return error as PayrollIdentityError;
-    }
-    throw new Error('expected a rejection');
-  }
 
   it.each(['-5', '5, 1', '1 2'])('a 429 with Retry-After %j carries no retryAfterMs', async (value) => {
     server.handler = reply(429, {}, { 'retry-after': value });

@@ -2,11 +2,13 @@
  * Reading Argyle's error bodies (the core maps the status to the error class).
  *
  * - 400 on create/update: a map of field → messages, `{"email": ["Enter a valid email address."]}`
- *   (seeds 000/001/003). Nested fields may come nested (`{"birth_date": {"year": [...]}}`) or dotted
- *   (`birth_date.year`); both are read and reported under NEUTRAL names (`birthDate`). A message on
- *   one part of the birth date says which (`month: …`); the core redacts every number in messages
- *   about the birth date, so that a bare `"3"` (the month echoed) never survives.
- * - 401: `{"detail": "Invalid username/password."}` (reference).
+ *   (Argyle users reference: https://docs.argyle.com/api-reference/users#create, #update). Nested
+ *   fields may come nested (`{"birth_date": {"year": [...]}}`) or dotted (`birth_date.year`); both are
+ *   read and reported under NEUTRAL names (`birthDate`). A message on one part of the birth date says
+ *   which (`month: …`); the core redacts every number in messages about the birth date, so that a bare
+ *   `"3"` (the month echoed) never survives.
+ * - 401: `{"detail": "Invalid username/password."}` (Argyle users reference:
+ *   https://docs.argyle.com/api-reference/users#create).
  * - 404, 429, 5xx: bodies not documented — read defensively; anything else (HTML, text, arrays of
  *   odd things) yields no messages rather than an exception.
  *

@@ -1,6 +1,6 @@
 /**
  * Dates between the neutral model (`YYYY-MM-DD`, a calendar day) and Teal's `Date` schema (a
- * date-time, documented as UTC midnight: `2019-05-17T00:00:00.000Z`, seed 004).
+ * date-time, documented as UTC midnight: `2019-05-17T00:00:00.000Z`, https://docs.goteal.co).
  *
  * Pure string work on purpose: going through `Date` and local-time getters is how a birth date
  * moves by a day in America/Los_Angeles or across a DST change in Europe/London.

@@ -1,5 +1,5 @@
 /**
- * Reading Teal's error bodies (seed 004 `Error`, `Unauthorized`, `Conflict`; reference 404):
+ * Reading Teal's error bodies (`Error`, `Unauthorized`, `Conflict` and 404, https://docs.goteal.co):
  * `{"errors": [...]}` or `{"errors": "..."}`. Messages that name a Teal field are reported under
  * the neutral field name, with the name rewritten, so callers only ever see neutral names. The core
  * redacts every message afterwards (credentials, the call's personal data, personal-data shapes),

@@ -1,6 +1,6 @@
 /**
  * Which neutral fields Teal stores, and Teal's own rules checked before any request, reported
- * under neutral field names (DESIGN.md §1).
+ * under neutral field names (docs/architecture.md).
  */
 import { type AdapterContext, enforceUnsupportedPolicy, requireFields } from '../../src/adapter.js';
 import { type FieldErrors, InvalidInputError } from '../../src/errors.js';
@@ -9,7 +9,7 @@ import type { ValidCreateUserInput, ValidUpdateUserInput } from '../../src/user.
 import type { TealCreateInput } from './mappers.js';
 import type { TealProviderOptions } from './options.js';
 
-/** Top-level neutral fields Teal stores whole (seed 004 `User`). */
+/** Top-level neutral fields Teal stores whole (Teal's `User`, https://docs.goteal.co). */
 const STORED_WHOLE = new Set(['firstName', 'lastName', 'birthDate', 'previousPostalCodes', 'externalId']);
 
 /** The neutral path of the payroll period, as reported when it is missing. */
@@ -51,7 +51,7 @@ export function applyUnsupportedPolicy(
   return ignored;
 }
 
-/** Teal's required fields on create (seed 004), by neutral name; throws before any request. */
+/** Teal's required fields on create (https://docs.goteal.co), by neutral name; throws before any request. */
 export function requireTealCreateFields(
   input: ValidCreateUserInput,
   options: TealProviderOptions,

@@ -1,6 +1,6 @@
 /**
  * Teal (UK Payroll API): one provider definition for the core, plus its public types.
- * Docs: seed 004 (POST /users) and reference/providers.md; mapping and choices in docs/providers/teal.md.
+ * Docs: Teal's API reference (https://docs.goteal.co); mapping and choices in docs/providers/teal.md.
  */
 import { defineProvider } from '../../src/provider.js';
 import { tealAuth } from './auth.js';
@@ -14,7 +14,7 @@ export const tealProvider = defineProvider<TealTenantConfig>({
   name: TEAL,
   docsUrl: 'https://docs.goteal.co',
   tenantShape: tealTenantShape,
-  // Seed 004 `servers`; no `/v1`: the API reference and its examples do not use it.
+  // Teal's documented `servers`; no `/v1`: the API reference and its examples do not use it.
   baseUrls: { sandbox: 'https://api.sandbox.goteal.co', production: 'https://api.goteal.co' },
   describeError: describeTealError,
   capabilities: tealCapabilities,

@@ -1,5 +1,5 @@
 /**
- * Neutral ⇄ Teal mapping (seed 004 `User`):
+ * Neutral ⇄ Teal mapping (Teal's `User` schema, https://docs.goteal.co):
  * firstName ⇄ forename, lastName ⇄ surname, birthDate ⇄ date_of_birth (UTC midnight),
  * address.postalCode + previousPostalCodes ⇄ post_codes (current first, no duplicates),
  * nationalId{ni_number} ⇄ ni_number, externalId ⇄ ext_id, and `providerOptions.teal` ⇄ the

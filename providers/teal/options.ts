@@ -1,6 +1,6 @@
 /**
  * Teal's provider-specific settings, in neutral camelCase: `providerOptions.teal` on a call and the
- * tenant's `defaults` share this shape (DESIGN.md §1). Each maps to one `User` field of seed 004.
+ * tenant's `defaults` share this shape. Each maps to one field of Teal's `User` (https://docs.goteal.co).
  */
 import { z } from 'zod';
 import { CalendarDateSchema } from '../../src/user.js';

@@ -77,7 +77,8 @@ export class TealUserService implements UserService {
     const settings = mergeTealOptions(this.#config.defaults, callOptions);
     requireTealCreateFields(input, settings, ctx);
     const body = toTealCreateBody(input, { ...settings, payrollPeriodMonths: settings.payrollPeriodMonths! });
-    // Seed 004: POST /users → 201 CreatedUser; 400, 401, 409 {errors}. A 409 is Teal's only duplicate guard.
+    // Create a user (https://docs.goteal.co): POST /users → 201 CreatedUser; 400, 401, 409 {errors}.
+    // A 409 is Teal's only duplicate guard.
     // A 200 with a valid CreatedUser is accepted too: a user was created either way, and refusing it
     // would invite a second create. Any other 2xx, or one we cannot read, ends `outcome_unknown`.
     const { data } = await this.#http.request({

@@ -1,14 +1,14 @@
 /**
  * Teal's wire format, as zod schemas.
  *
- * - Request bodies are strict: only the keys seed 004 documents for `User` (and `{user_id}` for
+ * - Request bodies are strict: only the keys Teal documents for `User` (and `{user_id}` for
  *   `/user-tokens`), so nothing undocumented ever leaves the process.
  * - Response schemas are tolerant readers: unknown extra fields are allowed (Teal may add some), only
  *   what we need to identify a record is required, and fields a PATCH can unset (the reference says
  *   a field sent as `null` is unset) may come back as `null`.
  *
- * Docs: seed 004 (POST /users, `User`, `CreatedUser`, `Error`, `Unauthorized`, `Conflict`);
- * reference/providers.md (list envelope, user tokens, 404 body).
+ * Docs: Teal's API reference, https://docs.goteal.co (POST /users, `User`, `CreatedUser`, `Error`,
+ * `Unauthorized`, `Conflict`, the list envelope, user tokens, the 404 body).
  */
 import { z } from 'zod';
 import { fromTealDate } from './dates.js';
@@ -16,7 +16,7 @@ import { fromTealDate } from './dates.js';
 /** Teal's `Date` schema is a date-time (`2019-05-17T00:00:00.000Z`); a bare date is also read. */
 const TealDateSchema = z.string().refine((v) => fromTealDate(v) !== undefined, 'not a Teal date-time');
 
-/** The documented keys of Teal's `User` schema (seed 004), in documentation order. */
+/** The documented keys of Teal's `User` schema (https://docs.goteal.co), in documentation order. */
 export const TEAL_USER_KEYS = [
   'forename',
   'surname',
@@ -32,7 +32,7 @@ export const TEAL_USER_KEYS = [
   'payroll_connections_enabled',
 ] as const;
 
-/** The keys `User` requires on create (seed 004). */
+/** The keys `User` requires on create (https://docs.goteal.co). */
 export const TEAL_REQUIRED_KEYS = [
   'forename',
   'surname',
@@ -43,7 +43,7 @@ export const TEAL_REQUIRED_KEYS = [
 
 const int32 = z.number().int().min(-2147483648).max(2147483647);
 
-/** Body of `POST /users` (seed 004 `User`): strict, the five required keys present. */
+/** Body of `POST /users` (Teal's `User`): strict, the five required keys present. */
 export const TealCreateBodySchema = z.strictObject({
   forename: z.string(),
   surname: z.string(),
@@ -84,7 +84,7 @@ export type TealPatchBody = z.infer<typeof TealPatchBodySchema>;
 export const TealUserTokenBodySchema = z.strictObject({ user_id: z.string() });
 export type TealUserTokenBody = z.infer<typeof TealUserTokenBodySchema>;
 
-/** `CreatedUser` as read back (seed 004; create, get, update, list items). */
+/** `CreatedUser` as read back (https://docs.goteal.co; create, get, update, list items). */
 export const TealUserSchema = z.looseObject({
   user_id: z.string().min(1),
   created_at: z.string(),
@@ -127,8 +127,9 @@ export const TealUserTokenSchema = z.looseObject({
 export type TealUserToken = z.infer<typeof TealUserTokenSchema>;
 
 /**
- * Error bodies (seed 004 `Error`, `Unauthorized`, `Conflict`; reference 404): `{errors: [...]}`, where
- * the 401/404 schemas type `errors` as a string while their examples are arrays — both are accepted.
+ * Error bodies (Teal's `Error`, `Unauthorized`, `Conflict` and 404; https://docs.goteal.co): `{errors:
+ * [...]}`, where the 401/404 schemas type `errors` as a string while their examples are arrays — both are
+ * accepted.
  */
 export const TealErrorBodySchema = z.looseObject({
   errors: z.union([z.array(z.string()), z.string()]),

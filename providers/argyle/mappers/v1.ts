@@ -1,5 +1,6 @@
 /**
- * Neutral ⇄ Argyle legacy v1 mapping (seed 002). A v1 user holds only `external_metadata`; what it
+ * Neutral ⇄ Argyle legacy v1 mapping (Argyle legacy users reference:
+ * https://docs.argyle.com/legacy/api-reference/users). A v1 user holds only `external_metadata`; what it
  * connected is `employers_connected` and `data_providers_connected`.
  */
 import type { JsonValue, User } from '../../../src/user.js';

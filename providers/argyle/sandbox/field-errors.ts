@@ -1,5 +1,6 @@
 /**
- * Argyle's 400 body: a map of field → messages (seed 000: `{"email": ["Enter a valid email address."]}`),
+ * Argyle's 400 body: a map of field → messages (`{"email": ["Enter a valid email address."]}`,
+ * https://docs.argyle.com/api-reference/users#create),
  * nested for nested objects, in the wording of the Django REST framework Argyle's errors come from.
  */
 import type { z } from 'zod';

@@ -21,8 +21,9 @@ export function reply(status: number, body?: unknown): SandboxReply {
 }
 
 /**
- * Basic auth, `api_key_id:api_key_secret` (seed 000 `securitySchemes.basicAuth`). A wrong pair gets
- * the reference's `{"detail": "Invalid username/password."}`; no credentials at all gets DRF's text.
+ * Basic auth, `api_key_id:api_key_secret` (`basicAuth` in Argyle's users reference:
+ * https://docs.argyle.com/api-reference/users#create). A wrong pair gets Argyle's documented
+ * `{"detail": "Invalid username/password."}`; no credentials at all gets DRF's text.
  * The 401 to answer, or `undefined` when the credentials are right.
  */
 export function checkBasicAuth(

@@ -1,6 +1,7 @@
 /**
- * Argyle's cursor pagination (seed 001, `GET /v2/users`): `limit` (default 10, maximum 200) and an
- * opaque `cursor`; the answer's `next` / `previous` are full URLs carrying a `cursor`, or `null`.
+ * Argyle's cursor pagination (`GET /v2/users`; Argyle users reference:
+ * https://docs.argyle.com/api-reference/users#list): `limit` (default 10, maximum 200) and an opaque
+ * `cursor`; the answer's `next` / `previous` are full URLs carrying a `cursor`, or `null`.
  *
  * Like a DRF CursorPagination, the cursor holds only a position: the next/previous URLs keep the
  * request's other query parameters (`limit`, `external_id`). A client that re-sends only the cursor

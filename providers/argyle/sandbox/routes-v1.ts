@@ -1,5 +1,6 @@
 /**
- * Argyle legacy v1 users and user tokens (seed 002). Same account, so the same users as v2; the v1
+ * Argyle legacy v1 users and user tokens (https://docs.argyle.com/legacy/api-reference/users,
+ * https://docs.argyle.com/legacy/api-reference/user-tokens). Same account, so the same users as v2; the v1
  * user object is smaller and only `external_metadata` can be written.
  */
 import type { SandboxRouter } from '../../../src/sandbox/types.js';
@@ -12,7 +13,8 @@ import { renderV1 } from './store.js';
 const NOT_FOUND = detail('Not found.');
 
 export function registerV1Routes(router: SandboxRouter, { store, tokens, origin }: ArgyleRouteDeps): void {
-  // Seed 002 "Create a user": no payload required; optional external_metadata → {token, id}.
+  // Create a user (https://docs.argyle.com/legacy/api-reference/users#create): no payload required; optional
+  // external_metadata → {token, id}.
   router.route('POST', '/v1/users', (request) => {
     const body = parseBody(V1UserBodySchema, request.body);
     if (!body.ok) return reply(400, body.errors);
@@ -21,7 +23,8 @@ export function registerV1Routes(router: SandboxRouter, { store, tokens, origin 
     return reply(200, { token: tokens.userToken(user.id), id: user.id });
   });
 
-  // Seed 002 "List users": prose says an object with `results` (its example shows a bare array);
+  // List users (https://docs.argyle.com/legacy/api-reference/users#list): prose says an object with `results`
+  // (its example shows a bare array);
   // the emulator answers the prose's shape with v2-style cursors. Only `limit` is documented.
   router.route('GET', '/v1/users', (request) =>
     listPage(request, {
@@ -33,14 +36,15 @@ export function registerV1Routes(router: SandboxRouter, { store, tokens, origin 
     }),
   );
 
-  // Seed 002 "Retrieve a user and their metadata".
+  // https://docs.argyle.com/legacy/api-reference/users#retrieve: a user and their metadata.
   router.route('GET', '/v1/users/:id', (request) => {
     const id = pathId(request);
     const user = id ? store.get(id) : undefined;
     return user ? reply(200, renderV1(user)) : reply(404, NOT_FOUND);
   });
 
-  // Seed 002 "Update a user's metadata": only external_metadata; returns the user object.
+  // Update a user's metadata (https://docs.argyle.com/legacy/api-reference/users#update): only
+  // external_metadata; returns the user object.
   router.route('PATCH', '/v1/users/:id', (request) => {
     const id = pathId(request);
     const user = id ? store.get(id) : undefined;
@@ -51,13 +55,13 @@ export function registerV1Routes(router: SandboxRouter, { store, tokens, origin 
     return reply(200, renderV1(user));
   });
 
-  // Seed 002 "Delete a user": 204 and an empty body.
+  // https://docs.argyle.com/legacy/api-reference/users#delete: 204 and an empty body.
   router.route('DELETE', '/v1/users/:id', (request) => {
     const id = pathId(request);
     return id && store.delete(id) ? reply(204) : reply(404, NOT_FOUND);
   });
 
-  // Seed 002 "Create a user token": {user} → {access, refresh}.
+  // https://docs.argyle.com/legacy/api-reference/user-tokens: {user} → {access, refresh}.
   router.route('POST', '/v1/user-tokens', (request) => {
     const body = parseBody(UserTokenBodySchema, request.body);
     if (!body.ok) return reply(400, body.errors);

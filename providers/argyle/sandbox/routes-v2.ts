@@ -1,4 +1,7 @@
-/** Argyle API v2 users and user tokens (seeds 000, 001, 003; reference "user tokens"). */
+/**
+ * Argyle API v2 users and user tokens (https://docs.argyle.com/api-reference/users,
+ * https://docs.argyle.com/api-reference/user-tokens).
+ */
 import type { SandboxRouter } from '../../../src/sandbox/types.js';
 import { detail, parseBody, pathId, reply } from './http.js';
 import { listPage } from './list.js';
@@ -15,7 +18,8 @@ export interface ArgyleRouteDeps {
 const NOT_FOUND = detail('Not found.');
 
 export function registerV2Routes(router: SandboxRouter, { store, tokens, origin }: ArgyleRouteDeps): void {
-  // Seed 000: POST /v2/users → 200 {user_token, id}; 400 field map for an invalid email / phone.
+  // https://docs.argyle.com/api-reference/users#create: POST /v2/users → 200 {user_token, id}; 400 field map
+  // for an invalid email / phone.
   router.route('POST', '/v2/users', (request) => {
     const body = parseBody(V2UserBodySchema, request.body);
     if (!body.ok) return reply(400, body.errors);
@@ -23,7 +27,8 @@ export function registerV2Routes(router: SandboxRouter, { store, tokens, origin 
     return reply(200, { user_token: tokens.userToken(user.id), id: user.id });
   });
 
-  // Seed 001: GET /v2/users?limit=&external_id=&cursor= → {next, previous, results}.
+  // https://docs.argyle.com/api-reference/users#list: GET /v2/users?limit=&external_id=&cursor=
+  // → {next, previous, results}.
   router.route('GET', '/v2/users', (request) =>
     listPage(request, {
       path: '/v2/users',
@@ -34,14 +39,15 @@ export function registerV2Routes(router: SandboxRouter, { store, tokens, origin 
     }),
   );
 
-  // Seed 001: GET /v2/users/{id} → User.
+  // https://docs.argyle.com/api-reference/users#retrieve: GET /v2/users/{id} → User.
   router.route('GET', '/v2/users/:id', (request) => {
     const id = pathId(request);
     const user = id ? store.get(id) : undefined;
     return user ? reply(200, renderV2(user)) : reply(404, NOT_FOUND);
   });
 
-  // Seed 003: PATCH /v2/users/{id} → User. Unknown id first (404), then the body (400), as DRF does.
+  // https://docs.argyle.com/api-reference/users#update: PATCH /v2/users/{id} → User. Unknown id first (404),
+  // then the body (400), as DRF does.
   router.route('PATCH', '/v2/users/:id', (request) => {
     const id = pathId(request);
     const user = id ? store.get(id) : undefined;
@@ -52,13 +58,13 @@ export function registerV2Routes(router: SandboxRouter, { store, tokens, origin 
     return reply(200, renderV2(user));
   });
 
-  // Seed 001: DELETE /v2/users/{id} → 204, no content.
+  // https://docs.argyle.com/api-reference/users#delete: DELETE /v2/users/{id} → 204, no content.
   router.route('DELETE', '/v2/users/:id', (request) => {
     const id = pathId(request);
     return id && store.delete(id) ? reply(204) : reply(404, NOT_FOUND);
   });
 
-  // Reference "user tokens": POST /v2/user-tokens {user} → 200 {user_token}.
+  // https://docs.argyle.com/api-reference/user-tokens: POST /v2/user-tokens {user} → 200 {user_token}.
   router.route('POST', '/v2/user-tokens', (request) => {
     const body = parseBody(UserTokenBodySchema, request.body);
     if (!body.ok) return reply(400, body.errors);

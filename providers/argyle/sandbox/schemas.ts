@@ -2,8 +2,11 @@
  * What the Argyle emulator accepts, read strictly from the documents: every documented field with
  * its documented type and limits, and nothing else (unknown fields are refused). Messages are DRF's.
  *
- * - v2 create/update bodies: seed 000 (create), seed 001 (users document), seed 003 (update).
- * - v1 bodies: seed 002 (only `external_metadata`; user tokens take `{user}`).
+ * - v2 create/update bodies: Argyle users reference, https://docs.argyle.com/api-reference/users#create
+ *   and #update.
+ * - v1 bodies: Argyle legacy users reference, https://docs.argyle.com/legacy/api-reference/users (only
+ *   `external_metadata`; user tokens take `{user}`:
+ *   https://docs.argyle.com/legacy/api-reference/user-tokens).
  */
 import { z } from 'zod';
 import { COUNTRY_CODES } from '../../../src/countries.js';
@@ -70,7 +73,10 @@ const OpenBankingSchema = z.strictObject({
     .optional(),
 });
 
-/** Body of `POST /v2/users` and `PATCH /v2/users/{id}` (same properties in seeds 000, 001, 003). */
+/**
+ * Body of `POST /v2/users` and `PATCH /v2/users/{id}` (same properties in both; Argyle users reference:
+ * https://docs.argyle.com/api-reference/users#create, #update).
+ */
 export const V2UserBodySchema = z.strictObject({
   first_name: str.optional(),
   last_name: str.optional(),
@@ -86,7 +92,10 @@ export const V2UserBodySchema = z.strictObject({
 });
 export type V2UserBody = z.output<typeof V2UserBodySchema>;
 
-/** Seed 002: "Any valid JSON, such as a string or an object." `null` is JSON too, but not "metadata". */
+/**
+ * "Any valid JSON, such as a string or an object."
+ * (https://docs.argyle.com/legacy/api-reference/users#create). `null` is JSON too, but not "metadata".
+ */
 const AnyJson = z.union([
   z.string(),
   z.number(),

@@ -88,7 +88,10 @@ export class ArgyleUserStore {
   }
 }
 
-/** The v2 User object (seed 001 `components.schemas.User`): every documented field, `null` when unset. */
+/**
+ * The v2 User object (the `User` schema, https://docs.argyle.com/api-reference/users#retrieve): every
+ * documented field, `null` when unset.
+ */
 export function renderV2(user: StoredUser): Record<string, unknown> {
   const a = user.address;
   const b = user.birth_date;
@@ -117,7 +120,10 @@ export function renderV2(user: StoredUser): Record<string, unknown> {
   };
 }
 
-/** The v1 user object (seed 002): its examples show `{}` for a user created without metadata. */
+/**
+ * The v1 user object (https://docs.argyle.com/legacy/api-reference/users#retrieve): its examples show `{}`
+ * for a user created without metadata.
+ */
 export function renderV1(user: StoredUser): Record<string, unknown> {
   return {
     id: user.id,

@@ -1,6 +1,8 @@
 /**
- * Argyle user tokens: JWTs that expire after about an hour (reference, "user tokens"). The claims
- * follow the documents' example tokens (seed 000 `user_token`, seed 002 `access` / `refresh`).
+ * Argyle user tokens: JWTs that expire after about an hour
+ * (https://docs.argyle.com/api-reference/user-tokens). The claims follow the documented example tokens:
+ * v2 `user_token` (https://docs.argyle.com/api-reference/users#create), v1 `access` / `refresh`
+ * (https://docs.argyle.com/legacy/api-reference/user-tokens).
  * Signed with a per-run secret: nothing verifies them, but they are real HS256 JWTs.
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
@@ -19,7 +21,10 @@ export class TokenMinter {
     return this.sign({ client_id: this.clientId, sub: userId, user_id: userId });
   }
 
-  /** A v1 `refresh` token: no client or user id claim, as in the seed 002 example. */
+  /**
+   * A v1 `refresh` token: no client or user id claim, as in the example of
+   * https://docs.argyle.com/legacy/api-reference/user-tokens.
+   */
   refreshToken(userId: string): string {
     return this.sign({ sub: userId });
   }

@@ -1,5 +1,6 @@
 /**
- * Argyle legacy v1 Users wire schemas, written from seed 002. The v1 user holds only
+ * Argyle legacy v1 Users wire schemas, written from
+ * https://docs.argyle.com/legacy/api-reference/users. The v1 user holds only
  * `external_metadata` ("Any valid JSON, such as a string or an object") besides what Argyle sets.
  * Requests strict, responses tolerant (see ./v2.ts).
  */
@@ -32,7 +33,7 @@ export const V1CreateUserResponse = z.object({
 });
 
 /**
- * 200 of `GET /v1/users`. The seed's prose says "an object with a `results` property" while its
+ * 200 of `GET /v1/users`. The reference's prose says "an object with a `results` property" while its
  * example is a bare array: both are accepted (docs/providers/argyle.md says how each is paged).
  */
 export const V1UserList = z.union([

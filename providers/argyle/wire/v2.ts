@@ -1,9 +1,10 @@
 /**
- * Argyle API v2 Users wire schemas, written from seeds 000 (create), 001 (the Users document) and
- * 003 (update), plus the user-token call from the reference.
+ * Argyle API v2 Users wire schemas, written from Argyle's users reference
+ * (https://docs.argyle.com/api-reference/users), plus the user-token call
+ * (https://docs.argyle.com/api-reference/user-tokens).
  *
- * Requests are strict: only the keys the seeds define, with the types they define. Responses are
- * tolerant readers: the seeds type the User fields as strings but their examples return `null`, so
+ * Requests are strict: only the keys the reference defines, with the types it defines. Responses are
+ * tolerant readers: the reference types the User fields as strings but its examples return `null`, so
  * every documented field accepts `null` or absence, and undocumented extra fields are allowed
  * (and dropped). Ids must be usable in a later path, so they are checked like caller-given ids.
  */
@@ -50,7 +51,8 @@ export const V2UserFieldsRequest = z.strictObject({
   ssn: z.string().optional(),
   address: V2AddressRequest.optional(),
   birth_date: V2BirthDateRequest.optional(),
-  // Seeds 000/003 type it `object` ("Any valid JSON"); the neutral model only ever sends an object.
+  // The create and update references type it `object` ("Any valid JSON"); the neutral model only ever sends
+  // an object.
   external_metadata: z.record(z.string(), JsonValueSchema).optional(),
   open_banking: V2OpenBankingRequest.optional(),
   external_id: z.string().max(100).optional(),
@@ -69,7 +71,7 @@ export const V2_USER_REQUEST_KEYS = Object.keys(V2UserFieldsRequest.shape) as re
 const maybeString = z.string().nullish();
 const maybeInt = z.number().int().nullish();
 
-/** The `User` schema (seeds 001/003). */
+/** The `User` schema (https://docs.argyle.com/api-reference/users#retrieve). */
 export const V2User = z.object({
   id: UserIdSchema,
   created_at: maybeString,
@@ -98,9 +100,10 @@ export const V2User = z.object({
 export type V2User = z.infer<typeof V2User>;
 
 /**
- * 200 of `POST /v2/users`: `{user_token, id}`. Seed 000 marks neither field required; only `id` is
- * needed to report the user. A token that is absent, `null` or empty is no token (the caller gets one
- * with `createLinkToken`): refusing the answer would report a user that exists as a failed create.
+ * 200 of `POST /v2/users`: `{user_token, id}`. The create reference
+ * (https://docs.argyle.com/api-reference/users#create) marks neither field required; only `id` is needed to
+ * report the user. A token that is absent, `null` or empty is no token (the caller gets one with
+ * `createLinkToken`): refusing the answer would report a user that exists as a failed create.
  */
 export const V2CreateUserResponse = z.object({
   user_token: z.string().nullish(),

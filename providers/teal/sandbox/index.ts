@@ -17,12 +17,12 @@ export interface TealBearerCredentials {
   bearerToken: string;
 }
 
-/** Seed 004 `Unauthorized`: `errors` is typed as a string there, unlike every other error body. */
+/** Teal's `Unauthorized` (https://docs.goteal.co) types `errors` as a string, unlike other error bodies. */
 const UNAUTHORIZED = { errors: 'No X-API-KEY header provided or wrong value' };
 
 /**
- * Seed 004 `security`: `ApiKeyAuth` (X-API-KEY) or `MemberBearerAuth`. Every credential sent must be
- * right: a wrong API key is refused even beside a valid bearer token.
+ * Teal's documented `security` (https://docs.goteal.co): `ApiKeyAuth` (X-API-KEY) or `MemberBearerAuth`.
+ * Every credential sent must be right: a wrong API key is refused even beside a valid bearer token.
  */
 function authorized(request: SandboxRequestHead, apiKey: string, bearerToken: string): boolean {
   const key = request.headers['x-api-key'];

@@ -1,4 +1,4 @@
-/** Teal Payroll API users and user tokens (seed 004; reference "Teal" user endpoints). */
+/** Teal Payroll API users and user tokens (Teal's API reference: https://docs.goteal.co). */
 import type { z } from 'zod';
 import type { SandboxReply, SandboxRequestHead, SandboxRouter } from '../../../src/sandbox/types.js';
 import { CreateUserSchema, toErrorMessages, UpdateUserSchema, UserTokenSchema, UUID_RE } from './schemas.js';
@@ -13,7 +13,7 @@ const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 100;
 
 /**
- * Seed 004's conflict example names the clashing values ("[name] and [email] must be a unique
+ * Teal's documented conflict example names the clashing values ("[name] and [email] must be a unique
  * combination"); the emulator says which fields clash, never their values, so no log line or error
  * built from this body can carry a person's name.
  */
@@ -37,7 +37,8 @@ function parse<S extends z.ZodType>(
   body: unknown,
   mode: 'create' | 'update',
 ): Parsed<z.output<S>> {
-  // Seed 004: `requestBody.required: true`; a missing body is a body missing every required field.
+  // Teal's create reference: `requestBody.required: true`; a missing body is a body missing every
+  // required field.
   const input = body === undefined ? {} : body;
   const result = schema.safeParse(input);
   return result.success
@@ -51,7 +52,8 @@ function findUser(store: TealUserStore, request: SandboxRequestHead): { id?: str
 }
 
 export function registerRoutes(router: SandboxRouter, { store, origin }: TealRouteDeps): void {
-  // Seed 004: POST /users → 201 CreatedUser; 400 missing/invalid fields; 409 same person again.
+  // Create a user (https://docs.goteal.co): POST /users → 201 CreatedUser; 400 missing/invalid fields;
+  // 409 same person again.
   router.route('POST', '/users', (request) => {
     const body = parse(CreateUserSchema, request.body, 'create');
     if (!body.ok) return reply(400, errors(...body.messages));

@@ -1,8 +1,9 @@
 /**
- * What the Teal emulator accepts, read strictly from seed 004 (`components.schemas.User`): the
+ * What the Teal emulator accepts, read strictly from Teal's `User` schema
+ * (https://docs.goteal.co, Create a user): the
  * documented properties with their documented types, the five required ones on create, and nothing
  * else — `email`, for one, is not a Teal user field (only the 409 example mentions it).
- * Errors are Teal's `{"errors": [...]}` strings, worded after the seed's example.
+ * Errors are Teal's `{"errors": [...]}` strings, worded after Teal's documented example.
  */
 import { z } from 'zod';
 
@@ -135,7 +136,7 @@ function typeMessage(
   mode: 'create' | 'update',
 ): string {
   if (isBody) return 'The request body must be a JSON object';
-  // The seed's own example of a 400 message.
+  // Teal's own documented example of a 400 message.
   if (value === undefined) return `The request is missing the required field \`${name}\``;
   if (value === null) {
     const required = mode === 'update' && REQUIRED_ON_CREATE.includes(name);

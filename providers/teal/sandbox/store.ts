@@ -80,7 +80,10 @@ export class TealUserStore {
   }
 }
 
-/** CreatedUser (seed 004): `user_id`, `created_at` and the user's fields; unset optional fields are absent. */
+/**
+ * CreatedUser (https://docs.goteal.co): `user_id`, `created_at` and the user's fields; unset optional fields
+ * are absent.
+ */
 export function render(user: StoredUser): Record<string, unknown> {
   return { user_id: user.user_id, created_at: user.created_at, ...user.fields };
 }

@@ -74,7 +74,17 @@ export default defineConfig({
         extends: true,
         test: { name: 'shared', include: ['test/**/*.test.ts'], exclude: ISOLATED, isolate: false },
       },
-      { extends: true, test: { name: 'isolated', include: ISOLATED.length ? ISOLATED : ['no-such-file'] } },
+      // The files that load nock share their workers among themselves (never with the files above):
+      // each worker loads nock once, and each file restores what it changed (interceptors, net
+      // connect).
+      {
+        extends: true,
+        test: {
+          name: 'nock',
+          include: ISOLATED.length ? ISOLATED : ['no-such-file'],
+          isolate: false,
+        },
+      },
     ],
   },
 });

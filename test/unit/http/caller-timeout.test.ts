@@ -40,14 +40,16 @@ describe('AbortSignal.timeout() ends a call as timeout', () => {
       makeClient(server.origin).request({
         operation: 'createUser',
         method: 'POST',
-        path: '/users',
+        path: '/users-already-fired',
         body: {},
         options: { signal },
       }),
     );
     expect(error.code).toBe('timeout');
     expect(error.message).toMatch(/nothing was sent/);
-    expect(server.hits).toBe(0);
+    // By path: a request of an earlier test still in transit on a busy machine may land after the
+    // reset and count as a hit.
+    expect(server.paths).not.toContain('/users-already-fired');
   });
 
   it('during a backoff wait: timeout, no further request', async () => {

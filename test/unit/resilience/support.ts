@@ -20,6 +20,8 @@ export type Handler = (req: IncomingMessage, res: ServerResponse, hit: number) =
 export class ScriptedServer {
   hits = 0;
   bodies: string[] = [];
+  /** The path (and query) of each request, in arrival order. */
+  paths: string[] = [];
   handler: Handler = (_req, res) => res.end('{"id":"default"}');
   private server: Server | undefined;
   origin = '';
@@ -28,6 +30,7 @@ export class ScriptedServer {
   async start(port = 0): Promise<this> {
     this.server = createServer((req, res) => {
       this.hits++;
+      this.paths.push(req.url ?? '');
       const hit = this.hits;
       let body = '';
       req.on('data', (c: Buffer) => {
@@ -45,6 +48,7 @@ export class ScriptedServer {
   reset(): void {
     this.hits = 0;
     this.bodies = [];
+    this.paths = [];
     this.handler = (_req, res) => res.end('{"id":"default"}');
   }
 

@@ -8,25 +8,15 @@
  * Where the library or an emulator departs from a document on purpose, the check is skipped only for
  * that (path, method, part) and listed in DEVIATIONS with the reason.
  */
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPayrollIdentity } from '../../src/index.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import type { CreateUserInput, UpdateUserInput } from '../../src/user.js';
+import { type Exchange, type RecordingRelay, recordingRelay } from '../support/recording-relay.js';
 import { loadDocument, type OpenApiDocument } from './validate.js';
 
 type Provider = 'argyle' | 'teal';
 type Part = 'request' | 'response';
-
-interface Exchange {
-  method: string;
-  /** Path as sent, query removed. */
-  path: string;
-  requestBody: string;
-  status: number;
-  responseBody: string;
-}
 
 interface Deviation {
   provider: Provider;
@@ -77,47 +67,6 @@ const DEVIATIONS: readonly Deviation[] = [
   ),
 ];
 
-/** A loopback relay to `target` recording each request body and the answer's status and body. */
-async function relay(target: string, log: Exchange[]): Promise<{ origin: string; server: Server }> {
-  const to = new URL(target);
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const forward = httpRequest(
-        {
-          hostname: to.hostname,
-          port: to.port,
-          method: req.method,
-          path: req.url,
-          headers: { ...req.headers, host: to.host },
-        },
-        (answer) => {
-          const answered: Buffer[] = [];
-          answer.on('data', (c: Buffer) => answered.push(c));
-          answer.on('end', () => {
-            const responseBody = Buffer.concat(answered);
-            log.push({
-              method: req.method ?? '',
-              path: (req.url ?? '').split('?', 1)[0] ?? '',
-              requestBody: body.toString('utf8'),
-              status: answer.statusCode ?? 0,
-              responseBody: responseBody.toString('utf8'),
-            });
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
-            res.end(responseBody);
-          });
-        },
-      );
-      forward.on('error', () => res.destroy());
-      forward.end(body);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
-
 // Obviously fake applicants; not the shared fixtures (they load nock, which would replace Node's HTTP client).
 const US: CreateUserInput = {
   firstName: 'Sarah',
@@ -153,8 +102,8 @@ const DOCS: Record<Provider, { documents: OpenApiDocument[]; templates: string[]
 };
 
 let sandbox: Sandbox;
-const relays: Server[] = [];
-const exchanges: Record<Provider, Exchange[]> = { argyle: [], teal: [] };
+const relays: RecordingRelay[] = [];
+const exchanges = {} as Record<Provider, Exchange[]>;
 let identity: ReturnType<typeof createPayrollIdentity>;
 
 beforeAll(async () => {
@@ -167,9 +116,11 @@ beforeAll(async () => {
   DOCS.teal.templates = ['/users', '/users/{user_id}', '/user-tokens'];
 
   sandbox = await startSandbox();
-  const argyle = await relay(sandbox.argyle.baseUrl, exchanges.argyle);
-  const teal = await relay(sandbox.teal.baseUrl, exchanges.teal);
-  relays.push(argyle.server, teal.server);
+  const argyle = await recordingRelay(sandbox.argyle.baseUrl);
+  const teal = await recordingRelay(sandbox.teal.baseUrl);
+  relays.push(argyle, teal);
+  exchanges.argyle = argyle.exchanges;
+  exchanges.teal = teal.exchanges;
   const common = { environment: 'sandbox' as const, retry: { maxRetries: 0 } };
   identity = createPayrollIdentity({
     tenants: {
@@ -211,10 +162,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await identity?.close();
-  for (const server of relays) {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  }
+  for (const relay of relays) await relay.close();
   await sandbox?.close();
 });
 

@@ -5,66 +5,13 @@
  * recording relay, so whatever axios, Node or the library adds is seen exactly as a provider sees it:
  * the next default of a dependency cannot leak onto the wire unnoticed.
  */
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIBRARY_VERSION, USER_AGENT } from '../../../src/http/transport.js';
 import { createPayrollIdentity } from '../../../src/index.js';
 import { type Sandbox, startSandbox } from '../../../src/sandbox/index.js';
 import type { CreateUserInput } from '../../../src/user.js';
 import type { UserService } from '../../../src/user-service.js';
-
-interface Seen {
-  method: string;
-  path: string;
-  /** Header names as sent (lower-cased), in order, repeated ones repeated. */
-  names: string[];
-  headers: Record<string, string>;
-  bodyLength: number;
-}
-
-/** A loopback relay to `target` that records each request's headers. */
-async function relay(target: string, seen: Seen[]): Promise<{ origin: string; server: Server }> {
-  const to = new URL(target);
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const names: string[] = [];
-      const headers: Record<string, string> = {};
-      for (let i = 0; i < req.rawHeaders.length; i += 2) {
-        const name = req.rawHeaders[i]!.toLowerCase();
-        names.push(name);
-        headers[name] = req.rawHeaders[i + 1]!;
-      }
-      seen.push({
-        method: req.method ?? '',
-        path: (req.url ?? '').split('?', 1)[0]!,
-        names,
-        headers,
-        bodyLength: body.length,
-      });
-      const forward = httpRequest(
-        {
-          hostname: to.hostname,
-          port: to.port,
-          method: req.method,
-          path: req.url,
-          headers: { ...req.headers, host: to.host },
-        },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      forward.on('error', () => res.destroy());
-      forward.end(body);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
+import { type Exchange, type RecordingRelay, recordingRelay } from '../../support/recording-relay.js';
 
 // Not the shared fixtures: they load nock, whose interceptor would replace Node's HTTP client and
 // so change what goes on the wire.
@@ -105,13 +52,8 @@ const AUTH: Record<Variant, string> = {
 };
 
 let sandbox: Sandbox;
-const relays: Server[] = [];
-const seen: Record<Variant, Seen[]> = {
-  'argyle-v2': [],
-  'argyle-v1': [],
-  'teal-api-key': [],
-  'teal-bearer': [],
-};
+const relays: RecordingRelay[] = [];
+const seen = {} as Record<Variant, Exchange[]>;
 let identity: ReturnType<typeof createPayrollIdentity>;
 
 beforeAll(async () => {
@@ -119,9 +61,10 @@ beforeAll(async () => {
   const origins = {} as Record<Variant, string>;
   for (const variant of VARIANTS) {
     const target = variant.startsWith('argyle') ? sandbox.argyle.baseUrl : sandbox.teal.baseUrl;
-    const { origin, server } = await relay(target, seen[variant]);
-    relays.push(server);
-    origins[variant] = origin;
+    const relay = await recordingRelay(target);
+    relays.push(relay);
+    seen[variant] = relay.exchanges;
+    origins[variant] = relay.origin;
   }
   const bearer = sandbox.teal.alternativeCredentials[0];
   if (!bearer) throw new Error('the Teal sandbox offers no bearer token');
@@ -161,10 +104,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await identity?.close();
-  for (const server of relays) {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  }
+  for (const relay of relays) await relay.close();
   await sandbox?.close();
 });
 
@@ -206,7 +146,8 @@ describe('the wire: only the documented headers', () => {
 
     for (const r of requests) {
       const where = `${r.method} ${r.path}`;
-      const hasBody = r.bodyLength > 0;
+      const bodyLength = Buffer.byteLength(r.requestBody);
+      const hasBody = bodyLength > 0;
       const allowed = [...TRANSPORT, ...ALWAYS, AUTH[variant], ...(hasBody ? WITH_BODY : [])];
       // Nothing else (no `query: [object Object]`, no axios User-Agent), and nothing twice.
       expect([...r.names].sort(), where).toEqual([...allowed].sort());
@@ -216,7 +157,7 @@ describe('the wire: only the documented headers', () => {
       expect(r.headers.connection, where).toBe('keep-alive');
       if (hasBody) {
         expect(r.headers['content-type'], where).toBe('application/json');
-        expect(r.headers['content-length'], where).toBe(String(r.bodyLength));
+        expect(r.headers['content-length'], where).toBe(String(bodyLength));
       }
       const auth = r.headers[AUTH[variant]] ?? '';
       if (variant.startsWith('argyle')) expect(auth, where).toMatch(/^Basic [A-Za-z0-9+/]+=*$/);

@@ -6,6 +6,7 @@
  * halfway through a call.
  */
 import { type ErrorContext, InvalidInputError } from '../errors.js';
+import { showUntrusted } from '../untrusted-text.js';
 import type { CallOptions } from '../user-service.js';
 
 /** Longest `timeoutMs` a call (or a tenant) may set: 10 minutes, as for a tenant's `timeoutMs`. */
@@ -41,12 +42,6 @@ export function isTimeoutReason(reason: unknown): boolean {
   return (
     typeof reason === 'object' && reason !== null && (reason as { name?: unknown }).name === 'TimeoutError'
   );
-}
-
-/** A key name fit for a message: short, printable, never more than 64 characters. */
-function shownKey(key: string): string {
-  const printable = key.slice(0, 64).replace(/[^\x20-\x7e]/g, '?');
-  return key.length > 64 ? `${printable}…` : printable;
 }
 
 /**
@@ -102,7 +97,7 @@ export function checkCallOptions(
   }
   for (const key of keys) {
     if (!KNOWN.has(key) && MISSPELT.test(key)) {
-      throw refuse(`options.${shownKey(key)}`, 'is not an option (did you mean signal or timeoutMs?)');
+      throw refuse(`options.${showUntrusted(key)}`, 'is not an option (did you mean signal or timeoutMs?)');
     }
   }
   return {

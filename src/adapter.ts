@@ -9,7 +9,7 @@ import {
   type Operation,
   UnsupportedOperationError,
 } from './errors.js';
-import type { UnsupportedFieldsPolicy } from './provider.js';
+import type { UnsupportedFieldsPolicy } from './provider/definition.js';
 import { stringLeaves } from './redact.js';
 import { UserIdSchema } from './user.js';
 import { parseInput } from './validation.js';

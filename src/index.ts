@@ -83,7 +83,7 @@ export {
   type ProviderContext,
   type ProviderDefinition,
   type UnsupportedFieldsPolicy,
-} from './provider.js';
+} from './provider/definition.js';
 export { BUILT_IN_PROVIDERS } from './providers.js';
 export { REDACTED, Redactor, redactPatterns } from './redact.js';
 export * from './user.js';

@@ -4,7 +4,7 @@
  */
 import { argyleProvider } from '../providers/argyle/index.js';
 import { tealProvider } from '../providers/teal/index.js';
-import type { ProviderDefinition } from './provider.js';
+import type { ProviderDefinition } from './provider/definition.js';
 
 /** The providers `createPayrollIdentity` knows without configuration: Argyle and Teal. */
 export const BUILT_IN_PROVIDERS: readonly ProviderDefinition[] = [

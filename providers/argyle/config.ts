@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { type Secret, secretField } from '../../src/http/secret.js';
-import type { BaseTenantConfig } from '../../src/provider.js';
+import type { BaseTenantConfig } from '../../src/provider/definition.js';
 
 const text = (what: string) => z.string().trim().min(1, `${what} must not be empty`);
 

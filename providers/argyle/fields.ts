@@ -4,7 +4,7 @@
  */
 import { type AdapterContext, selectFields } from '../../src/adapter.js';
 import { type FieldErrors, InvalidInputError } from '../../src/errors.js';
-import type { UnsupportedFieldsPolicy } from '../../src/provider.js';
+import type { UnsupportedFieldsPolicy } from '../../src/provider/definition.js';
 import type { ProfileField } from '../../src/user.js';
 import { fieldErrorsFrom, pathList } from '../../src/validation.js';
 import { type ArgyleProviderOptions, ArgyleProviderOptionsSchema } from './config.js';

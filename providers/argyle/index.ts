@@ -2,7 +2,7 @@
  * The Argyle provider: API v2 by default, the legacy v1 API for tenants with `apiVersion: 'v1'`.
  * Mapping, endpoints and the choices made where the documents are silent: docs/providers/argyle.md.
  */
-import { defineProvider } from '../../src/provider.js';
+import { defineProvider } from '../../src/provider/definition.js';
 import { argyleAuth } from './auth.js';
 import { argyleCapabilities } from './capabilities.js';
 import {

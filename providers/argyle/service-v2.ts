@@ -12,7 +12,7 @@ import type { Operation } from '../../src/errors.js';
 import { checkCallOptions } from '../../src/http/call-options.js';
 import type { HttpClient } from '../../src/http/client.js';
 import { ListingGuard } from '../../src/listing-guard.js';
-import type { ProviderContext } from '../../src/provider.js';
+import type { ProviderContext } from '../../src/provider/definition.js';
 import {
   type CreatedUser,
   type CreateUserInput,

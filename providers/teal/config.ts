@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { secretField } from '../../src/http/secret.js';
-import type { BaseTenantConfig } from '../../src/provider.js';
+import type { BaseTenantConfig } from '../../src/provider/definition.js';
 import { type TealProviderOptions, TealProviderOptionsSchema } from './options.js';
 
 /** Sent as `X-API-KEY` (Teal's `ApiKeyAuth` scheme). */

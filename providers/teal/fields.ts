@@ -4,7 +4,7 @@
  */
 import { type AdapterContext, enforceUnsupportedPolicy, requireFields } from '../../src/adapter.js';
 import { type FieldErrors, InvalidInputError } from '../../src/errors.js';
-import type { UnsupportedFieldsPolicy } from '../../src/provider.js';
+import type { UnsupportedFieldsPolicy } from '../../src/provider/definition.js';
 import type { ValidCreateUserInput, ValidUpdateUserInput } from '../../src/user.js';
 import type { TealCreateInput } from './mappers.js';
 import type { TealProviderOptions } from './options.js';

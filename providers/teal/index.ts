@@ -2,7 +2,7 @@
  * Teal (UK Payroll API): one provider definition for the core, plus its public types.
  * Docs: Teal's API reference (https://docs.goteal.co); mapping and choices in docs/providers/teal.md.
  */
-import { defineProvider } from '../../src/provider.js';
+import { defineProvider } from '../../src/provider/definition.js';
 import { tealAuth } from './auth.js';
 import { tealCapabilities } from './capabilities.js';
 import { type TealTenantConfig, tealTenantShape } from './config.js';

@@ -8,7 +8,7 @@ import { type ConfigurationProblem, InvalidConfigurationError } from '../errors.
 import { DEFAULT_CIRCUIT_BREAKER } from '../http/circuit.js';
 import { DEFAULT_RETRY } from '../http/retry-policy.js';
 import { baseUrlProblem } from '../http/url.js';
-import type { BaseTenantConfig, ProviderDefinition } from '../provider.js';
+import type { BaseTenantConfig, ProviderDefinition } from '../provider/definition.js';
 import { issuePath } from '../validation.js';
 import { plainDataProblems, problemLocation } from './plain-data.js';
 

@@ -25,7 +25,7 @@ import {
   type Environment,
   type ProviderDefinition,
   resolveBaseUrl,
-} from '../provider.js';
+} from '../provider/definition.js';
 import type { UserService } from '../user-service.js';
 import { TOKENS } from './tokens.js';
 

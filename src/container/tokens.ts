@@ -7,7 +7,7 @@ import type { InjectionToken } from 'tsyringe';
 import type { HttpClient } from '../http/client.js';
 import type { RequestHooks } from '../observe/events.js';
 import type { Logger } from '../observe/logger.js';
-import type { BaseTenantConfig, ProviderDefinition } from '../provider.js';
+import type { BaseTenantConfig, ProviderDefinition } from '../provider/definition.js';
 import type { UserService } from '../user-service.js';
 import type { PayrollIdentity } from './identity.js';
 

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { checkUserId, selectFields, sensitiveValues, unsupportedOperation } from '../../src/adapter.js';
 import { secretString } from '../../src/config/schema.js';
-import { type BaseTenantConfig, defineProvider } from '../../src/provider.js';
+import { type BaseTenantConfig, defineProvider } from '../../src/provider/definition.js';
 import { CreateUserInputSchema, type User } from '../../src/user.js';
 import type { UserService } from '../../src/user-service.js';
 import { parseInput } from '../../src/validation.js';

@@ -6,7 +6,7 @@ import { createPayrollIdentityWith, registerPayrollIdentity } from '../../src/co
 import { TOKENS } from '../../src/container/tokens.js';
 import { UnknownTenantError } from '../../src/errors.js';
 import { HttpClient } from '../../src/http/client.js';
-import type { ProviderDefinition } from '../../src/provider.js';
+import type { ProviderDefinition } from '../../src/provider/definition.js';
 import { fakeProvider } from '../support/fake-provider.js';
 
 /** A second test provider: same adapter, another name, header and base URLs. */

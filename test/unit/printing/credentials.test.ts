@@ -15,7 +15,7 @@ import { TOKENS } from '../../../src/container/tokens.js';
 import { HttpClient } from '../../../src/http/client.js';
 import { Secret } from '../../../src/http/secret.js';
 import { createPayrollIdentity } from '../../../src/index.js';
-import type { BaseTenantConfig, ProviderDefinition } from '../../../src/provider.js';
+import type { BaseTenantConfig, ProviderDefinition } from '../../../src/provider/definition.js';
 
 const ARGYLE_ID = 'argyle-key-id-PRINTME-1111';
 const ARGYLE_SECRET = 'argyle-key-secret-PRINTME-2222';

@@ -3,13 +3,13 @@
  * folder under `providers/` that exports one of these, plus one line in `src/providers.ts`.
  */
 import type { z } from 'zod';
-import { type ConfigurationProblem, InvalidConfigurationError } from './errors.js';
-import type { CircuitBreakerOptions } from './http/circuit.js';
-import type { AuthStrategy, HttpClient } from './http/client.js';
-import type { DescribeError } from './http/errors.js';
-import type { RetryOptions } from './http/retry-policy.js';
-import type { SandboxEmulator } from './sandbox/types.js';
-import type { Capabilities, UserService } from './user-service.js';
+import { type ConfigurationProblem, InvalidConfigurationError } from '../errors.js';
+import type { CircuitBreakerOptions } from '../http/circuit.js';
+import type { AuthStrategy, HttpClient } from '../http/client.js';
+import type { DescribeError } from '../http/errors.js';
+import type { RetryOptions } from '../http/retry-policy.js';
+import type { SandboxEmulator } from '../sandbox/types.js';
+import type { Capabilities, UserService } from '../user-service.js';
 
 /** Which of the provider's base URLs a tenant uses. */
 export type Environment = 'sandbox' | 'production';

@@ -31,6 +31,8 @@ export const MAX_LENGTH = {
   ssn: 16,
   /** An NI number with spaces. */
   niNumber: 16,
+  /** A listing's resume cursor (ours: the tenant, the provider and the provider's own cursor). */
+  cursor: 4096,
 } as const;
 
 /** At most this many previous postal codes (Teal's `post_codes`, with the current one). */

@@ -2,6 +2,7 @@
  * The `UserService` port: what every provider adapter offers, in neutral terms.
  */
 import type { Operation } from './errors.js';
+import type { UserListing } from './provider/listing.js';
 import type {
   CreatedUser,
   CreateUserInput,
@@ -114,14 +115,19 @@ export interface UserService {
   deleteUser(userId: string, options?: CallOptions): Promise<void>;
   /**
    * Every user (or those matching `filter`), fetching pages as the iteration goes; stop iterating to
-   * stop fetching.
+   * stop fetching. `.pages()` walks the same listing page by page, each page with a resume cursor;
+   * `listUsers({ cursor })` resumes after that page (same tenant, `externalId` and `pageSize`).
    *
    * @example
    * ```ts
    * for await (const user of users.listUsers({ externalId: 'applicant-1' })) console.log(user.id);
+   * for await (const page of users.listUsers({ pageSize: 50 }).pages()) {
+   *   await save(page.users);
+   *   if (page.cursor) await checkpoint(page.cursor); // later: users.listUsers({ pageSize: 50, cursor })
+   * }
    * ```
    */
-  listUsers(filter?: ListUsersFilter, options?: CallOptions): AsyncIterable<User>;
+  listUsers(filter?: ListUsersFilter, options?: CallOptions): UserListing;
   /**
    * A fresh token for the provider's user-facing connection flow (Argyle Link, Teal's web app).
    *
@@ -132,6 +138,8 @@ export interface UserService {
    */
   createLinkToken(userId: string, options?: CallOptions): Promise<LinkToken>;
 }
+
+export type { UserListing, UserPage } from './provider/listing.js';
 
 /** The six `UserService` operations, in a fixed order. */
 export const ALL_OPERATIONS: readonly Operation[] = [

@@ -424,6 +424,12 @@ export interface ListUsersFilter {
   externalId?: string;
   /** Page size to ask the provider for; capped at the provider's maximum. */
   pageSize?: number;
+  /**
+   * Resume a listing after the page that gave this cursor (`UserPage.cursor`), with the same
+   * `externalId` and `pageSize` as that listing. A cursor works only for the tenant and provider
+   * that made it; any other is `invalid_input`.
+   */
+  cursor?: string;
 }
 
 /** Schema of a {@link ListUsersFilter}. */
@@ -433,6 +439,8 @@ export const ListUsersFilterSchema = z
     externalId: ExternalIdSchema.optional(),
     /** Page size to ask for; capped at the provider's maximum. */
     pageSize: z.number().int().min(1, 'Must be at least 1').optional(),
+    /** A page's resume cursor (`UserPage.cursor`). */
+    cursor: bounded(MAX_LENGTH.cursor).min(1, 'Must not be empty').optional(),
   })
   .strict();
 

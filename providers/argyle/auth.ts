@@ -3,7 +3,7 @@
  * same keys). The revealed values live only in this closure: the returned strategy prints as two
  * functions.
  */
-import type { AuthStrategy } from '../../src/http/client.js';
+import type { AuthStrategy } from '../../src/provider/index.js';
 import type { ArgyleCredentials } from './config.js';
 
 export function argyleAuth(credentials: ArgyleCredentials): AuthStrategy {

@@ -6,8 +6,7 @@
  * or without hyphens)". Tenant `defaults` have the same shape and sit under the per-call options.
  */
 import { z } from 'zod';
-import { type Secret, secretField } from '../../src/http/secret.js';
-import type { BaseTenantConfig } from '../../src/provider/definition.js';
+import { secretField, type TenantConfigOf } from '../../src/provider/index.js';
 
 const text = (what: string) => z.string().trim().min(1, `${what} must not be empty`);
 
@@ -50,17 +49,11 @@ export const argyleTenantShape = {
   defaults: ArgyleProviderOptionsSchema.optional(),
 };
 
-/** Held as {@link Secret}s: printing a tenant's configuration never shows them. */
-export interface ArgyleCredentials {
-  apiKeyId: Secret;
-  apiKeySecret: Secret;
-}
+/** An Argyle tenant's configuration, as its shape validates it. */
+export type ArgyleTenantConfig = TenantConfigOf<typeof argyleTenantShape>;
 
-export interface ArgyleTenantConfig extends BaseTenantConfig {
-  credentials: ArgyleCredentials;
-  apiVersion: ArgyleApiVersion;
-  defaults?: ArgyleProviderOptions;
-}
+/** Held as `Secret`s: printing a tenant's configuration never shows them. */
+export type ArgyleCredentials = ArgyleTenantConfig['credentials'];
 
 /** Hosts only: every path carries its `/v2/...` or `/v1/...` prefix (see docs/providers/argyle.md). */
 export const ARGYLE_BASE_URLS = {

@@ -12,8 +12,7 @@
  * user read back, so callers never see it (docs/providers/argyle.md, "Reconciliation marker").
  */
 import { randomUUID } from 'node:crypto';
-import { type ErrorContext, InvalidInputError } from '../../src/errors.js';
-import type { JsonValue } from '../../src/user.js';
+import { type ErrorContext, InvalidInputError, type JsonValue } from '../../src/provider/index.js';
 
 /** The reserved top-level key of `external_metadata`. */
 export const MARKER_KEY = 'payroll_identity';

@@ -15,9 +15,7 @@
  * Messages are never cut here: the core redacts them first and only then bounds their number and
  * length (a cut before redaction could split an echoed value and let part of it through).
  */
-import type { FieldErrors } from '../../src/errors.js';
-import type { ErrorDescription } from '../../src/http/errors.js';
-import { safeKey } from '../../src/validation.js';
+import { type ErrorDescription, type FieldErrors, safeKey } from '../../src/provider/index.js';
 
 /**
  * Most messages read from one body. The core keeps far fewer; this only stops a hostile body (a

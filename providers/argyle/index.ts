@@ -2,20 +2,13 @@
  * The Argyle provider: API v2 by default, the legacy v1 API for tenants with `apiVersion: 'v1'`.
  * Mapping, endpoints and the choices made where the documents are silent: docs/providers/argyle.md.
  */
-import { defineProvider } from '../../src/provider/definition.js';
+import { defineProvider } from '../../src/provider/index.js';
 import { argyleAuth } from './auth.js';
-import { argyleCapabilities } from './capabilities.js';
-import {
-  ARGYLE_BASE_URLS,
-  type ArgyleTenantConfig,
-  argyleBaseUrlOverride,
-  argyleTenantShape,
-} from './config.js';
+import { ARGYLE_BASE_URLS, argyleBaseUrlOverride, argyleTenantShape } from './config.js';
 import { describeArgyleError } from './errors.js';
-import { createArgyleV1Service } from './service-v1.js';
-import { createArgyleV2Service } from './service-v2.js';
+import { argyleUsers } from './users.js';
 
-export const argyleProvider = defineProvider<ArgyleTenantConfig>({
+export const argyleProvider = defineProvider({
   name: 'argyle',
   docsUrl: 'https://docs.argyle.com/api-reference/users',
   tenantShape: argyleTenantShape,
@@ -23,10 +16,8 @@ export const argyleProvider = defineProvider<ArgyleTenantConfig>({
   // A base URL copied from Argyle's docs (`…/v2`) is accepted: config.ts.
   baseUrlOverride: argyleBaseUrlOverride,
   describeError: describeArgyleError,
-  capabilities: (config) => argyleCapabilities(config.apiVersion),
   auth: (config) => argyleAuth(config.credentials),
-  createService: (context) =>
-    context.config.apiVersion === 'v1' ? createArgyleV1Service(context) : createArgyleV2Service(context),
+  users: argyleUsers,
   // The local emulator (`payroll-identity/sandbox`), loaded only when a sandbox starts.
   sandbox: () => import('./sandbox/index.js').then((m) => m.emulator),
 });

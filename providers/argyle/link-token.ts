@@ -9,9 +9,8 @@
  * session under this applicant: it is `unexpected_response`, like any answer about another user.
  * A token without a readable `user_id` is passed on as it is.
  */
-import { checkAnsweredId } from '../../src/answered-id.js';
-import type { ErrorContext } from '../../src/errors.js';
-import type { LinkToken } from '../../src/user.js';
+
+import { checkAnsweredId, type ErrorContext, type LinkToken } from '../../src/provider/index.js';
 
 /** Longest token whose claims are read (the documents' are under 1 KiB); a longer one is passed on unread. */
 const MAX_READ_TOKEN_LENGTH = 16 * 1024;

@@ -1,19 +1,16 @@
 /**
- * Cursor pagination. Argyle's `next` is a full URL with a `cursor` query parameter; it is untrusted
- * (it could name another host, which would then receive the credentials), so only its `cursor` is
- * read and sent to the tenant's configured base URL. The URL itself is never requested.
+ * Argyle's list pages. `next` is a full URL with a `cursor` query parameter; it is untrusted (it
+ * could name another host, which would then receive the credentials), so only its `cursor` is read
+ * and sent to the tenant's configured base URL. The URL itself is never requested. The core guards
+ * the walk (empty pages that link on, cursors that come back, pages of users already listed).
  */
-import { type ErrorContext, UnexpectedResponseError } from '../../src/errors.js';
+import { type CursorPage, type OperationContext, UnexpectedResponseError } from '../../src/provider/index.js';
 
 /** v2 documents "Maximum: 200" per page; v1 documents none, and gets the same cap. */
 export const MAX_PAGE_SIZE = 200;
 
-export function pageSizeOf(requested: number | undefined): number {
-  return Math.min(requested ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
-}
-
 /** The `cursor` of a `next` link, or `unexpected_response` when there is none to read. */
-export function cursorFromNext(next: string, context: ErrorContext & { provider: string }): string {
+export function cursorFromNext(next: string, context: OperationContext): string {
   let cursor: string | null = null;
   try {
     cursor = new URL(next).searchParams.get('cursor');
@@ -32,51 +29,39 @@ export function cursorFromNext(next: string, context: ErrorContext & { provider:
 }
 
 /**
- * How many of the latest cursors a listing remembers. Bounded so that a long listing keeps a
- * constant footprint; a cursor that comes back after more pages than this is still caught when its
- * page brings no new user (src/listing-guard.ts).
+ * The end of a listing answered with a bare array (the legacy reference's example shape, with no
+ * `next`): there is no way to a second page. Only an empty array is known to be the whole list. A
+ * full one may hide more users; a shorter one may too, since a server that caps pages below the
+ * `limit` asked for (v1 documents no maximum) answers exactly such a page, and nothing in a bare
+ * array tells the two apart. The users are handed out first; then the listing ends in
+ * `unexpected_response` rather than passing for complete (docs/providers/argyle.md, "v1 list shape").
  */
-export const RECENT_CURSORS = 1024;
-
-/** Refuses to loop: a cursor seen (recently) before means the provider would page forever. */
-export function checkProgress(
-  cursor: string,
-  seen: Set<string>,
-  context: ErrorContext & { provider: string },
-): void {
-  if (seen.has(cursor)) {
-    throw new UnexpectedResponseError(
-      `${context.provider} listUsers: the provider returned a page cursor it had already returned`,
-      ['next: repeated_cursor'],
+function endOfBareArray(count: number, limit: number, context: OperationContext): Error | undefined {
+  if (count === 0) return undefined;
+  if (count >= limit) {
+    return new UnexpectedResponseError(
+      `${context.provider} listUsers: the v1 API returned a full page (${limit}) with no link to the next one; the listing may be incomplete`,
+      ['(body): no_next_page'],
       context,
     );
   }
-  seen.add(cursor);
-  if (seen.size > RECENT_CURSORS) {
-    const oldest = seen.values().next().value;
-    if (oldest !== undefined) seen.delete(oldest);
-  }
+  return new UnexpectedResponseError(
+    `${context.provider} listUsers: the v1 API returned a list without paging (${count} of ${limit} asked); a server that caps pages would answer the same, so the listing may be incomplete`,
+    ['(body): unpaged_list'],
+    context,
+  );
 }
 
-/**
- * The next cursor of a page, checked so that a listing always ends: a page with a `next` link must
- * hold users (an endless run of empty pages, each with a fresh cursor, would otherwise page forever),
- * and a cursor may not come back.
- */
-export function nextCursor(
-  page: { next?: string | null | undefined; results: readonly unknown[] },
-  seen: Set<string>,
-  context: ErrorContext & { provider: string },
-): string | undefined {
-  if (!page.next) return undefined;
-  if (page.results.length === 0) {
-    throw new UnexpectedResponseError(
-      `${context.provider} listUsers: the provider returned an empty page that links to another one`,
-      ['next: empty_page'],
-      context,
-    );
+/** A page as the core reads it: `{next, results}` (v2, v1), or a bare array (v1's example). */
+export function cursorPage(
+  page: readonly unknown[] | { next?: string | null | undefined; results: readonly unknown[] },
+  context: OperationContext,
+  limit: number,
+): CursorPage {
+  if (Array.isArray(page)) {
+    const incomplete = endOfBareArray(page.length, limit, context);
+    return incomplete ? { users: page, incomplete } : { users: page };
   }
-  const cursor = cursorFromNext(page.next, context);
-  checkProgress(cursor, seen, context);
-  return cursor;
+  const { next, results } = page as { next?: string | null; results: readonly unknown[] };
+  return next ? { users: results, next: cursorFromNext(next, context) } : { users: results };
 }

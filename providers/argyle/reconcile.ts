@@ -7,12 +7,8 @@
  * certain returns `undefined` and the core ends the call in `outcome_unknown`. Another call's user
  * holds another nonce: it is never handed to this call.
  */
-import type { AdapterContext } from '../../src/adapter.js';
-import type { HttpClient } from '../../src/http/client.js';
-import { ListingGuard } from '../../src/listing-guard.js';
 import { nonceOf } from './create-marker.js';
-import { MAX_PAGE_SIZE, nextCursor } from './pagination.js';
-import { type V2User, type V2UserFieldsRequest, V2UserList } from './wire/v2.js';
+import type { V2User, V2UserFieldsRequest } from './wire/v2.js';
 
 /**
  * How much earlier than our own clock Argyle's `created_at` may be and still belong to this call.
@@ -25,16 +21,8 @@ const SCALAR_FIELDS = ['first_name', 'last_name', 'email', 'phone_number', 'ssn'
 const ADDRESS_FIELDS = ['line1', 'line2', 'city', 'state', 'country', 'postal_code'] as const;
 const BIRTH_DATE_FIELDS = ['year', 'month', 'day'] as const;
 
-export interface CreateLookup {
-  http: HttpClient;
-  context: AdapterContext;
-  /** The body the create sent (its `external_id` is what is looked up; its metadata holds `nonce`). */
-  body: V2UserFieldsRequest & { external_id: string };
-  /** This call's create nonce: the proof that a candidate is the user this call created. */
-  nonce: string;
-  /** `Date.now()` when the create started. */
-  startedAt: number;
-}
+/** The body the create sent (its `external_id` is what is looked up; its metadata holds the nonce). */
+type SentBody = V2UserFieldsRequest;
 
 /** Unset, as Argyle shows it: absent, `null` or an empty string. */
 function unset(value: unknown): boolean {
@@ -75,12 +63,7 @@ function sameMetadata(sent: unknown, held: unknown): boolean {
  * Whether `user` is the one this create made: it holds the call's nonce (exactly), and everything
  * else the call sent, at about the time it was sent. Without a nonce nothing matches.
  */
-export function matchesCreate(
-  user: V2User,
-  body: CreateLookup['body'],
-  nonce: string,
-  startedAt: number,
-): boolean {
+export function matchesCreate(user: V2User, body: SentBody, nonce: string, startedAt: number): boolean {
   // The one proof of identity: a nonce no other call has. The body must carry it too (it is what
   // the candidate's metadata is compared with below).
   if (nonce === '' || nonceOf(user.external_metadata) !== nonce || nonceOf(body.external_metadata) !== nonce)
@@ -96,44 +79,4 @@ export function matchesCreate(
     sameObject(BIRTH_DATE_FIELDS, body.birth_date, user.birth_date) &&
     sameMetadata(body.external_metadata, user.external_metadata)
   );
-}
-
-/**
- * Finds the user an ambiguous create made: every page of `GET /v2/users?external_id=` is read, and
- * the user is returned only when exactly one candidate matches. Errors propagate (the core reports
- * the lookup's failure in the `outcome_unknown`).
- */
-export async function findCreatedUser(
-  lookup: CreateLookup,
-  signal: AbortSignal | undefined,
-): Promise<V2User | undefined> {
-  const { http, context, body, nonce, startedAt } = lookup;
-  const guard = new ListingGuard(context, undefined);
-  const seen = new Set<string>();
-  let match: V2User | undefined;
-  let cursor: string | undefined;
-  do {
-    // List users by external id — GET /v2/users?external_id=&limit=&cursor=
-    // (https://docs.argyle.com/api-reference/users#list). The filter and page size go with every page:
-    // a cursor alone does not carry them (docs/providers/argyle.md, pagination).
-    const { data } = await http.request({
-      operation: 'createUser',
-      method: 'GET',
-      path: '/v2/users',
-      query: { external_id: body.external_id, limit: MAX_PAGE_SIZE, cursor },
-      response: V2UserList,
-      expectStatus: [200],
-      options: signal ? { signal } : undefined,
-    });
-    // A page of users already read means the provider pages in circles: the lookup fails.
-    for (const user of guard.unseen(data.results, (u) => u.id)) {
-      if (!matchesCreate(user, body, nonce, startedAt)) continue;
-      // Two users hold the nonce (the provider stored the create twice): which one to hand out
-      // cannot be decided, and handing out either would leave the other unclaimed.
-      if (match !== undefined && match.id !== user.id) return undefined;
-      match = user;
-    }
-    cursor = nextCursor(data, seen, context);
-  } while (cursor !== undefined);
-  return match;
 }

@@ -3,7 +3,7 @@
  * when the tenant's credentials carry one instead. The revealed value lives only in this closure:
  * the returned strategy prints as two functions.
  */
-import type { AuthStrategy } from '../../src/http/client.js';
+import type { AuthStrategy } from '../../src/provider/index.js';
 import type { TealCredentials } from './config.js';
 
 export function tealAuth(credentials: TealCredentials): AuthStrategy {

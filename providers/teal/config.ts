@@ -3,9 +3,8 @@
  * and optional `defaults` for `providerOptions.teal`.
  */
 import { z } from 'zod';
-import { secretField } from '../../src/http/secret.js';
-import type { BaseTenantConfig } from '../../src/provider/definition.js';
-import { type TealProviderOptions, TealProviderOptionsSchema } from './options.js';
+import { secretField, type TenantConfigOf } from '../../src/provider/index.js';
+import { TealProviderOptionsSchema } from './options.js';
 
 /** Sent as `X-API-KEY` (Teal's `ApiKeyAuth` scheme). */
 const ApiKeyCredentialsSchema = z.strictObject({ apiKey: secretField('apiKey') });
@@ -42,8 +41,5 @@ export const tealTenantShape = {
   defaults: TealProviderOptionsSchema.optional(),
 };
 
-export interface TealTenantConfig extends BaseTenantConfig {
-  provider: 'teal';
-  credentials: TealCredentials;
-  defaults?: TealProviderOptions;
-}
+/** A Teal tenant's configuration, as its shape validates it. */
+export type TealTenantConfig = TenantConfigOf<typeof tealTenantShape>;

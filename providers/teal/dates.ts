@@ -5,7 +5,7 @@
  * Pure string work on purpose: going through `Date` and local-time getters is how a birth date
  * moves by a day in America/Los_Angeles or across a DST change in Europe/London.
  */
-import { parseCalendarDate } from '../../src/user.js';
+import { parseCalendarDate } from '../../src/provider/index.js';
 
 const DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 

@@ -7,8 +7,7 @@
  * is never cut here, because a cut before redaction could split a value (an NI number, a postcode
  * "SW1A 2AA") and let its first half through.
  */
-import type { FieldErrors } from '../../src/errors.js';
-import { type ErrorDescription, MAX_RAW_MESSAGE_LENGTH } from '../../src/http/errors.js';
+import { type ErrorDescription, type FieldErrors, MAX_RAW_MESSAGE_LENGTH } from '../../src/provider/index.js';
 import { TealErrorBodySchema } from './wire.js';
 
 /** Teal field → neutral path. */

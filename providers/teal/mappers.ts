@@ -14,7 +14,7 @@ import type {
   User,
   ValidCreateUserInput,
   ValidUpdateUserInput,
-} from '../../src/user.js';
+} from '../../src/provider/index.js';
 import { fromTealDate, toTealDate } from './dates.js';
 import type { TealProviderOptions, TealProviderOptionsPatch } from './options.js';
 import { unknownTealFields } from './unknown-fields.js';

@@ -3,7 +3,7 @@
  * tenant's `defaults` share this shape. Each maps to one field of Teal's `User` (https://docs.goteal.co).
  */
 import { z } from 'zod';
-import { CalendarDateSchema } from '../../src/user.js';
+import { CalendarDateSchema } from '../../src/provider/index.js';
 
 /**
  * The docs disagree on the allowed frequencies (WEEKLY/DAILY, +HOURLY in sandbox, vs

@@ -6,8 +6,8 @@
  * Reading them never fails a user: a field that is too big, too deep, oddly named or not plain JSON
  * is left out, and at most {@link MAX_UNKNOWN_FIELDS} are kept.
  */
-import { FORBIDDEN_KEYS, type JsonLimits, jsonProblem } from '../../src/input-limits.js';
-import type { JsonValue } from '../../src/user.js';
+
+import { FORBIDDEN_KEYS, type JsonLimits, type JsonValue, jsonProblem } from '../../src/provider/index.js';
 import { TEAL_USER_KEYS } from './wire.js';
 
 /** The keys `CreatedUser` documents: `User`'s plus the two Teal sets. Everything else is unknown. */

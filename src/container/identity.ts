@@ -26,6 +26,7 @@ import {
   type ProviderDefinition,
   resolveBaseUrl,
 } from '../provider/definition.js';
+import { DeclaredUserService } from '../provider/service.js';
 import type { UserService } from '../user-service.js';
 import { TOKENS } from './tokens.js';
 
@@ -170,7 +171,8 @@ export function createPayrollIdentityWith(
       // call otherwise (docs/observability.md).
       useFactory: instancePerContainerCachingFactory((c) => {
         const http = c.resolve(TOKENS.HttpClient);
-        const service = definition.createService({ tenant, config: c.resolve(TOKENS.TenantConfig), http });
+        const config = c.resolve(TOKENS.TenantConfig);
+        const service = new DeclaredUserService(definition.name, definition.users(config), config, http);
         return new TracedUserService(service, http.baseUrl);
       }),
     });

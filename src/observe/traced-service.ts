@@ -19,7 +19,7 @@ import type {
   UpdateUserInput,
   User,
 } from '../user.js';
-import type { CallOptions, Capabilities, UserService } from '../user-service.js';
+import type { CallOptions, Capabilities, UserListing, UserService } from '../user-service.js';
 import { CallTelemetry, type ServerAddress, serverAddressOf } from './call-telemetry.js';
 import { otelInstruments } from './otel.js';
 
@@ -82,19 +82,22 @@ export class TracedUserService implements UserService {
     return this.#call('createLinkToken', () => this.#inner.createLinkToken(userId, options));
   }
 
-  listUsers(filter?: ListUsersFilter, options?: CallOptions): AsyncIterable<User> {
-    const iterable = this.#inner.listUsers(filter, options);
-    if (!otelInstruments()) return iterable;
+  listUsers(filter?: ListUsersFilter, options?: CallOptions): UserListing {
+    const listing = this.#inner.listUsers(filter, options);
+    if (!otelInstruments()) return listing;
+    // One call per iteration, by users or by pages.
+    const traced = <T>(iterable: AsyncIterable<T>): AsyncIterator<T> => {
+      const tools = otelInstruments();
+      const iterator = iterable[Symbol.asyncIterator]();
+      if (!tools) return iterator;
+      return tracedIterator(
+        iterator,
+        new CallTelemetry(tools, 'listUsers', this.tenant, this.provider, this.#server),
+      );
+    };
     return {
-      [Symbol.asyncIterator]: () => {
-        const tools = otelInstruments();
-        const iterator = iterable[Symbol.asyncIterator]();
-        if (!tools) return iterator;
-        return tracedIterator(
-          iterator,
-          new CallTelemetry(tools, 'listUsers', this.tenant, this.provider, this.#server),
-        );
-      },
+      [Symbol.asyncIterator]: () => traced(listing),
+      pages: () => ({ [Symbol.asyncIterator]: () => traced(listing.pages()) }),
     };
   }
 
@@ -116,7 +119,7 @@ export class TracedUserService implements UserService {
 }
 
 /** The iteration as one call: every page's requests run inside it; it ends with the iteration. */
-function tracedIterator(iterator: AsyncIterator<User>, call: CallTelemetry): AsyncIterator<User> {
+function tracedIterator<T>(iterator: AsyncIterator<T>, call: CallTelemetry): AsyncIterator<T> {
   const settle = <R>(pending: Promise<R>, isLast: (result: R) => boolean): Promise<R> =>
     pending.then(
       (result) => {
@@ -128,7 +131,7 @@ function tracedIterator(iterator: AsyncIterator<User>, call: CallTelemetry): Asy
         throw error;
       },
     );
-  const traced: AsyncIterator<User> = {
+  const traced: AsyncIterator<T> = {
     next: () =>
       settle(
         call.run(() => iterator.next()),

@@ -1,15 +1,16 @@
 /**
- * What a provider folder hands to the core: a {@link ProviderDefinition}. Adding a provider is one
- * folder under `providers/` that exports one of these, plus one line in `src/providers.ts`.
+ * What a provider folder hands to the core: a {@link ProviderDefinition}, made with
+ * {@link defineProvider}. Adding a built-in provider is one folder under `providers/` that exports
+ * one, plus one line in the library's provider list.
  */
 import type { z } from 'zod';
 import { type ConfigurationProblem, InvalidConfigurationError } from '../errors.js';
 import type { CircuitBreakerOptions } from '../http/circuit.js';
-import type { AuthStrategy, HttpClient } from '../http/client.js';
+import type { AuthStrategy } from '../http/client.js';
 import type { DescribeError } from '../http/errors.js';
 import type { RetryOptions } from '../http/retry-policy.js';
 import type { SandboxEmulator } from '../sandbox/types.js';
-import type { Capabilities, UserService } from '../user-service.js';
+import type { UsersDeclaration } from './declaration.js';
 
 /** Which of the provider's base URLs a tenant uses. */
 export type Environment = 'sandbox' | 'production';
@@ -44,19 +45,17 @@ export interface BaseTenantConfig {
   credentials: unknown;
 }
 
-/** Everything an adapter is built from, resolved from the tenant's child container. */
-export interface ProviderContext<TConfig extends BaseTenantConfig = BaseTenantConfig> {
-  /** The tenant id. */
-  tenant: string;
-  /** The tenant's validated configuration. */
-  config: TConfig;
-  /** The tenant's HTTP client: the only way an adapter talks to its provider. */
-  http: HttpClient;
-}
+/**
+ * The tenant configuration a provider's `tenantShape` describes: the shared settings, with the
+ * provider's own fields (its `credentials` included) as the shape validates them. Inferred, so the
+ * type can never drift from the schema.
+ */
+export type TenantConfigOf<S extends z.ZodRawShape> = BaseTenantConfig & z.output<z.ZodObject<S>>;
 
 /**
- * Everything the core needs from a provider; a provider folder exports one (docs/adding-a-provider.md).
- * Register it in `src/providers.ts`, or pass it in `PayrollIdentityConfig.providers`.
+ * Everything the core needs from a provider; a provider folder exports one, made with
+ * {@link defineProvider}. Register it in the library's provider list, or pass it in
+ * `PayrollIdentityConfig.providers`.
  */
 export interface ProviderDefinition<TConfig extends BaseTenantConfig = BaseTenantConfig> {
   /** The value of `provider` in a tenant's configuration. */
@@ -68,26 +67,28 @@ export interface ProviderDefinition<TConfig extends BaseTenantConfig = BaseTenan
    * shared fields into the tenant schema (a discriminated union on `provider`).
    */
   readonly tenantShape: z.core.$ZodLooseShape;
-  /** The provider's base URL per environment (host only, or with a path prefix the adapter expects). */
+  /** The provider's base URL per environment (host only, or with a path prefix the paths expect). */
   readonly baseUrls: Readonly<Record<Environment, string>>;
   /**
    * Optional: what a tenant's `baseUrl` override stands for, when the provider's documents write
-   * base URLs in a form its paths do not expect (Argyle's `https://api.argyle.com/v2`, while every
-   * path already starts with `/v2/`). Returns the base URL to use, or a problem (without the value)
-   * that makes the configuration invalid. Never called for the provider's own `baseUrls`.
+   * base URLs in a form its paths do not expect (a base URL ending in `/v2` while every path already
+   * starts with `/v2/`). Returns the base URL to use, or a problem (without the value) that makes
+   * the configuration invalid. Never called for the provider's own `baseUrls`.
    */
   baseUrlOverride?(baseUrl: string, config: TConfig): { baseUrl: string } | { problem: string };
   /** Reads the provider's error bodies: messages, and field errors under neutral names. */
   readonly describeError: DescribeError;
-  /** What a tenant of this provider can do (may depend on its configuration, e.g. Argyle's `apiVersion`). */
-  capabilities(config: TConfig): Capabilities;
   /**
    * The tenant's auth strategy: headers for each request, secrets to redact. The only reader of the
    * credentials; keep the values in its closure so that printing it shows none.
    */
   auth(config: TConfig): AuthStrategy;
-  /** Builds the tenant's `UserService` (once per tenant; cached by the container). */
-  createService(context: ProviderContext<TConfig>): UserService;
+  /**
+   * The tenant's users API: stored fields, options, and per operation the endpoint, its schemas and
+   * mappers (once per tenant). The core builds the `UserService` from it; its `capabilities` are
+   * derived from it. May throw `InvalidConfigurationError` for settings the API cannot honour.
+   */
+  users(config: TConfig): UsersDeclaration;
   /**
    * The provider's local emulator for `startSandbox` (`payroll-identity/sandbox`). Loaded lazily so
    * importing the library never loads the HTTP server.
@@ -95,25 +96,31 @@ export interface ProviderDefinition<TConfig extends BaseTenantConfig = BaseTenan
   readonly sandbox?: () => Promise<SandboxEmulator>;
 }
 
+/** What {@link defineProvider} takes: a definition whose configuration type is its `tenantShape`'s. */
+export type ProviderDeclaration<S extends z.ZodRawShape> = Omit<
+  ProviderDefinition<TenantConfigOf<S>>,
+  'tenantShape'
+> & { readonly tenantShape: S };
+
 /**
- * Declares a provider: returns `definition` as is, typed with its own tenant configuration.
+ * Declares a provider: returns `definition` as is, typed with the tenant configuration its
+ * `tenantShape` describes.
  *
  * @example
  * ```ts
- * export const acmePayProvider = defineProvider<AcmePayTenantConfig>({
+ * export const acmePayProvider = defineProvider({
  *   name: 'acmepay',
- *   tenantShape: { credentials: z.strictObject({ apiKey: secretString('apiKey') }) },
+ *   tenantShape: { credentials: z.strictObject({ apiKey: secretField('apiKey') }) },
  *   baseUrls: { sandbox: 'https://sandbox.acmepay.example', production: 'https://api.acmepay.example' },
  *   describeError: describeAcmePayError,
- *   capabilities: acmePayCapabilities,
  *   auth: (config) => acmePayAuth(config.credentials),
- *   createService: (context) => new AcmePayUserService(context),
+ *   users: () => acmePayUsers,
  * });
  * ```
  */
-export function defineProvider<TConfig extends BaseTenantConfig>(
-  definition: ProviderDefinition<TConfig>,
-): ProviderDefinition<TConfig> {
+export function defineProvider<S extends z.ZodRawShape>(
+  definition: ProviderDeclaration<S>,
+): ProviderDefinition<TenantConfigOf<S>> {
   return definition;
 }
 

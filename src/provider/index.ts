@@ -3,51 +3,45 @@
  * part of the library a provider folder imports (the built-in providers included: a test fails when
  * one of them imports anything else).
  *
+ * A provider is a {@link defineProvider} call: its tenant shape (the configuration type is inferred
+ * from it), auth, base URLs, error reader and, per tenant, a {@link UsersDeclaration} of its users
+ * API. The core builds the `UserService` from that declaration.
+ *
  * @module
  */
-export {
-  type AdapterContext,
-  adapterContext,
-  checkUserId,
-  enforceUnsupportedPolicy,
-  type FieldSelection,
-  requireFields,
-  selectFields,
-  sensitiveValues,
-  unsupportedOperation,
-} from '../adapter.js';
 export { checkAnsweredId, sameUserId } from '../answered-id.js';
-export {
-  DEFAULT_MAX_RESPONSE_BYTES,
-  DEFAULT_TIMEOUT_MS,
-  secretString,
-  sharedTenantShape,
-} from '../config/schema.js';
+export { secretString } from '../config/schema.js';
 export * from '../errors.js';
-export { type CircuitBreakerOptions, DEFAULT_CIRCUIT_BREAKER } from '../http/circuit.js';
 export type {
   AuthStrategy,
   HttpClient,
-  HttpClientOptions,
   HttpMethod,
   HttpResult,
   RequestSpec,
 } from '../http/client.js';
-export type { DescribeError, ErrorDescription } from '../http/errors.js';
-export { parseRetryAfter } from '../http/retry-after.js';
-export { DEFAULT_RETRY, type RetryOptions } from '../http/retry-policy.js';
+export { type DescribeError, type ErrorDescription, MAX_RAW_MESSAGE_LENGTH } from '../http/errors.js';
 export { Secret, secretField } from '../http/secret.js';
-export type { Transport } from '../http/transport.js';
-export { ListingGuard } from '../listing-guard.js';
-export { REDACTED, Redactor, redactPatterns } from '../redact.js';
+export { FORBIDDEN_KEYS, type JsonLimits, jsonProblem, MAX_LENGTH } from '../input-limits.js';
 export * from '../user.js';
-export { ALL_OPERATIONS, type CallOptions, type Capabilities, type UserService } from '../user-service.js';
-export { fieldErrorsFrom, parseInput, pathList, readingInput } from '../validation.js';
+export type { CallOptions, Capabilities, UserListing, UserPage, UserService } from '../user-service.js';
+export { fieldErrorsFrom, parseInput, pathList, safeKey } from '../validation.js';
+export type * from './declaration.js';
 export {
   type BaseTenantConfig,
   defineProvider,
   type Environment,
-  type ProviderContext,
+  type ProviderDeclaration,
   type ProviderDefinition,
+  type TenantConfigOf,
   type UnsupportedFieldsPolicy,
 } from './definition.js';
+export {
+  checkRequired,
+  enforceUnsupportedPolicy,
+  type FieldSelection,
+  parseWithOptions,
+  refuseClears,
+  requireFields,
+  selectStored,
+} from './fields.js';
+export { capabilitiesOf, sensitiveValues } from './service.js';

@@ -7,7 +7,7 @@
  */
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { rejection } from '../contract/user-service-contract.js';
+import { rejection } from '../../src/testing/assertions.js';
 import { argyleService, ORIGIN, OTHER_ID, USER_ID } from './argyle/fixtures.js';
 import {
   closeTealServices,

@@ -1,23 +1,21 @@
 /**
- * A test-only provider ("fake"): enough of a ProviderDefinition to test the core (configuration,
- * container, HTTP client, contract suite) without the real adapters. X-Fake-Key auth; users at /users.
+ * A test-only provider ("fake"): enough of a provider declaration to test the core (configuration,
+ * container, HTTP client, contract suite) without the real adapters. X-Fake-Key auth; users at
+ * /users; no update, list or link tokens.
  */
 import { z } from 'zod';
-import { checkUserId, selectFields, sensitiveValues, unsupportedOperation } from '../../src/adapter.js';
-import { secretString } from '../../src/config/schema.js';
-import { type BaseTenantConfig, defineProvider } from '../../src/provider/definition.js';
-import { CreateUserInputSchema, type User } from '../../src/user.js';
-import type { UserService } from '../../src/user-service.js';
-import { parseInput } from '../../src/validation.js';
-
-export interface FakeTenantConfig extends BaseTenantConfig {
-  credentials: { key: string };
-  region?: string;
-}
+import { defineProvider, secretString, type User } from '../../src/provider/index.js';
 
 const WireUser = z.object({ id: z.string(), email: z.string().nullable().optional() });
+type WireUser = z.infer<typeof WireUser>;
 
-export const fakeProvider = defineProvider<FakeTenantConfig>({
+const toUser = (w: WireUser): User => ({
+  id: w.id,
+  provider: 'fake',
+  ...(w.email ? { email: w.email } : {}),
+});
+
+export const fakeProvider = defineProvider({
   name: 'fake',
   tenantShape: {
     credentials: z.strictObject({ key: secretString('key') }),
@@ -28,91 +26,30 @@ export const fakeProvider = defineProvider<FakeTenantConfig>({
     const messages = (body as { message?: unknown } | undefined)?.message;
     return { messages: typeof messages === 'string' ? [messages] : [] };
   },
-  capabilities: () => ({
-    operations: {
-      createUser: true,
-      getUser: true,
-      updateUser: false,
-      deleteUser: true,
-      listUsers: false,
-      createLinkToken: false,
-    },
-    createFields: ['email'],
-    updateFields: [],
-    requiredOnCreate: [],
-    clearOnUpdate: false,
-    linkTokenOnCreate: false,
-    listFilters: [],
-    maxPageSize: 1,
-  }),
   auth: (config) => ({
     headers: () => ({ 'X-Fake-Key': config.credentials.key }),
     secrets: () => [config.credentials.key],
   }),
-  createService: ({ tenant, config, http }): UserService => {
-    const provider = http.provider;
-    const ctx = (operation: 'createUser' | 'getUser' | 'deleteUser') => ({ provider, tenant, operation });
-    const toUser = (w: z.infer<typeof WireUser>): User => ({
-      id: w.id,
-      provider,
-      ...(w.email ? { email: w.email } : {}),
-    });
-    const unsupported = (operation: 'updateUser' | 'createLinkToken') => async (): Promise<never> => {
-      throw unsupportedOperation({ provider, tenant, operation }, 'the fake provider has no such endpoint');
-    };
-    return {
-      provider,
-      tenant,
-      capabilities: fakeProvider.capabilities(config),
-      async createUser(input, options) {
-        const valid = parseInput(CreateUserInputSchema, input, ctx('createUser'));
-        const { fields, ignored } = selectFields(
-          valid,
-          (p) => p === 'email',
-          config.unsupportedFields,
-          ctx('createUser'),
-        );
-        const { data } = await http.request({
-          operation: 'createUser',
-          method: 'POST',
-          path: '/users',
-          body: fields,
-          response: WireUser,
-          sensitive: sensitiveValues(valid),
-          options,
-        });
-        return { user: toUser(data), ignoredFields: ignored };
-      },
-      async getUser(userId, options) {
-        const id = checkUserId(userId, ctx('getUser'));
-        const { data } = await http.request({
-          operation: 'getUser',
-          method: 'GET',
-          path: `/users/${id}`,
-          response: WireUser,
-          options,
-        });
-        return toUser(data);
-      },
-      async deleteUser(userId, options) {
-        const id = checkUserId(userId, ctx('deleteUser'));
-        await http.request({
-          operation: 'deleteUser',
-          method: 'DELETE',
-          path: `/users/${id}`,
-          expectStatus: [204],
-          options,
-        });
-      },
-      updateUser: unsupported('updateUser'),
-      createLinkToken: unsupported('createLinkToken'),
-      // biome-ignore lint/correctness/useYield: an unsupported listing fails on first iteration
-      async *listUsers() {
-        throw unsupportedOperation(
-          { provider, tenant, operation: 'listUsers' },
-          'the fake provider has no list endpoint',
-        );
-      },
-    };
-  },
+  users: () => ({
+    stored: { email: true },
+    clearable: false,
+    user: { schema: WireUser, id: (w: WireUser) => w.id, toUser },
+    createUser: {
+      method: 'POST',
+      path: '/users',
+      response: WireUser,
+      body: (fields) => fields,
+      result: (answer: WireUser) => ({ user: toUser(answer) }),
+    },
+    getUser: { method: 'GET', path: (id) => `/users/${id}` },
+    deleteUser: { method: 'DELETE', path: (id) => `/users/${id}`, expectStatus: [204] },
+    unsupported: {
+      updateUser: 'the fake provider has no such endpoint',
+      listUsers: 'the fake provider has no list endpoint',
+      createLinkToken: 'the fake provider has no such endpoint',
+    },
+  }),
 });
+
+/** The fake provider's tenant configuration. */
+export type FakeTenantConfig = Parameters<typeof fakeProvider.auth>[0];

@@ -3,7 +3,7 @@
  * https://docs.argyle.com/legacy/api-reference/users). A v1 user holds only `external_metadata`; what it
  * connected is `employers_connected` and `data_providers_connected`.
  */
-import type { JsonValue, User } from '../../../src/user.js';
+import type { JsonValue, User } from '../../../src/provider/index.js';
 import { stripMarker } from '../create-marker.js';
 import type { V1User, V1UserFieldsRequest } from '../wire/v1.js';
 

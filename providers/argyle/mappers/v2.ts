@@ -9,7 +9,7 @@ import {
   parseCalendarDate,
   type User,
   type ValidCreateUserInput,
-} from '../../../src/user.js';
+} from '../../../src/provider/index.js';
 import type { OpenBanking } from '../config.js';
 import { stripMarker } from '../create-marker.js';
 import type { V2User, V2UserFieldsRequest } from '../wire/v2.js';

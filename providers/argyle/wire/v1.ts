@@ -5,7 +5,7 @@
  * Requests strict, responses tolerant (see ./v2.ts).
  */
 import { z } from 'zod';
-import { JsonValueSchema, UserIdSchema } from '../../../src/user.js';
+import { JsonValueSchema, UserIdSchema } from '../../../src/provider/index.js';
 
 /** The body of `POST /v1/users` and `PATCH /v1/users/{id}`. */
 export const V1UserFieldsRequest = z.strictObject({
@@ -31,6 +31,7 @@ export const V1CreateUserResponse = z.object({
   token: z.string().min(1),
   id: UserIdSchema,
 });
+export type V1CreateUserResponse = z.infer<typeof V1CreateUserResponse>;
 
 /**
  * 200 of `GET /v1/users`. The reference's prose says "an object with a `results` property" while its
@@ -44,9 +45,12 @@ export const V1UserList = z.union([
     results: z.array(V1User),
   }),
 ]);
+export type V1UserList = z.infer<typeof V1UserList>;
 
 /**
  * 200 of `POST /v1/user-tokens`: `{access, refresh}`. Only `access` is passed to Link; `refresh` is
  * deliberately not read (zod drops it) so it is never handed out.
  */
 export const V1UserTokenResponse = z.object({ access: z.string().min(1) });
+
+export type V1UserTokenResponse = z.infer<typeof V1UserTokenResponse>;

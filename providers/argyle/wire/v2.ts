@@ -9,7 +9,7 @@
  * (and dropped). Ids must be usable in a later path, so they are checked like caller-given ids.
  */
 import { z } from 'zod';
-import { JsonValueSchema, UserIdSchema } from '../../../src/user.js';
+import { JsonValueSchema, UserIdSchema } from '../../../src/provider/index.js';
 
 // ---------- requests ----------
 
@@ -109,6 +109,7 @@ export const V2CreateUserResponse = z.object({
   user_token: z.string().nullish(),
   id: UserIdSchema,
 });
+export type V2CreateUserResponse = z.infer<typeof V2CreateUserResponse>;
 
 /** 200 of `GET /v2/users`: `next`/`previous` are full URLs carrying a `cursor` query parameter. */
 export const V2UserList = z.object({
@@ -116,6 +117,9 @@ export const V2UserList = z.object({
   previous: z.string().nullish(),
   results: z.array(V2User),
 });
+export type V2UserList = z.infer<typeof V2UserList>;
 
 /** 200 of `POST /v2/user-tokens`. */
 export const V2UserTokenResponse = z.object({ user_token: z.string().min(1) });
+
+export type V2UserTokenResponse = z.infer<typeof V2UserTokenResponse>;

@@ -8,8 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { argyleProvider } from '../../../providers/argyle/index.js';
 import { createPayrollIdentityWith } from '../../../src/container/identity.js';
 import type { InvalidConfigurationError, UnexpectedResponseError } from '../../../src/errors.js';
+import { rejection } from '../../../src/testing/assertions.js';
 import type { User } from '../../../src/user.js';
-import { rejection } from '../../contract/user-service-contract.js';
 import { argyleService, CREDENTIALS, OTHER_ID, USER_ID, wireUserV1, wireUserV2 } from './fixtures.js';
 
 beforeAll(() => nock.disableNetConnect());

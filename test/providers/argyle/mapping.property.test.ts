@@ -5,10 +5,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { selectArgyleFields, V2_FIELDS } from '../../../providers/argyle/fields.js';
+import type { ArgyleTenantConfig } from '../../../providers/argyle/config.js';
 import { fromV2User, toV2Request, type V2Fields } from '../../../providers/argyle/mappers/v2.js';
+import { argyleUsers } from '../../../providers/argyle/users.js';
 import { V2User, V2UserFieldsRequest } from '../../../providers/argyle/wire/v2.js';
 import { COUNTRY_CODES } from '../../../src/countries.js';
+import { selectStored } from '../../../src/provider/fields.js';
 import { type CreateUserInput, CreateUserInputSchema } from '../../../src/user.js';
 import { USER_ID } from './fixtures.js';
 
@@ -32,7 +34,6 @@ const SEED_NAMES = {
   end_user: ['name', 'address', 'city', 'state', 'zip', 'phone'],
 };
 
-const ctx = { provider: 'argyle', tenant: 't', operation: 'createUser' as const };
 
 const text = fc.string({ minLength: 1, maxLength: 30 }).filter((s) => s.trim().length > 0);
 /** Names must hold a letter (the neutral schema refuses names without one). */
@@ -94,6 +95,9 @@ function expectOnlySeedNames(body: Record<string, unknown>): void {
 }
 
 /** JSON's view of a value (what Argyle would store and return): -0 becomes 0, and so on. */
+/** What an Argyle v2 tenant stores, as its declaration says. */
+const V2_STORED = argyleUsers({ apiVersion: 'v2' } as ArgyleTenantConfig).stored;
+
 const viaJson = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
 describe('argyle v2 mapping (property-based)', () => {
@@ -101,7 +105,7 @@ describe('argyle v2 mapping (property-based)', () => {
     fc.assert(
       fc.property(supportedInput, (input) => {
         const valid = CreateUserInputSchema.parse(input);
-        const { fields, ignored } = selectArgyleFields(valid, V2_FIELDS, 'drop', ctx);
+        const { fields, ignored } = selectStored(valid, V2_STORED);
         expect(ignored).toEqual([]);
         const body = V2UserFieldsRequest.parse(toV2Request(fields as V2Fields));
         expectOnlySeedNames(body);
@@ -126,7 +130,7 @@ describe('argyle v2 mapping (property-based)', () => {
             previousPostalCodes,
             ...(withNi ? { nationalId: { type: 'ni_number', value: 'QQ123456C' } } : {}),
           });
-          const { fields, ignored } = selectArgyleFields(valid, V2_FIELDS, 'drop', ctx);
+          const { fields, ignored } = selectStored(valid, V2_STORED);
           const body = V2UserFieldsRequest.parse(toV2Request(fields as V2Fields));
           expect(ignored).toContain('previousPostalCodes');
           expect(ignored.includes('nationalId')).toBe(withNi);

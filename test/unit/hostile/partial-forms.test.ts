@@ -6,9 +6,9 @@
  * the base64 (or hex) of a value, or of a personal-data shape, is dropped.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sensitiveValues } from '../../../src/adapter.js';
 import type { InvalidInputError } from '../../../src/errors.js';
 import { safeRequestId } from '../../../src/observe/events.js';
+import { sensitiveValues } from '../../../src/provider/service.js';
 import { REDACTED, Redactor } from '../../../src/redact.js';
 import { fakeProvider, rejection } from './support.js';
 

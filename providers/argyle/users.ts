@@ -1,0 +1,225 @@
+/**
+ * Argyle's users API declared for the core: v2 (https://docs.argyle.com/api-reference/users) and
+ * the legacy v1 (https://docs.argyle.com/legacy/api-reference/users), one declaration each over the
+ * same shape. The core runs the flow (parsing, field policy, ids, paging, errors, reconciliation);
+ * what is Argyle's own is here. Mapping and choices: docs/providers/argyle.md.
+ */
+import {
+  InvalidConfigurationError,
+  type OperationContext,
+  type UsersDeclaration,
+  type ValidCreateUserInput,
+  type ValidUpdateUserInput,
+} from '../../src/provider/index.js';
+import type { ArgyleProviderOptions, ArgyleTenantConfig } from './config.js';
+import { ArgyleProviderOptionsSchema } from './config.js';
+import { refuseReservedMetadata, withCreateNonce } from './create-marker.js';
+import { linkToken } from './link-token.js';
+import { fromV1User, toV1Request, type V1Fields } from './mappers/v1.js';
+import { fromV2User, toV2Request, type V2Fields } from './mappers/v2.js';
+import { cursorPage, MAX_PAGE_SIZE } from './pagination.js';
+import { matchesCreate } from './reconcile.js';
+import {
+  V1CreateUserResponse,
+  V1User,
+  V1UserFieldsRequest,
+  V1UserList,
+  V1UserTokenResponse,
+} from './wire/v1.js';
+import {
+  V2CreateUserResponse,
+  V2User,
+  V2UserFieldsRequest,
+  V2UserList,
+  V2UserTokenResponse,
+} from './wire/v2.js';
+
+const PROVIDER = 'argyle';
+
+/** Where the v1 API has no room for the open-banking options. */
+export const OPEN_BANKING_PATH = 'providerOptions.argyle.openBanking';
+
+/** What both versions share: the user endpoints' shape, the reserved metadata key, link tokens. */
+function common(version: 'v1' | 'v2', config: ArgyleTenantConfig) {
+  const userPath = (id: string) => `/${version}/users/${id}`;
+  return {
+    // Neither version documents a way to clear a field (PATCH takes strings and objects, never null).
+    clearable: false,
+    check(_operation: string, input: Record<string, unknown>, context: OperationContext) {
+      refuseReservedMetadata(input.metadata, context);
+    },
+    // Create a user token — POST /{version}/user-tokens {"user": id} (https://docs.argyle.com/link/user-tokens).
+    // A second token creates nothing new (a fresh one is meant for every Link start).
+    tokenEndpoint: {
+      method: 'POST',
+      path: () => `/${version}/user-tokens`,
+      body: (id: string) => ({ user: id }),
+      expectStatus: [200],
+    } as const,
+    getUser: { method: 'GET', path: userPath } as const,
+    updateUser: { method: 'PATCH', path: userPath } as const,
+    deleteUser: { method: 'DELETE', path: userPath, expectStatus: [204] } as const,
+    options: {
+      create: ArgyleProviderOptionsSchema,
+      // Tenant defaults apply on create only: an update sends only what the caller changes.
+      defaults: config.defaults,
+    },
+    linkTokenOnCreate: true,
+    describe: { apiVersion: version },
+  };
+}
+
+/** API v2: the whole neutral profile but previous postal codes; a national id only as an SSN. */
+function v2Users(config: ArgyleTenantConfig): UsersDeclaration {
+  const { tokenEndpoint, ...shared } = common('v2', config);
+  return {
+    ...shared,
+    stored: {
+      firstName: true,
+      lastName: true,
+      email: true,
+      phone: true,
+      birthDate: true,
+      address: true,
+      nationalId: (id) => id.type === 'ssn',
+      externalId: true,
+      metadata: true,
+    },
+    user: {
+      schema: V2User,
+      id: (user: V2User) => user.id,
+      toUser: (user: V2User) => fromV2User(user, PROVIDER),
+    },
+    // POST /v2/users → 200 {user_token, id}. Any 2xx with an id is a created user, with or without
+    // a token: refusing one would invite a second create.
+    createUser: {
+      method: 'POST',
+      path: '/v2/users',
+      response: V2CreateUserResponse,
+      body: (fields: Partial<ValidCreateUserInput>, options: ArgyleProviderOptions) =>
+        V2UserFieldsRequest.parse(toV2Request(fields as V2Fields, options.openBanking)),
+      result(answer: V2CreateUserResponse, sent: V2UserFieldsRequest, context: OperationContext) {
+        // The 200 holds only `{user_token, id}`: the user is what was sent (reading it back could
+        // fail after the create succeeded and tempt a caller into creating it twice). The mapper
+        // strips the create marker from its metadata.
+        const { open_banking: _lender, ...stored } = sent;
+        const user = fromV2User({ ...stored, id: answer.id }, PROVIDER);
+        return answer.user_token
+          ? { user, linkToken: linkToken(answer.user_token, answer.id, context) }
+          : { user };
+      },
+      // external_id is not unique at Argyle: only the user holding this call's nonce is this call's.
+      reconcile: {
+        mark: (body: V2UserFieldsRequest, nonce: string) => ({
+          ...body,
+          external_metadata: withCreateNonce(
+            body.external_metadata as Record<string, never> | undefined,
+            nonce,
+          ),
+        }),
+        matches: matchesCreate,
+      },
+    },
+    updateUser: {
+      ...shared.updateUser,
+      body: (fields: Partial<ValidUpdateUserInput>, options: ArgyleProviderOptions) =>
+        V2UserFieldsRequest.parse(toV2Request(fields as V2Fields, options.openBanking)),
+    },
+    // GET /v2/users?limit=&external_id=&cursor= — "Maximum: 200". The filter goes with every page,
+    // so a cursor that does not carry it can never widen the listing.
+    listUsers: {
+      method: 'GET',
+      path: '/v2/users',
+      response: V2UserList,
+      maxPageSize: MAX_PAGE_SIZE,
+      externalIdFilter: 'server',
+      paging: {
+        kind: 'cursor',
+        query: (cursor, limit, filter) => ({ limit, external_id: filter.externalId, cursor }),
+        read: (page: V2UserList, context: OperationContext, limit: number) =>
+          cursorPage(page, context, limit),
+      },
+    },
+    createLinkToken: {
+      ...tokenEndpoint,
+      response: V2UserTokenResponse,
+      result: (answer: V2UserTokenResponse, id: string, context: OperationContext) =>
+        linkToken(answer.user_token, id, context),
+    },
+  };
+}
+
+/**
+ * The legacy v1 API: a user holds only `external_metadata`. An ambiguous create is never
+ * reconciled: v1 has no `external_id` and its list has no filter (`outcome_unknown`).
+ */
+function v1Users(config: ArgyleTenantConfig): UsersDeclaration {
+  // Tenant defaults that v1 can never send would be dropped (or refused) on every call: say so once.
+  if (config.defaults?.openBanking !== undefined) {
+    throw new InvalidConfigurationError([
+      {
+        tenant: config.tenant,
+        field: 'defaults.openBanking',
+        reason: 'the legacy v1 API has no open banking fields (use apiVersion "v2")',
+      },
+    ]);
+  }
+  const { tokenEndpoint, ...shared } = common('v1', config);
+  const v1Body = (fields: Partial<ValidCreateUserInput>) =>
+    V1UserFieldsRequest.parse(toV1Request(fields as V1Fields));
+  return {
+    ...shared,
+    stored: { metadata: true },
+    options: {
+      ...shared.options,
+      // The open-banking options are one more thing v1 cannot hold.
+      unsupported: (options: ArgyleProviderOptions) =>
+        options.openBanking !== undefined ? [OPEN_BANKING_PATH] : [],
+    },
+    user: {
+      schema: V1User,
+      id: (user: V1User) => user.id,
+      toUser: (user: V1User) => fromV1User(user, PROVIDER),
+    },
+    // POST /v1/users → {token, id}. "No payload is required": without metadata the body is `{}`, a
+    // JSON body like the document's examples (an absent body would go out with a form content type).
+    createUser: {
+      method: 'POST',
+      path: '/v1/users',
+      response: V1CreateUserResponse,
+      body: v1Body,
+      // "the API saves that information, but only returns the `id` and `token` fields".
+      result: (answer: V1CreateUserResponse, sent: V1UserFieldsRequest, context: OperationContext) => ({
+        user: fromV1User(V1User.parse({ ...sent, id: answer.id }), PROVIDER),
+        linkToken: linkToken(answer.token, answer.id, context),
+      }),
+    },
+    updateUser: { ...shared.updateUser, body: v1Body },
+    // GET /v1/users?limit= — no filter; paging as v2, or a bare array (the reference's example).
+    listUsers: {
+      method: 'GET',
+      path: '/v1/users',
+      response: V1UserList,
+      maxPageSize: MAX_PAGE_SIZE,
+      externalIdFilter: 'none',
+      paging: {
+        kind: 'cursor',
+        query: (cursor, limit) => ({ limit, cursor }),
+        read: (page: V1UserList, context: OperationContext, limit: number) =>
+          cursorPage(page, context, limit),
+      },
+    },
+    // POST /v1/user-tokens → {access, refresh}; "Only the access token is passed" to Link.
+    createLinkToken: {
+      ...tokenEndpoint,
+      response: V1UserTokenResponse,
+      result: (answer: V1UserTokenResponse, id: string, context: OperationContext) =>
+        linkToken(answer.access, id, context),
+    },
+  };
+}
+
+/** The tenant's users API, by its `apiVersion`. */
+export function argyleUsers(config: ArgyleTenantConfig): UsersDeclaration {
+  return config.apiVersion === 'v1' ? v1Users(config) : v2Users(config);
+}

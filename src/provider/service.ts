@@ -1,0 +1,340 @@
+/**
+ * The `UserService` of every provider: the core's flow around a provider's {@link UsersDeclaration}.
+ *
+ * Per call: the input parsed with the provider's options namespace, the provider's own checks, the
+ * `unsupportedFields` policy over its declared fields, required fields, ids checked before they go
+ * in a path, the request through the tenant's `HttpClient` (retries, deadlines, redaction, error
+ * mapping), the answer parsed with the declared schema and checked to be about the user asked for,
+ * and the mappers back to neutral terms. Listings page with loop guards and resumable cursors;
+ * ambiguous creates are reconciled when the provider declares how.
+ *
+ * The tenant's configuration and HTTP client live in `#private` fields: no `util.inspect` (even with
+ * `showHidden`), `JSON.stringify` or `structuredClone` of the service reaches them, and it prints as
+ * `{ tenant, provider }` (plus the declaration's plain `describe` fields) only.
+ */
+import { randomUUID } from 'node:crypto';
+import { inspect } from 'node:util';
+import { checkAnsweredId } from '../answered-id.js';
+import { InvalidInputError, type Operation, UnsupportedOperationError } from '../errors.js';
+import { checkCallOptions } from '../http/call-options.js';
+import type { HttpClient } from '../http/client.js';
+import { stringLeaves } from '../redact.js';
+import {
+  type CreatedUser,
+  type CreateUserInput,
+  CreateUserInputSchema,
+  type LinkToken,
+  type ListUsersFilter,
+  ListUsersFilterSchema,
+  type ProfileField,
+  type UpdatedUser,
+  type UpdateUserInput,
+  UpdateUserInputSchema,
+  type User,
+  UserIdSchema,
+} from '../user.js';
+import { ALL_OPERATIONS, type CallOptions, type Capabilities, type UserService } from '../user-service.js';
+import { parseInput } from '../validation.js';
+import type { CreateResult, OperationContext, UsersDeclaration } from './declaration.js';
+import type { BaseTenantConfig } from './definition.js';
+import {
+  checkRequired,
+  enforceUnsupportedPolicy,
+  parseWithOptions,
+  refuseClears,
+  requiredPaths,
+  selectStored,
+} from './fields.js';
+import { DeclaredListing, type UserListing, walkWireUsers } from './listing.js';
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The string values an input carries, for redacting any provider text that might echo them. A
+ * national id's `type` (`ssn`, `ni_number`) is a tag, not a value: redacting it would blank the
+ * word "ssn" in every message about the field.
+ */
+export function sensitiveValues(input: unknown): string[] {
+  if (!isPlainObject(input)) return stringLeaves(input);
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(input)) {
+    stringLeaves(key === 'nationalId' && isPlainObject(value) ? value.value : value, out);
+  }
+  return out;
+}
+
+/** What a tenant of this declaration can do, derived from it (never restated by hand). */
+export function capabilitiesOf(users: UsersDeclaration): Capabilities {
+  const operations = {} as Record<Operation, boolean>;
+  for (const operation of ALL_OPERATIONS) operations[operation] = users[operation] !== undefined;
+  const fields = Object.keys(users.stored) as ProfileField[];
+  const list = users.listUsers;
+  return {
+    operations,
+    createFields: fields,
+    updateFields: users.updateUser ? fields : [],
+    requiredOnCreate: requiredPaths(users.required),
+    clearOnUpdate: users.clearable,
+    linkTokenOnCreate: users.linkTokenOnCreate ?? false,
+    listFilters: list && list.externalIdFilter !== 'none' ? ['externalId'] : [],
+    maxPageSize: list?.maxPageSize ?? 0,
+  };
+}
+
+/** A user id checked before it goes in a path. */
+function checkUserId(userId: unknown, context: OperationContext): string {
+  return parseInput(UserIdSchema, userId, { ...context, what: 'user id' });
+}
+
+/** A created user's answer, or (reconciled) the user found by its external id. */
+type CreateOutcome = { answer: unknown } | { found: unknown };
+
+/** The neutral `UserService` over a provider's declaration, for one tenant. */
+export class DeclaredUserService implements UserService {
+  readonly provider: string;
+  readonly tenant: string;
+  readonly capabilities: Capabilities;
+  readonly #users: UsersDeclaration;
+  readonly #config: BaseTenantConfig;
+  readonly #http: HttpClient;
+
+  constructor(provider: string, users: UsersDeclaration, config: BaseTenantConfig, http: HttpClient) {
+    this.provider = provider;
+    this.tenant = config.tenant;
+    this.#users = users;
+    this.#config = config;
+    this.#http = http;
+    this.capabilities = capabilitiesOf(users);
+    const reconcile = users.createUser?.reconcile;
+    if (reconcile && users.listUsers?.externalIdFilter !== 'server') {
+      throw new TypeError(`${provider}: reconciling creates needs a list endpoint filtered by externalId`);
+    }
+  }
+
+  /** What the service shows when serialised: never its configuration or client. */
+  toJSON(): Record<string, string> {
+    return { tenant: this.tenant, provider: this.provider, ...this.#users.describe };
+  }
+
+  [inspect.custom](): string {
+    return `UserService ${inspect(this.toJSON())}`;
+  }
+
+  #context(operation: Operation): OperationContext {
+    return { provider: this.provider, tenant: this.tenant, operation };
+  }
+
+  /** The operation's declaration, or `unsupported_operation` (before anything is sent). */
+  #declared<K extends Operation>(operation: K, context: OperationContext): NonNullable<UsersDeclaration[K]> {
+    const declared = this.#users[operation];
+    if (declared !== undefined) return declared as NonNullable<UsersDeclaration[K]>;
+    const why = this.#users.unsupported?.[operation] ?? 'the provider has no such endpoint';
+    throw new UnsupportedOperationError(`${this.provider} ${operation} is not supported: ${why}`, context);
+  }
+
+  /** Parses, checks and selects the fields of a create or an update. */
+  #prepare<I extends Record<string, unknown>>(
+    raw: unknown,
+    schema: typeof CreateUserInputSchema | typeof UpdateUserInputSchema,
+    context: OperationContext,
+  ): { input: I; fields: Record<string, unknown>; options: unknown; ignored: string[] } {
+    const users = this.#users;
+    const creating = context.operation === 'createUser';
+    const optionsSchema = creating ? users.options?.create : (users.options?.update ?? users.options?.create);
+    const parsed = parseWithOptions(raw, schema, optionsSchema, context);
+    const input = parsed.input as I;
+    users.check?.(creating ? 'createUser' : 'updateUser', input, context);
+    if (!creating && !users.clearable) refuseClears(input, users.stored, context);
+    const { fields, ignored } = selectStored(input, users.stored);
+    if (parsed.options !== undefined && users.options?.unsupported) {
+      ignored.push(...users.options.unsupported(parsed.options));
+    }
+    enforceUnsupportedPolicy(ignored, this.#config.unsupportedFields, context);
+    let options = parsed.options;
+    if (creating && users.options?.defaults !== undefined) {
+      const defaults = users.options.defaults;
+      options =
+        options === undefined
+          ? defaults
+          : users.options.merge
+            ? users.options.merge(defaults, options)
+            : { ...(defaults as object), ...stripUndefined(options) };
+    }
+    return { input, fields, options, ignored };
+  }
+
+  async createUser(raw: CreateUserInput, options?: CallOptions): Promise<CreatedUser> {
+    const context = this.#context('createUser');
+    const create = this.#declared('createUser', context);
+    const { input, fields, options: settings, ignored } = this.#prepare(raw, CreateUserInputSchema, context);
+    checkRequired(this.#users.required ?? [], input, settings ?? {}, context);
+    const body = create.body(fields, settings ?? {}, context);
+    const externalId = typeof fields.externalId === 'string' ? fields.externalId : undefined;
+    const reconcile = externalId !== undefined ? create.reconcile : undefined;
+    // A create that may be reconciled carries a fresh nonce: only the user holding it can be this call's.
+    const nonce = reconcile ? randomUUID() : undefined;
+    const sent = reconcile && nonce ? reconcile.mark(body, nonce) : body;
+    const startedAt = Date.now();
+    const list = this.#users.listUsers;
+    const { data } = await this.#http.request<CreateOutcome>({
+      operation: 'createUser',
+      method: create.method,
+      path: create.path,
+      body: sent,
+      response: create.response.transform((answer) => ({ answer })),
+      ...(create.expectStatus ? { expectStatus: create.expectStatus } : {}),
+      ...(create.idempotent !== undefined ? { idempotent: create.idempotent } : {}),
+      sensitive: [...sensitiveValues(input), ...sensitiveValues(sent)],
+      ...(reconcile && nonce && list
+        ? {
+            // Never replayed blindly: an ambiguous create is looked up by its external id.
+            reconcile: async (signal: AbortSignal | undefined) => {
+              let match: unknown;
+              for await (const user of walkWireUsers({
+                context,
+                http: this.#http,
+                list,
+                user: this.#users.user,
+                filter: { externalId },
+                pageSize: list.maxPageSize,
+                options: signal ? { signal } : undefined,
+                signal: undefined,
+              })) {
+                if (!reconcile.matches(user, sent, nonce, startedAt)) continue;
+                // Two users hold the nonce: which one to hand out cannot be decided.
+                if (match !== undefined && this.#users.user.id(match) !== this.#users.user.id(user)) {
+                  return undefined;
+                }
+                match = user;
+              }
+              return match !== undefined ? { found: match } : undefined;
+            },
+          }
+        : {}),
+      ...(externalId !== undefined ? { reconcileHint: { externalId } } : {}),
+      options,
+    });
+    // Reconciled: the lookup returns no link token, so none is invented.
+    const result: CreateResult =
+      'found' in data
+        ? { user: this.#users.user.toUser(data.found) }
+        : create.result(data.answer, sent, context);
+    return { ...result, ignoredFields: ignored };
+  }
+
+  async getUser(userId: string, options?: CallOptions): Promise<User> {
+    const context = this.#context('getUser');
+    const get = this.#declared('getUser', context);
+    const id = checkUserId(userId, context);
+    const { user } = this.#users;
+    const { data } = await this.#http.request({
+      operation: 'getUser',
+      method: get.method,
+      path: get.path(encodeURIComponent(id)),
+      response: user.schema,
+      expectStatus: get.expectStatus ?? [200],
+      options,
+    });
+    checkAnsweredId(id, user.id(data), context);
+    return user.toUser(data);
+  }
+
+  async updateUser(userId: string, raw: UpdateUserInput, options?: CallOptions): Promise<UpdatedUser> {
+    const context = this.#context('updateUser');
+    const update = this.#declared('updateUser', context);
+    const id = checkUserId(userId, context);
+    const { input, fields, options: settings, ignored } = this.#prepare(raw, UpdateUserInputSchema, context);
+    const body = update.body(fields, settings ?? {}, context);
+    if (update.whenEmpty === 'read' && isPlainObject(body) && Object.keys(body).length === 0) {
+      // Nothing the provider stores changes: read the user instead of sending an empty request.
+      return { user: await this.getUser(id, options), ignoredFields: ignored };
+    }
+    const { user } = this.#users;
+    const { data } = await this.#http.request({
+      operation: 'updateUser',
+      method: update.method,
+      path: update.path(encodeURIComponent(id)),
+      body,
+      response: user.schema,
+      expectStatus: update.expectStatus ?? [200],
+      sensitive: [...sensitiveValues(input), ...sensitiveValues(body)],
+      options,
+    });
+    checkAnsweredId(id, user.id(data), context);
+    return { user: user.toUser(data), ignoredFields: ignored };
+  }
+
+  async deleteUser(userId: string, options?: CallOptions): Promise<void> {
+    const context = this.#context('deleteUser');
+    const remove = this.#declared('deleteUser', context);
+    const id = checkUserId(userId, context);
+    await this.#http.request({
+      operation: 'deleteUser',
+      method: remove.method,
+      path: remove.path(encodeURIComponent(id)),
+      ...(remove.expectStatus ? { expectStatus: remove.expectStatus } : {}),
+      options,
+    });
+  }
+
+  listUsers(filter?: ListUsersFilter, options?: CallOptions): UserListing {
+    // Everything is checked when the iteration starts: listing is lazy.
+    return new DeclaredListing(() => {
+      const context = this.#context('listUsers');
+      const list = this.#declared('listUsers', context);
+      const valid = parseInput(ListUsersFilterSchema, filter ?? {}, { ...context, what: 'filter' });
+      if (valid.externalId !== undefined && list.externalIdFilter === 'none') {
+        // Ignoring the filter would list every user as if they matched.
+        throw new InvalidInputError(
+          `${this.provider} listUsers: this provider cannot filter users by externalId`,
+          { externalId: [`Not supported by ${this.provider}${this.#describeSuffix()}`] },
+          context,
+        );
+      }
+      return {
+        context,
+        http: this.#http,
+        list,
+        user: this.#users.user,
+        filter: valid.externalId !== undefined ? { externalId: valid.externalId } : {},
+        pageSize: valid.pageSize,
+        cursor: valid.cursor,
+        options,
+        signal: checkCallOptions(options, context).signal,
+      };
+    });
+  }
+
+  #describeSuffix(): string {
+    const describe = this.#users.describe;
+    if (!describe) return '';
+    return ` (${Object.entries(describe)
+      .map(([key, value]) => `${key} ${value}`)
+      .join(', ')})`;
+  }
+
+  async createLinkToken(userId: string, options?: CallOptions): Promise<LinkToken> {
+    const context = this.#context('createLinkToken');
+    const token = this.#declared('createLinkToken', context);
+    const id = checkUserId(userId, context);
+    const { data } = await this.#http.request({
+      operation: 'createLinkToken',
+      method: token.method,
+      path: token.path(encodeURIComponent(id)),
+      ...(token.body ? { body: token.body(id) } : {}),
+      response: token.response,
+      ...(token.expectStatus ? { expectStatus: token.expectStatus } : {}),
+      // A second token creates no second user: safe to retry like a read.
+      idempotent: token.idempotent ?? true,
+      options,
+    });
+    return token.result(data, id, context);
+  }
+}
+
+function stripUndefined(value: unknown): Record<string, unknown> {
+  if (!isPlainObject(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}

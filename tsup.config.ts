@@ -23,11 +23,24 @@ async function dropCommonJsMaps(dir: string): Promise<void> {
 export default defineConfig((options) => ({
   entry: {
     index: 'src/index.ts',
+    provider: 'src/provider/index.ts',
     sandbox: 'src/sandbox/index.ts',
+    testing: 'src/testing/index.ts',
     cli: 'src/cli/main.ts',
   },
   format: ['esm', 'cjs'],
-  dts: { entry: { index: 'src/index.ts', sandbox: 'src/sandbox/index.ts' } },
+  dts: {
+    entry: {
+      index: 'src/index.ts',
+      provider: 'src/provider/index.ts',
+      sandbox: 'src/sandbox/index.ts',
+      testing: 'src/testing/index.ts',
+    },
+  },
+  // The contract suite (the testing entry) runs inside the user's vitest, with the user's nock:
+  // optional peer dependencies, never bundled (tsup leaves dependencies and peers external; said
+  // here too, so that a change to package.json cannot bundle a second vitest into the package).
+  external: ['vitest', 'nock'],
   target: 'node20',
   platform: 'node',
   sourcemap: true,

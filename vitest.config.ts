@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import BuildFirstSequencer from './test/packaging/sequencer.js';
@@ -11,9 +11,17 @@ const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 /** Relative imports of a test module (the library's and the tests' own files). */
 const RELATIVE_IMPORT = /(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']{1,200})'/g;
 
+/** The package's own entry that loads nock (the contract suite), imported by name as a user would. */
+const TESTING_ENTRY = 'src/testing/index.ts';
+const TESTING_BY_NAME = /(?:from|import)\s*\(?\s*'payroll-identity\/testing'/;
+
+/** Where nock may be loaded from: the tests' own helpers and the published contract suite. */
+const FOLLOWED = [join(ROOT, 'test'), join(ROOT, 'src', 'testing')];
+
 /**
- * Test files whose module graph (their own imports, followed through test helpers) loads nock.
- * nock replaces `node:http`'s request functions for the whole process the first time it is loaded,
+ * Test files whose module graph (their own imports, followed through test helpers and through the
+ * published contract suite, src/testing/, whether imported by path or as `payroll-identity/testing`)
+ * loads nock. nock replaces `node:http`'s request functions for the whole process the first time it is loaded,
  * and only then: such a file must have a process to itself (isolated), and a file run after it in a
  * shared process would send its real requests through nock.
  */
@@ -26,10 +34,11 @@ function filesLoadingNock(): string[] {
     seen.add(file);
     const text = readFileSync(file, 'utf8');
     let result = /from 'nock'|import\('nock'\)/.test(text);
+    if (!result && TESTING_BY_NAME.test(text)) result = visit(join(ROOT, TESTING_ENTRY), seen);
     for (const match of text.matchAll(RELATIVE_IMPORT)) {
       if (result) break;
       const target = join(dirname(file), match[1]!).replace(/\.js$/, '.ts');
-      if (target.startsWith(join(ROOT, 'test'))) result = visit(target, seen);
+      if (FOLLOWED.some((dir) => target.startsWith(`${dir}${sep}`))) result = visit(target, seen);
     }
     loadsNock.set(file, result);
     return result;
@@ -50,6 +59,8 @@ export default defineConfig({
     alias: [
       { find: /^payroll-identity$/, replacement: source('./src/index.ts') },
       { find: /^payroll-identity\/sandbox$/, replacement: source('./src/sandbox/index.ts') },
+      { find: /^payroll-identity\/provider$/, replacement: source('./src/provider/index.ts') },
+      { find: /^payroll-identity\/testing$/, replacement: source('./src/testing/index.ts') },
     ],
   },
   test: {

@@ -2,7 +2,13 @@
  * payroll-identity: one provider-neutral `UserService` per tenant, whichever payroll-connectivity
  * provider (Argyle, Teal) the tenant's configuration names.
  *
- * This module is the composition root: the only part of `src/` that knows the built-in providers.
+ * This entry is the consumer's API: building the identity, loading configuration, the errors and
+ * the types of what the services take and return. Writing a provider is `payroll-identity/provider`;
+ * the emulators are `payroll-identity/sandbox`; the contract suite is `payroll-identity/testing`.
+ *
+ * This module is also the composition root: the only part of `src/` that knows the built-in providers.
+ *
+ * @module
  */
 import {
   createPayrollIdentityWith,
@@ -26,24 +32,8 @@ export function createPayrollIdentity(config: PayrollIdentityConfig): PayrollIde
   return createPayrollIdentityWith(config, BUILT_IN_PROVIDERS);
 }
 
-export {
-  type AdapterContext,
-  adapterContext,
-  checkUserId,
-  enforceUnsupportedPolicy,
-  type FieldSelection,
-  requireFields,
-  selectFields,
-  sensitiveValues,
-  unsupportedOperation,
-} from './adapter.js';
-export { type LoadConfigOptions, loadConfigFile } from './config/load.js';
-export {
-  DEFAULT_MAX_RESPONSE_BYTES,
-  DEFAULT_TIMEOUT_MS,
-  secretString,
-  sharedTenantShape,
-} from './config/schema.js';
+export type { LoadConfigOptions } from './config/load.js';
+export { loadConfigFile } from './config/load.js';
 export {
   type PayrollIdentity,
   type PayrollIdentityConfig,
@@ -51,19 +41,37 @@ export {
   type TenantConfigInput,
 } from './container/identity.js';
 export { TOKENS } from './container/tokens.js';
-export * from './errors.js';
-export { type CircuitBreakerOptions, DEFAULT_CIRCUIT_BREAKER } from './http/circuit.js';
 export {
-  type AuthStrategy,
-  HttpClient,
-  type HttpClientOptions,
-  type HttpMethod,
-  type HttpResult,
-  type RequestSpec,
-} from './http/client.js';
-export type { DescribeError, ErrorDescription } from './http/errors.js';
-export { parseRetryAfter } from './http/retry-after.js';
-export { DEFAULT_RETRY, type RetryOptions } from './http/retry-policy.js';
+  AbortedError,
+  AuthenticationFailedError,
+  ClosedIdentityError,
+  type ConfigurationProblem,
+  ConflictError,
+  type ErrorClassByCode,
+  type ErrorCode,
+  type ErrorContext,
+  type FieldErrors,
+  InvalidConfigurationError,
+  InvalidInputError,
+  isPayrollIdentityError,
+  MAX_RETRY_AFTER_MS,
+  NetworkError,
+  NotFoundError,
+  type Operation,
+  OutcomeUnknownError,
+  PayrollIdentityError,
+  type PayrollIdentityErrorConstructor,
+  ProviderUnavailableError,
+  RateLimitedError,
+  type ReconciliationHint,
+  SanitizedCause,
+  TimeoutError,
+  UnexpectedResponseError,
+  UnknownTenantError,
+  UnsupportedOperationError,
+} from './errors.js';
+export type { CircuitBreakerOptions } from './http/circuit.js';
+export type { RetryOptions } from './http/retry-policy.js';
 export type { Transport } from './http/transport.js';
 export type {
   CircuitEvent,
@@ -76,16 +84,22 @@ export type {
   RetryEvent,
 } from './observe/events.js';
 export { type LogFn, type Logger, silentLogger } from './observe/logger.js';
-export {
-  type BaseTenantConfig,
-  defineProvider,
-  type Environment,
-  type ProviderContext,
-  type ProviderDefinition,
-  type UnsupportedFieldsPolicy,
-} from './provider/definition.js';
-export { BUILT_IN_PROVIDERS } from './providers.js';
-export { REDACTED, Redactor, redactPatterns } from './redact.js';
-export * from './user.js';
-export { ALL_OPERATIONS, type CallOptions, type Capabilities, type UserService } from './user-service.js';
-export { parseInput } from './validation.js';
+export type { Environment, UnsupportedFieldsPolicy } from './provider/definition.js';
+export type {
+  Address,
+  CreatedUser,
+  CreateUserInput,
+  JsonValue,
+  LinkToken,
+  ListUsersFilter,
+  NationalId,
+  ProfileField,
+  ProviderOptions,
+  UpdatedUser,
+  UpdateUserInput,
+  User,
+  UserConnections,
+  ValidCreateUserInput,
+  ValidUpdateUserInput,
+} from './user.js';
+export type { CallOptions, Capabilities, UserService } from './user-service.js';

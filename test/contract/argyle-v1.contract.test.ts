@@ -1,11 +1,12 @@
 /**
- * The shared UserService contract on an Argyle legacy v1 tenant (`apiVersion: 'v1'`, seed 002), plus
- * what v1 cannot do: every field but metadata ignored or refused, no externalId filter, and the
- * paging rules for both list shapes the seed shows.
+ * The UserService contract (src/testing) on an Argyle legacy v1 tenant (`apiVersion: 'v1'`, as
+ * Argyle documents it), plus what v1 cannot do: every field but metadata ignored or refused, no
+ * externalId filter, and the paging rules for both list shapes Argyle's documents show.
  */
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import type { InvalidInputError, PayrollIdentityError } from '../../src/errors.js';
+import { describeUserServiceContract, FAST_RETRY, rejection } from '../../src/testing/index.js';
 import type { User } from '../../src/user.js';
 import {
   AUTH_HEADER,
@@ -18,7 +19,6 @@ import {
   USER_ID,
   wireUserV1,
 } from '../providers/argyle/fixtures.js';
-import { describeUserServiceContract, FAST_RETRY, rejection } from './user-service-contract.js';
 
 const v1 = () => argyleService({ apiVersion: 'v1', retry: FAST_RETRY });
 const createInput = {

@@ -5,6 +5,13 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import type { InvalidInputError, PayrollIdentityError, RateLimitedError } from '../../src/errors.js';
+import {
+  describeUserServiceContract,
+  expectNoLeak,
+  FAST_RETRY,
+  personalValues,
+  rejection,
+} from '../../src/testing/index.js';
 import type { User } from '../../src/user.js';
 import {
   AUTH_HEADER,
@@ -19,13 +26,6 @@ import {
   USER_ID,
   wireUserV2,
 } from '../providers/argyle/fixtures.js';
-import {
-  describeUserServiceContract,
-  expectNoLeak,
-  FAST_RETRY,
-  personalValues,
-  rejection,
-} from './user-service-contract.js';
 
 const updateInput = {
   email: 'sarah.new@example.com',
@@ -202,7 +202,7 @@ describeUserServiceContract('argyle (API v2)', {
     ],
     extra: () => {
       describe('argyle v2 wire details', () => {
-        it('createUser sends the seed-shaped body and returns the user, its link token and no ignored fields', async () => {
+        it('createUser sends the documented body and returns the user, its link token and no ignored fields', async () => {
           const bodies: unknown[] = [];
           const scope = nock(ORIGIN)
             .post('/v2/users', capture(bodies))

@@ -4,8 +4,8 @@
  */
 import 'reflect-metadata';
 import { createPayrollIdentityWith } from '../../src/container/identity.js';
+import { describeUserServiceContract, FAST_RETRY } from '../../src/testing/index.js';
 import { fakeProvider } from '../support/fake-provider.js';
-import { describeUserServiceContract, FAST_RETRY } from './user-service-contract.js';
 
 const origin = 'https://fake.contract.test';
 const identity = createPayrollIdentityWith(

@@ -1,6 +1,6 @@
 /**
- * The shared UserService contract, run against the Teal adapter with nock (seed 004 and
- * reference/providers.md), plus Teal's own wire rules in `extra`.
+ * The UserService contract (src/testing), run against the Teal adapter with nock (as Teal's
+ * documents describe its API), plus Teal's own wire rules in `extra`.
  */
 import nock from 'nock';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,14 @@ import type {
   OutcomeUnknownError,
   PayrollIdentityError,
 } from '../../src/errors.js';
+import {
+  describeUserServiceContract,
+  everyRendering,
+  expectNoLeak,
+  FAST_RETRY,
+  personalValues,
+  rejection,
+} from '../../src/testing/index.js';
 import type { UpdateUserInput } from '../../src/user.js';
 import type { UserService } from '../../src/user-service.js';
 import {
@@ -24,14 +32,6 @@ import {
   USER_KEYS,
   wireUser,
 } from '../providers/teal/fixtures.js';
-import {
-  describeUserServiceContract,
-  everyRendering,
-  expectNoLeak,
-  FAST_RETRY,
-  personalValues,
-  rejection,
-} from './user-service-contract.js';
 
 const updateInput: UpdateUserInput = {
   lastName: 'Smithers',

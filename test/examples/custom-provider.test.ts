@@ -5,10 +5,10 @@
  */
 import { createPayrollIdentity, InvalidInputError, type PayrollIdentity } from 'payroll-identity';
 import { type RunningEmulator, type Sandbox, startSandbox } from 'payroll-identity/sandbox';
+import { describeUserServiceContract } from 'payroll-identity/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acmePayProvider } from '../../examples/custom-provider/acmepay/index.js';
 import { acmePayEmulator } from '../../examples/custom-provider/acmepay/sandbox/index.js';
-import { describeUserServiceContract } from '../contract/user-service-contract.js';
 
 let sandbox: Sandbox;
 let identity: PayrollIdentity;

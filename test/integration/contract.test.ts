@@ -6,8 +6,8 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { createPayrollIdentity, type PayrollIdentity } from '../../src/index.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import type { RunningEmulator } from '../../src/sandbox/types.js';
+import { describeUserServiceContract, type LiveHarness } from '../../src/testing/index.js';
 import type { CreateUserInput, UpdateUserInput, User } from '../../src/user.js';
-import { describeUserServiceContract, type LiveHarness } from '../contract/user-service-contract.js';
 import {
   credentialValues,
   personalValues,

@@ -4,10 +4,10 @@
  * - ```yaml: parsed (a syntax error names the page and line); a configuration (one with `tenants:`)
  *   is also loaded through `loadConfigFile`, with each `${VAR}` it names set to a fake value, and
  *   validated by `createPayrollIdentity`.
- * - ```ts: type-checked as its own ES module against the built package: `payroll-identity` and
- *   `payroll-identity/sandbox` resolve (tsconfig `paths`) to the `dist/index.d.ts` and
- *   `dist/sandbox.d.ts` of the run's shared release build (test/packaging/pack.ts, built once for
- *   every packaging test). All blocks go through one TypeScript program (one checker run, no `tsc`
+ * - ```ts: type-checked as its own ES module against the built package: `payroll-identity` and its
+ *   `/provider`, `/sandbox` and `/testing` entries resolve (tsconfig `paths`) to their declarations
+ *   (`dist/index.d.ts`, `dist/provider.d.ts`…) in the run's shared release build
+ *   (test/packaging/pack.ts, built once for every packaging test). All blocks go through one TypeScript program (one checker run, no `tsc`
  *   per block).
  * - ```ts fragment: a piece shown for reading (a signature sketch, a method body, lines using names
  *   set up in the text around it). GitHub highlights it as TypeScript; this test skips it. Prefer a
@@ -147,7 +147,9 @@ describe('every ```ts block type-checks against the package (```ts fragment exce
       noEmit: true,
       paths: {
         'payroll-identity': [join(dist, 'index.d.ts')],
+        'payroll-identity/provider': [join(dist, 'provider.d.ts')],
         'payroll-identity/sandbox': [join(dist, 'sandbox.d.ts')],
+        'payroll-identity/testing': [join(dist, 'testing.d.ts')],
       },
     });
     // Only the blocks' own diagnostics: the sources are type-checked by `tsc -p .`.

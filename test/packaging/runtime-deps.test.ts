@@ -2,7 +2,8 @@
  * What a consumer installs and loads at run time, read from the committed lock and the sources
  * (no build, no network): the runtime dependency closure stays small, every package in it admits
  * the Node versions `engines` promises, and what the shipped entries import reaches only declared
- * runtime dependencies (the root entry never a web framework).
+ * runtime dependencies (the root entry never a web framework; only the testing entry the test tools,
+ * vitest and nock, which are optional peers and so no part of the runtime closure).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
@@ -133,11 +134,12 @@ describe('runtime dependencies (package-lock.json)', () => {
 });
 
 /**
- * Every package the library's own sources behind a shipped entry load or name in their types, found
- * by walking their imports (static, type-only and dynamic) with TypeScript's own module resolution.
- * No build needed: the emitted `.d.ts` and JavaScript can only import what these sources import.
+ * Every package the library's own sources behind a shipped entry load or name in their types, and
+ * those source files, found by walking their imports (static, type-only and dynamic) with
+ * TypeScript's own module resolution. No build needed: the emitted `.d.ts` and JavaScript can only
+ * import what these sources import.
  */
-function reachablePackages(entry: string): { packages: Set<string>; unresolved: string[] } {
+function reachable(entry: string): { packages: Set<string>; files: Set<string>; unresolved: string[] } {
   const { config } = ts.readConfigFile(join(ROOT, 'tsconfig.json'), ts.sys.readFile);
   const options = ts.parseJsonConfigFileContent(config, ts.sys, ROOT).options;
   const cache = ts.createModuleResolutionCache(ROOT, (s) => s, options);
@@ -173,7 +175,7 @@ function reachablePackages(entry: string): { packages: Set<string>; unresolved: 
       packages.add(rest[0]?.startsWith('@') ? `${rest[0]}/${rest[1]}` : (rest[0] ?? ''));
     }
   }
-  return { packages, unresolved };
+  return { packages, files: seen, unresolved };
 }
 
 describe('what the shipped entries import', () => {
@@ -186,10 +188,12 @@ describe('what the shipped entries import', () => {
 
   it.each([
     ['the root entry', 'src/index.ts'],
+    ['the provider entry', 'src/provider/index.ts'],
     ['the sandbox entry', 'src/sandbox/index.ts'],
+    ['the testing entry', 'src/testing/index.ts'],
     ['the CLI', 'src/cli/main.ts'],
   ])('%s reaches only declared runtime dependencies', (_what, entry) => {
-    const { packages, unresolved } = reachablePackages(entry);
+    const { packages, unresolved } = reachable(entry);
     expect(unresolved).toEqual([]);
     const undeclared = [...packages].filter((name) => !declared.has(name) && !toolchain.has(name));
     expect(undeclared).toEqual([]);
@@ -197,5 +201,34 @@ describe('what the shipped entries import', () => {
     expect(packages.has('fastify')).toBe(false);
     // Not vacuous: the walk does reach the card's own runtime dependencies.
     expect(packages.has('zod')).toBe(true);
+  });
+
+  /** The optional peers only the contract suite (`payroll-identity/testing`) loads. */
+  const TEST_PEERS = ['vitest', 'nock'];
+
+  it('the test tools are optional peers, in the ranges the repository develops with', () => {
+    for (const name of TEST_PEERS) {
+      expect(manifest.peerDependencies?.[name], name).toBe(
+        (manifest as { devDependencies?: Record<string, string> }).devDependencies?.[name],
+      );
+      expect(manifest.peerDependenciesMeta?.[name]?.optional, name).toBe(true);
+      expect(manifest.dependencies?.[name], name).toBeUndefined();
+    }
+  });
+
+  it.each([
+    ['the root entry', 'src/index.ts'],
+    ['the provider entry', 'src/provider/index.ts'],
+    ['the sandbox entry', 'src/sandbox/index.ts'],
+    ['the CLI', 'src/cli/main.ts'],
+  ])('%s never reaches the test tools (vitest, nock) nor src/testing/', (_what, entry) => {
+    const { packages, files } = reachable(entry);
+    expect(TEST_PEERS.filter((name) => packages.has(name))).toEqual([]);
+    expect([...files].filter((file) => file.includes(`${sep}src${sep}testing${sep}`))).toEqual([]);
+  });
+
+  it('the testing entry does reach them (the check above is not vacuous)', () => {
+    const { packages } = reachable('src/testing/index.ts');
+    expect(TEST_PEERS.filter((name) => packages.has(name))).toEqual(TEST_PEERS);
   });
 });

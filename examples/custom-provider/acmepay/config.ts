@@ -1,16 +1,16 @@
 /** Acme Pay's tenant settings: one API key. */
 
-import { type BaseTenantConfig, secretString } from 'payroll-identity';
+import { secretField, type TenantConfigOf } from 'payroll-identity/provider';
 import { z } from 'zod';
 
 /** Merged by the library into the tenant schema, next to the shared settings. */
 export const acmePayTenantShape = {
-  credentials: z.strictObject({ apiKey: secretString('apiKey') }),
+  // A `Secret`: printing the tenant's configuration shows `[REDACTED]`; only the auth strategy reads it.
+  credentials: z.strictObject({ apiKey: secretField('apiKey') }),
 };
 
-export interface AcmePayTenantConfig extends BaseTenantConfig {
-  credentials: { apiKey: string };
-}
+/** The tenant configuration, as the shape validates it (inferred, so it cannot drift). */
+export type AcmePayTenantConfig = TenantConfigOf<typeof acmePayTenantShape>;
 
 export const ACME_PAY_BASE_URLS = {
   sandbox: 'https://sandbox.acmepay.example',

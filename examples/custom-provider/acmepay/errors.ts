@@ -1,5 +1,5 @@
 /** Acme Pay's error bodies → messages, and field errors under NEUTRAL names (the core maps the status). */
-import type { DescribeError, FieldErrors } from 'payroll-identity';
+import type { DescribeError, FieldErrors } from 'payroll-identity/provider';
 import { AcmePayErrorBody } from './wire.js';
 
 const NEUTRAL_FIELD: Readonly<Record<string, string>> = {

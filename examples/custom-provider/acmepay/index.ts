@@ -3,23 +3,21 @@
  * `createPayrollIdentity({ providers: [acmePayProvider], tenants })`, or, inside the library, with one
  * line in `src/providers.ts`.
  */
-import { defineProvider } from 'payroll-identity';
+import { defineProvider } from 'payroll-identity/provider';
 import { acmePayAuth } from './auth.js';
-import { acmePayCapabilities } from './capabilities.js';
-import { ACME_PAY_BASE_URLS, type AcmePayTenantConfig, acmePayTenantShape } from './config.js';
+import { ACME_PAY_BASE_URLS, acmePayTenantShape } from './config.js';
 import { describeAcmePayError } from './errors.js';
 import { ACME_PAY } from './mappers.js';
-import { AcmePayUserService } from './service.js';
+import { acmePayUsers } from './users.js';
 
-export const acmePayProvider = defineProvider<AcmePayTenantConfig>({
+export const acmePayProvider = defineProvider({
   name: ACME_PAY,
   docsUrl: 'https://docs.acmepay.example/users',
   tenantShape: acmePayTenantShape,
   baseUrls: ACME_PAY_BASE_URLS,
   describeError: describeAcmePayError,
-  capabilities: acmePayCapabilities,
   auth: (config) => acmePayAuth(config.credentials),
-  createService: (context) => new AcmePayUserService(context),
+  users: () => acmePayUsers,
   // Loaded only when a sandbox starts, so the adapter never loads the emulator.
   sandbox: () => import('./sandbox/index.js').then((m) => m.acmePayEmulator),
 });

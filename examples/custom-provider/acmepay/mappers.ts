@@ -1,5 +1,5 @@
-/** Neutral ⇄ Acme Pay. Pure functions; which fields are sent was decided before (service.ts). */
-import type { User } from 'payroll-identity';
+/** Neutral ⇄ Acme Pay. Pure functions; which fields are sent is decided by the library (users.ts). */
+import type { User } from 'payroll-identity/provider';
 import type { AcmePayUser, AcmePayUserRequest } from './wire.js';
 
 export const ACME_PAY = 'acmepay';

@@ -2,7 +2,7 @@
  * Acme Pay's own shapes. Requests: only the documented keys (strict). Responses: tolerant readers
  * (unknown keys allowed), but the id must be usable in a later path.
  */
-import { UserIdSchema } from 'payroll-identity';
+import { UserIdSchema } from 'payroll-identity/provider';
 import { z } from 'zod';
 
 export const AcmePayUserRequest = z.strictObject({
@@ -27,11 +27,13 @@ export const AcmePayUserPage = z.object({
   users: z.array(AcmePayUser),
   next_page_token: z.string().min(1).nullish(),
 });
+export type AcmePayUserPage = z.infer<typeof AcmePayUserPage>;
 
 export const AcmePaySession = z.object({
   session_token: z.string().min(1),
   expires_at: z.string().nullish(),
 });
+export type AcmePaySession = z.infer<typeof AcmePaySession>;
 
 export const AcmePayErrorBody = z.object({
   error: z.object({

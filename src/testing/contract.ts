@@ -1,36 +1,45 @@
 /**
- * The shared contract every `UserService` adapter must honour (DESIGN.md §7).
+ * The contract every `UserService` adapter must honour, as a vitest suite: run it from a test file
+ * of your provider's (`describeUserServiceContract(name, harness)` registers `describe`/`it` blocks).
  *
- * `describeUserServiceContract(name, harness)` runs:
  * - the **wire** section (with nock) when `harness.wire` is given: each operation's exact method,
  *   path, query, auth header and body keys; every documented error status → its neutral code;
  *   malformed JSON, an HTML 502 page, a 2xx of the wrong shape; unsupported operations and invalid
  *   input fail before any request; no credential or personal datum in any error;
  * - the **live** section when `harness.live` is given: the whole lifecycle against a stateful
- *   backend over real HTTP (the embedded sandbox).
+ *   backend over real HTTP (an emulator: `startEmulator`, or `startSandbox` from
+ *   `payroll-identity/sandbox`).
+ *
+ * The wire section disables real connections while it runs and restores them after; it needs
+ * `nock` installed beside `vitest`.
+ *
+ * @module
  */
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ErrorCode, Operation, PayrollIdentityError } from '../../src/errors.js';
-import type { CreateUserInput, UpdateUserInput } from '../../src/user.js';
-import type { UserService } from '../../src/user-service.js';
+import type { ErrorCode, Operation, PayrollIdentityError } from '../errors.js';
+import type { CreateUserInput, UpdateUserInput } from '../user.js';
+import type { UserService } from '../user-service.js';
+import { everyRendering, expectNoLeak, personalValues, rejection } from './assertions.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+/** The HTTP methods a {@link WireCall} may use. */
+export type WireMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /**
- * The retry settings of the tenants under contract: the same retries (2 by default) with 1–5 ms of
- * backoff instead of 200 ms–5 s. The contract asserts what each answer becomes and how many requests
- * it takes, not how long the client waits (test/unit/resilience/retry.test.ts does that).
+ * Retry settings for the tenants under contract (a tenant's `retry`): the same retries (2 by
+ * default) with 1–5 ms of backoff instead of 200 ms–5 s. The contract asserts what each answer
+ * becomes and how many requests it takes, not how long the client waits.
  */
 export const FAST_RETRY = { baseDelayMs: 1, maxDelayMs: 5 } as const;
 
+/** One operation's documented request and success reply, for the wire section. */
 export interface WireCall {
-  method: HttpMethod;
+  method: WireMethod;
   /** Exact path, without the query. */
   path: string;
   /** Exact query; omitted means none. */
   query?: Record<string, string>;
-  /** Top-level body keys the seed documents allow for this request; omitted means no body is sent. */
+  /** Top-level body keys the provider's documents allow for this request; omitted means no body is sent. */
   allowedBodyKeys?: readonly string[];
   /** Keys that must be present in the body (e.g. Teal's required fields). */
   requiredBodyKeys?: readonly string[];
@@ -38,6 +47,7 @@ export interface WireCall {
   reply: { status: number; body?: unknown; headers?: Record<string, string> };
 }
 
+/** A documented error reply to one operation, and the neutral code it must become. */
 export interface WireErrorCase {
   operation: Operation;
   status: number;
@@ -49,6 +59,7 @@ export interface WireErrorCase {
   check?: (error: PayrollIdentityError) => void;
 }
 
+/** What the wire section needs: a service pointed at `origin`, whose requests nock intercepts. */
 export interface WireHarness {
   /** Origin the service is configured with, e.g. `https://argyle.contract.test`. */
   origin: string;
@@ -74,6 +85,7 @@ export interface WireHarness {
   extra?: () => void;
 }
 
+/** What the live section needs: services pointed at a running stateful backend (an emulator). */
 export interface LiveHarness {
   /** A service for a tenant pointed at a running stateful backend (the sandbox). */
   service(): UserService | Promise<UserService>;
@@ -88,17 +100,15 @@ export interface LiveHarness {
     user: Awaited<ReturnType<UserService['getUser']>>,
     input: CreateUserInput | UpdateUserInput,
   ) => void;
+  /** Runs after the live section (e.g. closes the identity or the emulator). */
   close?: () => Promise<void>;
 }
 
+/** The sections to run: the wire one, the live one, or both. */
 export interface ContractHarness {
   wire?: WireHarness;
   live?: LiveHarness;
 }
-
-export { drain, everyRendering, expectNoLeak, personalValues, rejection } from './assertions.js';
-
-import { everyRendering, expectNoLeak, personalValues, rejection } from './assertions.js';
 
 async function invoke(
   service: UserService,
@@ -412,6 +422,23 @@ function describeLive(l: LiveHarness): void {
   });
 }
 
+/**
+ * Registers the contract's tests for one adapter under `describe('UserService contract: <name>')`:
+ * the wire section when `harness.wire` is given, the live section when `harness.live` is.
+ *
+ * @example
+ * ```ts
+ * describeUserServiceContract('acmepay', {
+ *   live: {
+ *     service: () => identity.forTenant('acme'),
+ *     badCredentialsService: () => identity.forTenant('acme-wrong-key'),
+ *     createInput: { firstName: 'Jane', lastName: 'Doe', email: 'jane.doe@example.com' },
+ *     updateInput: { email: 'jane.new@example.com' },
+ *     secrets: [apiKey, 'jane.doe@example.com'],
+ *   },
+ * });
+ * ```
+ */
 export function describeUserServiceContract(name: string, harness: ContractHarness): void {
   describe(`UserService contract: ${name}`, () => {
     if (harness.wire) describeWire(harness.wire);

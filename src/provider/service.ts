@@ -14,6 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
+import type { z } from 'zod';
 import { checkAnsweredId } from '../answered-id.js';
 import { InvalidInputError, type Operation, UnsupportedOperationError } from '../errors.js';
 import { checkCallOptions } from '../http/call-options.js';
@@ -99,6 +100,8 @@ export class DeclaredUserService implements UserService {
   readonly #users: UsersDeclaration;
   readonly #config: BaseTenantConfig;
   readonly #http: HttpClient;
+  /** The create answer's schema, wrapped once (a reconciled create answers `{ found }` instead). */
+  readonly #createAnswer: z.ZodType<CreateOutcome> | undefined;
 
   constructor(provider: string, users: UsersDeclaration, config: BaseTenantConfig, http: HttpClient) {
     this.provider = provider;
@@ -107,6 +110,7 @@ export class DeclaredUserService implements UserService {
     this.#config = config;
     this.#http = http;
     this.capabilities = capabilitiesOf(users);
+    this.#createAnswer = users.createUser?.response.transform((answer): CreateOutcome => ({ answer }));
     const reconcile = users.createUser?.reconcile;
     if (reconcile && users.listUsers?.externalIdFilter !== 'server') {
       throw new TypeError(`${provider}: reconciling creates needs a list endpoint filtered by externalId`);
@@ -183,7 +187,7 @@ export class DeclaredUserService implements UserService {
       method: create.method,
       path: create.path,
       body: sent,
-      response: create.response.transform((answer) => ({ answer })),
+      response: this.#createAnswer,
       ...(create.expectStatus ? { expectStatus: create.expectStatus } : {}),
       ...(create.idempotent !== undefined ? { idempotent: create.idempotent } : {}),
       sensitive: [...sensitiveValues(input), ...sensitiveValues(sent)],

@@ -1,34 +1,38 @@
 /**
- * Tenant configuration pointing at a running embedded sandbox: what `demo` uses, and what
- * `sandbox` prints for people to save as their own `tenants.yaml`.
+ * Tenant configuration pointing at a running embedded sandbox: what `demo` uses, and what `sandbox`
+ * prints for people to save as their own `tenants.yaml`. One tenant per running emulator, named
+ * `demo-<provider>`, as the emulator describes it (`RunningEmulator.tenant()`).
  */
 import { stringify } from 'yaml';
-import type { PayrollIdentityConfig } from '../container/identity.js';
-import type { startSandbox } from '../sandbox/index.js';
-import { DEMO_TENANTS } from './demo/fixtures.js';
+import type { TenantConfigInput } from '../container/identity.js';
+import type { RunningEmulator, Sandbox } from '../sandbox/index.js';
 
-export type RunningSandbox = Awaited<ReturnType<typeof startSandbox>>;
+export type RunningSandbox = Sandbox;
 
-export function sandboxTenants(sandbox: RunningSandbox): PayrollIdentityConfig {
-  return {
-    tenants: {
-      [DEMO_TENANTS.argyle]: {
-        provider: 'argyle',
-        environment: 'sandbox',
-        baseUrl: sandbox.argyle.baseUrl,
-        credentials: { ...sandbox.argyle.credentials },
-      },
-      [DEMO_TENANTS.teal]: {
-        provider: 'teal',
-        environment: 'sandbox',
-        baseUrl: sandbox.teal.baseUrl,
-        credentials: { ...sandbox.teal.credentials },
-      },
-    },
-  };
+/** The id of the tenant pointed at `provider`'s emulator. */
+export function demoTenantId(provider: string): string {
+  return `demo-${provider}`;
 }
 
-/** The same configuration as YAML, ready for `users --config`. */
-export function sandboxTenantsYaml(sandbox: RunningSandbox): string {
-  return stringify(sandboxTenants(sandbox));
+/** One tenant per running emulator (or per emulator `include` keeps), in registration order. */
+export function sandboxTenants(
+  sandbox: RunningSandbox,
+  include: (emulator: RunningEmulator<object, object>) => boolean = () => true,
+): { tenants: Record<string, TenantConfigInput> } {
+  const tenants: Record<string, TenantConfigInput> = {};
+  for (const emulator of sandbox.emulators.values()) {
+    if (include(emulator)) tenants[demoTenantId(emulator.name)] = emulator.tenant();
+  }
+  return { tenants };
+}
+
+/**
+ * The same configuration as YAML, ready for `users --config`; with the provider modules the sandbox
+ * was started with (absolute paths), so that their tenants load too.
+ */
+export function sandboxTenantsYaml(sandbox: RunningSandbox, providerModules: readonly string[] = []): string {
+  return stringify({
+    ...(providerModules.length > 0 && { providerModules: [...providerModules] }),
+    ...sandboxTenants(sandbox),
+  });
 }

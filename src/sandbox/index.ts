@@ -15,7 +15,9 @@
  * ```
  *
  * The emulators come from the built-in provider definitions (`ProviderDefinition.sandbox`), so the
- * sandbox learns about a new provider the same way the library does.
+ * sandbox learns about a new provider the same way the library does. Every running emulator is in
+ * `sandbox.emulators`, and describes itself there (`credentialFields`, `tenant()`, `demo`);
+ * `sandbox.argyle` and `sandbox.teal` are typed shortcuts into that map.
  */
 import { z } from 'zod';
 import { BUILT_IN_PROVIDERS } from '../providers.js';
@@ -35,6 +37,8 @@ export type {
   QueuedFault,
   RecordedRequest,
   RunningEmulator,
+  SandboxCredentialField,
+  SandboxDemoPlan,
   SandboxEmulator,
   SandboxGuard,
   SandboxHandler,
@@ -43,6 +47,7 @@ export type {
   SandboxRequest,
   SandboxRequestHead,
   SandboxRouter,
+  SandboxTenantConfig,
 } from './types.js';
 
 /** Argyle tenant credentials (Basic auth `api_key_id:api_key_secret`). */
@@ -78,15 +83,25 @@ export interface SandboxOptions {
   emulators?: Readonly<Record<string, EmulatorStartOptions>>;
   /** Emulators to run besides the built-ins' (e.g. your own provider's); one with a built-in's name replaces it. */
   extraEmulators?: readonly SandboxEmulator[];
+  /**
+   * Runs the emulators on consecutive ports from this one, in registration order: the built-in
+   * providers' in the order the library registers them, then `extraEmulators` in the order given
+   * (one that replaces a built-in takes the built-in's place). A `port` in `emulators` wins. Free
+   * ports when absent.
+   */
+  firstPort?: number;
 }
 
 /** The running emulators, from {@link startSandbox}. */
 export interface Sandbox {
-  /** The Argyle emulator (v2 and v1 routes). */
+  /** The Argyle emulator (v2 and v1 routes). Throws when the sandbox runs no `argyle` emulator. */
   readonly argyle: RunningEmulator<ArgyleSandboxCredentials, never>;
-  /** `credentials` is the API key; `alternativeCredentials[0]` the member bearer token. */
+  /**
+   * `credentials` is the API key; `alternativeCredentials[0]` the member bearer token. Throws when the
+   * sandbox runs no `teal` emulator.
+   */
   readonly teal: RunningEmulator<TealSandboxCredentials, TealSandboxBearer>;
-  /** Every running emulator by provider name, extra ones included. */
+  /** Every running emulator by provider name, in registration order, extra ones included. */
   readonly emulators: ReadonlyMap<string, AnyRunning>;
   /** The running emulator of `name`; throws when there is none. */
   emulator(name: string): AnyRunning;
@@ -96,7 +111,7 @@ export interface Sandbox {
 
 /**
  * Starts one emulator per built-in provider (plus `extraEmulators`) on 127.0.0.1, each on a free
- * port, with fresh random credentials. Close it when done.
+ * port (or on consecutive ports from `firstPort`), with fresh random credentials. Close it when done.
  *
  * @example
  * ```ts
@@ -114,11 +129,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const emulators = await collectEmulators(options.extraEmulators ?? []);
   const unknown = Object.keys(options.emulators ?? {}).filter((name) => !emulators.has(name));
   if (unknown.length > 0) throw new Error(`startSandbox: no emulator named ${unknown.join(', ')}`);
+  const ports = portsFrom(options.firstPort, [...emulators.keys()]);
 
   const running = new Map<string, AnyRunning>();
   try {
-    for (const [name, emulator] of emulators)
-      running.set(name, await startEmulator(emulator, options.emulators?.[name]));
+    for (const [name, emulator] of emulators) {
+      const port = ports.get(name);
+      const own = options.emulators?.[name];
+      running.set(name, await startEmulator(emulator, port !== undefined ? { port, ...own } : own));
+    }
   } catch (error) {
     await Promise.allSettled([...running.values()].map((r) => r.close()));
     throw error;
@@ -126,19 +145,40 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const close = async () => {
     await Promise.all([...running.values()].map((r) => r.close()));
   };
-  try {
-    return {
-      // The built-ins' credentials are checked, not cast: a drifting emulator fails here, loudly.
-      argyle: typed(required(running, 'argyle'), ArgyleSandboxCredentialsSchema, z.never()),
-      teal: typed(required(running, 'teal'), TealSandboxCredentialsSchema, TealSandboxBearerSchema),
-      emulators: running,
-      emulator: (name) => required(running, name),
-      close,
-    };
-  } catch (error) {
-    await close();
-    throw error;
+  // The typed shortcuts' credentials are checked, not cast: a drifting emulator fails loudly on first
+  // use of its shortcut. Everything else works from the map, so a sandbox whose `argyle` or `teal`
+  // is missing or replaced still runs.
+  let argyle: RunningEmulator<ArgyleSandboxCredentials, never> | undefined;
+  let teal: RunningEmulator<TealSandboxCredentials, TealSandboxBearer> | undefined;
+  return {
+    get argyle() {
+      argyle ??= typed(required(running, 'argyle'), ArgyleSandboxCredentialsSchema, z.never());
+      return argyle;
+    },
+    get teal() {
+      teal ??= typed(required(running, 'teal'), TealSandboxCredentialsSchema, TealSandboxBearerSchema);
+      return teal;
+    },
+    emulators: running,
+    emulator: (name) => required(running, name),
+    close,
+  };
+}
+
+/** Consecutive ports from `first`, one per emulator in order; none when `first` is absent. */
+function portsFrom(first: number | undefined, names: readonly string[]): Map<string, number> {
+  const ports = new Map<string, number>();
+  if (first === undefined) return ports;
+  const last = first + names.length - 1;
+  if (!Number.isInteger(first) || first < 1 || last > 65_535) {
+    throw new Error(
+      `startSandbox: firstPort must be a whole number from 1 with room for ${names.length} consecutive ports (up to 65535)`,
+    );
   }
+  names.forEach((name, index) => {
+    ports.set(name, first + index);
+  });
+  return ports;
 }
 
 async function collectEmulators(extra: readonly SandboxEmulator[]): Promise<Map<string, SandboxEmulator>> {
@@ -146,14 +186,17 @@ async function collectEmulators(extra: readonly SandboxEmulator[]): Promise<Map<
   for (const definition of BUILT_IN_PROVIDERS) {
     if (definition.sandbox) emulators.set(definition.name, await definition.sandbox());
   }
+  // A name already present keeps its place in the order (and so its port from `firstPort`).
   for (const emulator of extra) emulators.set(emulator.name, emulator);
   return emulators;
 }
 
+function missing(name: string): never {
+  throw new Error(`startSandbox: no emulator for provider "${name}"`);
+}
+
 function required(running: ReadonlyMap<string, AnyRunning>, name: string): AnyRunning {
-  const emulator = running.get(name);
-  if (!emulator) throw new Error(`startSandbox: no emulator for provider "${name}"`);
-  return emulator;
+  return running.get(name) ?? missing(name);
 }
 
 function typed<C extends object, Alt extends object>(

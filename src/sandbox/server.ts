@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Answer, dropMidBody, isSpoilFault, send, serialize, spoil } from './answer.js';
 import { readBody } from './body.js';
+import { describeCredentials, tenantFactory } from './describe.js';
 import { Faults } from './faults.js';
 import { Router } from './router.js';
 import type {
@@ -162,6 +163,9 @@ export async function startEmulator<C extends object, Alt extends object>(
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
 
   const { credentials, alternativeCredentials } = emulator.createCredentials();
+  // What the emulator says about itself is checked before anything listens.
+  const credentialFields = describeCredentials(emulator, credentials, alternativeCredentials);
+  const tenant = tenantFactory(emulator, () => origin, credentials);
   const state = emulator.register(router, { credentials, alternativeCredentials, origin: () => origin });
   const port = await listen(server, options.port ?? 0);
   origin = `http://127.0.0.1:${port}`;
@@ -171,6 +175,9 @@ export async function startEmulator<C extends object, Alt extends object>(
     baseUrl: origin,
     credentials,
     alternativeCredentials,
+    credentialFields,
+    demo: emulator.demo,
+    tenant,
     faults,
     userCount: () => state.userCount(),
     requests: () => log.map((record) => ({ ...record })),

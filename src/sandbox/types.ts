@@ -3,10 +3,14 @@
  * (`providers/<name>/sandbox/`). The core owns the HTTP server, its lifecycle and fault injection;
  * an emulator owns its routes, its state and its provider's wire format.
  *
- * Only types here: `src/provider.ts` refers to {@link SandboxEmulator} without loading the sandbox.
- * The HTTP surface an emulator sees ({@link SandboxRouter}) is the library's own, on `node:http`:
- * no web framework is a dependency.
+ * Only types here: `src/provider/definition.ts` refers to {@link SandboxEmulator} without loading the
+ * sandbox. The HTTP surface an emulator sees ({@link SandboxRouter}) is the library's own, on
+ * `node:http`: no web framework is a dependency.
+ *
+ * An emulator also describes itself (its credentials' labels, the tenant that points at it, a demo
+ * plan), so that `startSandbox` and the `payroll-identity` command line handle every provider alike.
  */
+import type { CreateUserInput, ProviderOptions } from '../user.js';
 
 /** One injected fault. `latency` delays the request and lets it go on; the others end it. */
 export type Fault =
@@ -111,6 +115,61 @@ export interface EmulatorState {
   reset(): void;
 }
 
+/** One credential of a run, labelled as `payroll-identity sandbox` prints it (`apiKeyId: …`). */
+export interface SandboxCredentialField {
+  /** The credential's key in a tenant's `credentials` (`apiKeyId`, `bearerToken`). */
+  label: string;
+  /** This run's value (random per start, accepted by no other run). */
+  value: string;
+  /** `true` for one of the `alternativeCredentials` (e.g. Teal's member bearer token), `false` for `credentials`. */
+  alternative: boolean;
+}
+
+/**
+ * A tenant pointed at a running emulator, as an entry of `createPayrollIdentity`'s `tenants` (or of
+ * a `tenants.yaml`) takes it: `provider`, `environment: 'sandbox'`, `baseUrl`, `credentials`, and
+ * the emulator's {@link SandboxEmulator.tenantSettings}.
+ */
+export interface SandboxTenantConfig {
+  /** The provider's name (the emulator's `name`). */
+  provider: string;
+  /** Always `'sandbox'`. */
+  environment: 'sandbox';
+  /** The emulator's origin, `http://127.0.0.1:<port>`. */
+  baseUrl: string;
+  /** A copy of the run's `credentials`. */
+  credentials: Record<string, unknown>;
+  /** Further tenant settings the provider needs against its emulator. */
+  [setting: string]: unknown;
+}
+
+/**
+ * What `payroll-identity demo` does for an emulator's provider: create the applicant, read, update,
+ * list, link token, the duplicate create, an invalid email, delete. Use an obviously fake person
+ * (SSN `123-45-6789`, NI number `QQ123456C`, example.com): the report prints them.
+ */
+export interface SandboxDemoPlan {
+  /**
+   * The applicant to create: the full neutral profile, so that the create's `ignoredFields` shows
+   * what the provider cannot store.
+   */
+  applicant: CreateUserInput;
+  /** The applicant in one line, as the report shows them (fake data only). */
+  applicantSummary: string;
+  /**
+   * The update the demo makes: fields to change (none cleared), `lastName` among them, which the
+   * demo checks. The duplicate create sends the applicant with these changes.
+   */
+  update: CreateUserInput & { lastName: string };
+  /**
+   * Whether creating the same person again must fail with `conflict` (the provider documents
+   * duplicates as an error); otherwise the duplicate step is shown as not applicable.
+   */
+  duplicateConflict: boolean;
+  /** `providerOptions` added to every create of the demo (e.g. `{ teal: { payrollPeriodMonths: 12 } }`). */
+  providerOptions?: ProviderOptions;
+}
+
 /** A provider's emulator: a second, independent reading of the provider's documents. */
 export interface SandboxEmulator<C extends object = object, Alt extends object = object> {
   /** The provider name, as in a tenant's `provider`. */
@@ -126,6 +185,21 @@ export interface SandboxEmulator<C extends object = object, Alt extends object =
   errorBody(status: number, message: string): unknown;
   /** Add the provider's routes (and its authentication guard) to a fresh router; return its state. */
   register(router: SandboxRouter, context: EmulatorContext<C, Alt>): EmulatorState;
+  /**
+   * Optional: a run's credentials labelled for printing, in order. Default: every string field of
+   * `credentials`, then of each alternative, labelled by its key.
+   */
+  describeCredentials?(
+    credentials: C,
+    alternativeCredentials: readonly Alt[],
+  ): readonly SandboxCredentialField[];
+  /**
+   * Optional: tenant settings, besides `provider`, `environment`, `baseUrl` and `credentials` (which
+   * the core fills in and these never replace), that a tenant pointed at the emulator needs.
+   */
+  readonly tenantSettings?: Readonly<Record<string, unknown>>;
+  /** Optional: the provider's `payroll-identity demo`; an emulator without one is left out of the demo. */
+  readonly demo?: SandboxDemoPlan;
 }
 
 /** The methods a route can answer. A `GET` route also answers `HEAD` (headers only). */
@@ -219,6 +293,12 @@ export interface RunningEmulator<
   readonly credentials: C;
   /** Other credentials the emulator accepts (e.g. Teal's `{ bearerToken }`). */
   readonly alternativeCredentials: readonly Alt[];
+  /** This run's credentials, labelled for printing (the emulator's `describeCredentials`, or every string field). */
+  readonly credentialFields: readonly SandboxCredentialField[];
+  /** The emulator's demo plan, when it has one (`payroll-identity demo`). */
+  readonly demo: SandboxDemoPlan | undefined;
+  /** A fresh tenant configuration pointed at this emulator, with this run's credentials. */
+  tenant(): SandboxTenantConfig;
   /** Fault injection while it runs. */
   readonly faults: FaultController;
   /** How many users the emulator holds. */

@@ -5,13 +5,22 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_TENANTS } from '../../src/cli/demo/fixtures.js';
 import { DEMO_STEPS } from '../../src/cli/demo/steps.js';
-import { sandboxTenantsYaml } from '../../src/cli/sandbox-tenants.js';
+import { demoTenantId, sandboxTenantsYaml } from '../../src/cli/sandbox-tenants.js';
 import type { CreatedUser } from '../../src/index.js';
+import { BUILT_IN_PROVIDERS } from '../../src/providers.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { ensureBuiltCli, ROOT } from './build.js';
 import { scratchDir } from './support.js';
+
+/** The built-in providers whose emulator has a demo plan: the demo's tenants. */
+async function demoProviders(): Promise<string[]> {
+  const names: string[] = [];
+  for (const definition of BUILT_IN_PROVIDERS) {
+    if ((await definition.sandbox?.())?.demo) names.push(definition.name);
+  }
+  return names;
+}
 
 const exec = promisify(execFile);
 let cli: string;
@@ -44,13 +53,15 @@ describe('the built binary', { timeout: 60_000 }, () => {
     expect((await readFile(cli, 'utf8')).split('\n', 1)[0]).toBe('#!/usr/bin/env node');
   });
 
-  it('`demo` exits 0 and its report names both tenants and every step', async () => {
+  it('`demo` exits 0 and its report names every tenant and every step', async () => {
     const result = await spawnCli(['demo']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    for (const tenant of Object.values(DEMO_TENANTS)) expect(result.stdout).toContain(`== tenant ${tenant} `);
+    const providers = await demoProviders();
+    expect(providers.length).toBeGreaterThan(0);
+    for (const provider of providers) expect(result.stdout).toContain(`== tenant ${demoTenantId(provider)} `);
     for (const label of Object.values(DEMO_STEPS)) {
-      expect(result.stdout.split('\n').filter((l) => l.includes(` ${label} `)).length).toBe(2);
+      expect(result.stdout.split('\n').filter((l) => l.includes(` ${label} `)).length).toBe(providers.length);
     }
     expect(result.stdout).not.toMatch(/^ {2}✗/m);
     expect(result.stdout).toContain('every step behaved as expected');
@@ -88,13 +99,36 @@ describe('the built binary', { timeout: 60_000 }, () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     for (let i = 0; i < 400 && !out.includes('Press Ctrl-C'); i += 1)
       await new Promise((r) => setTimeout(r, 25));
-    const baseUrl = /argyle {2}(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+    const baseUrl = /^argyle +(http:\/\/127\.0\.0\.1:\d+)$/m.exec(out)?.[1];
     expect(baseUrl).toBeDefined();
     // The emulator answers (401 without credentials) while the command runs.
     expect((await fetch(`${baseUrl}/v2/users`)).status).toBe(401);
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(out).toContain('Sandbox stopped.');
+  });
+
+  it('a --provider-module that is not a usable module exits 2 with a one-line error, naming no path', async () => {
+    const scratch = scratchDir();
+    try {
+      const missing = await spawnCli(['sandbox', '--provider-module', 'no-such-provider-jane-doe.js']);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(
+        /^error: the --provider-module file cannot be read \(Error ENOENT\);[^\n]*\n$/,
+      );
+      expect(missing.stderr).not.toContain('jane-doe');
+      expect(missing.stdout).toBe('');
+
+      const garbage = scratch.file('garbage.mjs', "export default { name: 'two words' };\n");
+      const invalid = await spawnCli(['demo', '--provider-module', garbage]);
+      expect(invalid.code).toBe(2);
+      expect(invalid.stderr).toMatch(
+        /^error: the --provider-module file does not export a valid ProviderDefinition/,
+      );
+      expect(invalid.stdout).toBe('');
+    } finally {
+      scratch.remove();
+    }
   });
 
   describe('users commands against a sandbox', () => {

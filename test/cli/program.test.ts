@@ -57,6 +57,9 @@ describe('help and version', () => {
     [['users', 'delete'], 'Usage: payroll-identity users delete [options] <userId>'],
     [['users', 'list'], '--limit <n>'],
     [['users', 'token'], 'Usage: payroll-identity users token [options] <userId>'],
+    [['demo'], '--provider-module <path>'],
+    [['sandbox'], '--provider-module <path>'],
+    [['users', 'list'], '--provider-module <path>'],
   ])('%j --help prints its usage and exits 0', async (command, expected) => {
     const result = await runCli([...command, '--help']);
     expect(result.code).toBe(0);

@@ -3,13 +3,19 @@
  * `--json` output, exit codes 0 / 1, and no personal data or credential where it must not be.
  */
 import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/io.js';
 import { run } from '../../src/cli/program.js';
 import { sandboxTenantsYaml } from '../../src/cli/sandbox-tenants.js';
 import type { CreatedUser, LinkToken, UpdatedUser, User } from '../../src/index.js';
+import { BUILT_IN_PROVIDERS } from '../../src/providers.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { captureIo, runCli, scratchDir } from './support.js';
+
+/** The built-in providers with an emulator, in registration order: what `sandbox` runs. */
+const EMULATED = BUILT_IN_PROVIDERS.filter((d) => d.sandbox !== undefined).map((d) => d.name);
+const ACMEPAY_MODULE = fileURLToPath(new URL('./fixtures/acmepay-provider.ts', import.meta.url));
 
 let sandbox: Sandbox;
 let config: string;
@@ -320,13 +326,16 @@ describe('payroll-identity sandbox', () => {
     return bound && typeof address === 'object' && address !== null ? address.port : undefined;
   }
 
-  /** A port p with p + 1 free too: the sandbox serves one emulator per port, from --port on. */
-  async function freePort(): Promise<number> {
+  /** A port p with p + 1, … p + count - 1 free too: the sandbox serves one emulator per port, from --port on. */
+  async function freePort(count: number): Promise<number> {
     for (let tries = 0; tries < 20; tries++) {
       const port = await bindable(0);
-      if (port !== undefined && port < 65_535 && (await bindable(port + 1)) !== undefined) return port;
+      if (port === undefined || port + count - 1 > 65_535) continue;
+      let free = true;
+      for (let i = 1; i < count && free; i++) free = (await bindable(port + i)) !== undefined;
+      if (free) return port;
     }
-    throw new Error('no two consecutive free ports');
+    throw new Error(`no ${count} consecutive free ports`);
   }
 
   async function waitFor(condition: () => boolean): Promise<void> {
@@ -337,7 +346,7 @@ describe('payroll-identity sandbox', () => {
   it('runs until interrupted, printing base URLs, credentials and a usable tenants.yaml', async () => {
     const stop = new AbortController();
     const io = captureIo(stop.signal);
-    const port = await freePort();
+    const port = await freePort(EMULATED.length);
     let exited = false;
     const running = run(['sandbox', '--port', String(port)], io).finally(() => {
       exited = true;
@@ -346,11 +355,14 @@ describe('payroll-identity sandbox', () => {
     expect(exited, io.err()).toBe(false);
 
     const out = io.out();
-    expect(out).toContain(`argyle  http://127.0.0.1:${port}`);
-    expect(out).toContain(`teal    http://127.0.0.1:${port + 1}`);
-    expect(out).toMatch(/apiKeyId: +\S+/);
-    expect(out).toMatch(/apiKeySecret: +\S+/);
-    expect(out).toMatch(/apiKey: +\S+/);
+    // One emulator per built-in provider, on consecutive ports in registration order.
+    EMULATED.forEach((name, index) => {
+      expect(out).toMatch(new RegExp(`^${name} +http://127\\.0\\.0\\.1:${port + index}$`, 'm'));
+    });
+    expect(out).toMatch(/^ +apiKeyId: +\S+$/m);
+    expect(out).toMatch(/^ +apiKeySecret: +\S+$/m);
+    expect(out).toMatch(/^ +apiKey: +\S+$/m);
+    expect(out).toMatch(/^ +bearerToken: +\S+ +\(alternative/m);
 
     // The printed YAML is a working configuration.
     const yaml = out.slice(out.indexOf('  tenants:'), out.indexOf('Press Ctrl-C')).replace(/^ {2}/gm, '');
@@ -381,9 +393,60 @@ describe('payroll-identity sandbox', () => {
     try {
       const result = await runCli(['sandbox', '--port', String(port)]);
       expect(result.code).toBe(EXIT.failure);
-      expect(result.stderr).toContain(`port ${port} or ${port + 1} is already in use`);
+      expect(result.stderr).toBe(
+        `sandbox_failed: port ${port} is already in use on 127.0.0.1 (the emulators use ports ${port}–${port + EMULATED.length - 1}).\n`,
+      );
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
+  });
+
+  it('--port must leave room for every emulator', async () => {
+    const result = await runCli(['sandbox', '--port', '65535']);
+    expect(result.code).toBe(EXIT.usage);
+    expect(result.stderr).toMatch(/^error: --port 65535 leaves no room for every emulator/);
+  });
+
+  it('--provider-module adds its emulator: printed, on the next port, in a tenants.yaml that loads it', async () => {
+    const stop = new AbortController();
+    const io = captureIo(stop.signal);
+    const port = await freePort(EMULATED.length + 1);
+    let exited = false;
+    const running = run(['sandbox', '--port', String(port), '--provider-module', ACMEPAY_MODULE], io).finally(
+      () => {
+        exited = true;
+      },
+    );
+    await waitFor(() => exited || io.out().includes('Press Ctrl-C'));
+    expect(exited, io.err()).toBe(false);
+    expect(io.err()).toBe('');
+
+    const out = io.out();
+    const acmeLine = new RegExp(`^acmepay +http://127\\.0\\.0\\.1:${port + EMULATED.length}$`, 'm');
+    expect(out).toMatch(acmeLine);
+    const after = out.slice(out.search(acmeLine));
+    expect(after).toMatch(/^ +apiKey: +acme-sandbox-[0-9a-f]{32}$/m);
+
+    // The printed YAML names the module (absolute) and a tenant per emulator; it is a working configuration.
+    const yaml = out
+      .slice(out.indexOf('  providerModules:'), out.indexOf('Press Ctrl-C'))
+      .replace(/^ {2}/gm, '');
+    expect(yaml).toContain(`- ${ACMEPAY_MODULE}`);
+    expect(yaml).toContain('demo-acmepay:');
+    const printed = scratch.file('printed-acme.yaml', yaml);
+    const created = await runCli([
+      'users',
+      'create',
+      '--first-name',
+      'Ann',
+      '--config',
+      printed,
+      '--tenant',
+      'demo-argyle',
+    ]);
+    expect(created.code, created.stderr).toBe(EXIT.ok);
+
+    stop.abort();
+    expect(await running).toBe(EXIT.ok);
   });
 });

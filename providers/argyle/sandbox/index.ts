@@ -5,6 +5,7 @@
  */
 import { randomSecret } from '../../../src/sandbox/random.js';
 import type { SandboxEmulator } from '../../../src/sandbox/types.js';
+import { demo } from './demo.js';
 import { type ArgyleCredentials, checkBasicAuth, detail } from './http.js';
 import { registerV1Routes } from './routes-v1.js';
 import { registerV2Routes } from './routes-v2.js';
@@ -25,6 +26,13 @@ export const emulator: SandboxEmulator<ArgyleCredentials, never> = {
   }),
 
   errorBody: (_status, message) => detail(message),
+
+  describeCredentials: (credentials) => [
+    { label: 'apiKeyId', value: credentials.apiKeyId, alternative: false },
+    { label: 'apiKeySecret', value: credentials.apiKeySecret, alternative: false },
+  ],
+
+  demo,
 
   register(router, context) {
     const store = new ArgyleUserStore();

@@ -5,6 +5,7 @@
  */
 import { randomSecret } from '../../../src/sandbox/random.js';
 import type { SandboxEmulator, SandboxRequestHead } from '../../../src/sandbox/types.js';
+import { demo } from './demo.js';
 import { registerRoutes } from './routes.js';
 import { TealUserStore } from './store.js';
 
@@ -42,6 +43,14 @@ export const emulator: SandboxEmulator<TealApiKeyCredentials, TealBearerCredenti
   }),
 
   errorBody: (_status, message) => ({ errors: [message] }),
+
+  // The API key is the tenant's credential; the member bearer token may replace it (`{ bearerToken }`).
+  describeCredentials: (credentials, alternatives) => [
+    { label: 'apiKey', value: credentials.apiKey, alternative: false },
+    ...alternatives.map((bearer) => ({ label: 'bearerToken', value: bearer.bearerToken, alternative: true })),
+  ],
+
+  demo,
 
   register(router, context) {
     const store = new TealUserStore();

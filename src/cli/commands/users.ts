@@ -5,8 +5,12 @@
 import { type Command, Option } from 'commander';
 import { z } from 'zod';
 import { loadConfigFile } from '../../config/load.js';
-import type { PayrollIdentityConfig } from '../../container/identity.js';
-import { createPayrollIdentity } from '../../index.js';
+import {
+  createPayrollIdentityWith,
+  type PayrollIdentity,
+  type PayrollIdentityConfig,
+} from '../../container/identity.js';
+import { BUILT_IN_PROVIDERS } from '../../providers.js';
 import type { CreateUserInput, UpdateUserInput, User } from '../../user.js';
 import type { CallOptions, UserService } from '../../user-service.js';
 import { reportError } from '../errors.js';
@@ -19,6 +23,13 @@ import {
   positiveInt,
   profileFromFlags,
 } from '../profile-flags.js';
+import {
+  addProviderModuleOption,
+  configSources,
+  flagSources,
+  loadProviderModules,
+  ProviderModuleFlagSchema,
+} from '../provider-modules.js';
 
 /** Lets an action hand its exit code back to `run`. */
 export interface CommandContext {
@@ -30,11 +41,12 @@ const CommonFlagsSchema = z.object({
   config: z.string(),
   tenant: z.string(),
   json: z.boolean().default(false),
+  providerModule: ProviderModuleFlagSchema,
 });
 type CommonFlags = z.output<typeof CommonFlagsSchema>;
 
 function addCommonFlags(command: Command): Command {
-  return command
+  return addProviderModuleOption(command)
     .addOption(
       new Option('--config <file>', 'tenant configuration (YAML or JSON)')
         .env('PAYROLL_IDENTITY_CONFIG')
@@ -58,6 +70,19 @@ function printJson(io: CliIo, value: unknown): void {
 }
 
 /**
+ * The identity of the configuration file, with the providers of `--provider-module` and of the
+ * file's `providerModules` (paths relative to the file) beside the built-in ones.
+ */
+async function identityFor(flags: CommonFlags): Promise<PayrollIdentity> {
+  // The file's content is validated by createPayrollIdentityWith, which lists every problem by tenant and field.
+  const config = loadConfigFile(flags.config);
+  const sources = [...flagSources(flags.providerModule), ...configSources(config, flags.config)];
+  const providers = (await loadProviderModules(sources)).map((loaded) => loaded.definition);
+  const identityConfig: PayrollIdentityConfig = { tenants: config.tenants, providers };
+  return createPayrollIdentityWith(identityConfig, BUILT_IN_PROVIDERS);
+}
+
+/**
  * Loads the configuration, runs `body` with the tenant's service and closes everything. Every
  * failure, configuration included, is reported here; the returned code is the run's exit code.
  */
@@ -67,11 +92,9 @@ async function withTenant(
   body: (users: UserService, flags: CommonFlags) => Promise<void>,
 ): Promise<void> {
   const flags = CommonFlagsSchema.parse(rawOptions);
-  let identity: ReturnType<typeof createPayrollIdentity> | undefined;
+  let identity: PayrollIdentity | undefined;
   try {
-    // The file's content is validated by createPayrollIdentity, which lists every problem by tenant and field.
-    const config = loadConfigFile(flags.config) as unknown as PayrollIdentityConfig;
-    identity = createPayrollIdentity(config);
+    identity = await identityFor(flags);
     await body(identity.forTenant(flags.tenant), flags);
     context.exit(EXIT.ok);
   } catch (error) {

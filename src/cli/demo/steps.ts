@@ -4,10 +4,18 @@
  * fails with the expected code; every other step checks what it got back.
  */
 import { type ErrorCode, InvalidInputError, isPayrollIdentityError } from '../../errors.js';
-import type { User } from '../../user.js';
+import type { SandboxDemoPlan } from '../../sandbox/types.js';
+import type { CreateUserInput, User } from '../../user.js';
 import type { CallOptions, UserService } from '../../user-service.js';
-import type { TenantPlan } from './fixtures.js';
 import { DemoCheckFailed, type DemoReport, describeFailure, tokenPreview } from './report.js';
+
+/** An emulator's demo plan, for the tenant pointed at it. */
+export interface TenantPlan extends SandboxDemoPlan {
+  /** The tenant id (`demo-<provider>`). */
+  tenant: string;
+  /** The provider's name. */
+  provider: string;
+}
 
 /** The step labels, as the report prints them. */
 export const DEMO_STEPS = {
@@ -39,6 +47,16 @@ export class TenantDemo {
     private readonly report: DemoReport,
     private readonly options: CallOptions,
   ) {}
+
+  /** A create's input: the plan's `providerOptions` go with every create, merged per provider. */
+  private creating(input: CreateUserInput): CreateUserInput {
+    const extra = this.plan.providerOptions;
+    if (extra === undefined) return input;
+    const providerOptions: Record<string, Record<string, unknown>> = { ...input.providerOptions };
+    for (const [provider, options] of Object.entries(extra))
+      providerOptions[provider] = { ...providerOptions[provider], ...options };
+    return { ...input, providerOptions };
+  }
 
   /** Runs a step; its detail line comes from `body`, a failure's from the error. */
   private async step(label: string, body: () => Promise<string>): Promise<boolean> {
@@ -83,7 +101,7 @@ export class TenantDemo {
     const { users, plan, options } = this;
     let userId: string | undefined;
     await this.step(DEMO_STEPS.create, async () => {
-      const created = await users.createUser(plan.applicant, options);
+      const created = await users.createUser(this.creating(plan.applicant), options);
       userId = created.user.id;
       const token = created.linkToken ? ` · link token ${tokenPreview(created.linkToken.token)}` : '';
       return `user ${userId} · ${ignored(created.ignoredFields)}${token}`;
@@ -136,7 +154,7 @@ export class TenantDemo {
       await this.expectRefusal(
         DEMO_STEPS.duplicate,
         'conflict',
-        () => users.createUser({ ...plan.applicant, ...plan.update }, options),
+        () => users.createUser(this.creating({ ...plan.applicant, ...plan.update }), options),
         (error) => `refused as expected: ${describeFailure(error)}`,
       );
     } else {
@@ -150,7 +168,7 @@ export class TenantDemo {
     await this.expectRefusal(
       DEMO_STEPS.invalidEmail,
       'invalid_input',
-      () => users.createUser({ ...plan.applicant, email: 'not-an-email' }, options),
+      () => users.createUser(this.creating({ ...plan.applicant, email: 'not-an-email' }), options),
       (error) => {
         const fields = error instanceof InvalidInputError ? Object.keys(error.fieldErrors) : [];
         check(

@@ -1,9 +1,12 @@
 /**
- * The Acme Pay emulator for `startSandbox({ extraEmulators: [acmePayEmulator] })`: a stateful local
- * fake of the Acme Pay API document (README.md), written from the document, not from the adapter.
+ * The Acme Pay emulator for `startSandbox({ extraEmulators: [acmePayEmulator] })` (and for
+ * `payroll-identity sandbox|demo --provider-module`, through the provider's `sandbox` loader): a
+ * stateful local fake of the Acme Pay API document (README.md), written from the document, not from
+ * the adapter.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { SandboxEmulator, SandboxReply, SandboxRequestHead } from 'payroll-identity/sandbox';
+import { acmePayDemo } from './demo.js';
 
 interface StoredUser {
   id: string;
@@ -49,6 +52,10 @@ export const acmePayEmulator: SandboxEmulator<{ apiKey: string }, never> = {
   }),
 
   errorBody: (_status, message) => error(message),
+
+  // What `payroll-identity sandbox` prints and `payroll-identity demo` runs, for this emulator too.
+  describeCredentials: (credentials) => [{ label: 'apiKey', value: credentials.apiKey, alternative: false }],
+  demo: acmePayDemo,
 
   register(router, context) {
     const users = new Map<string, StoredUser>();

@@ -14,7 +14,9 @@ export const VERSION = '0.1.0';
 
 function buildProgram(context: CommandContext): Command {
   const program = new Command('payroll-identity')
-    .description('Register applicants as users at payroll-connectivity providers (Argyle, Teal).')
+    .description(
+      'Register applicants as users at payroll-connectivity providers (the built-in ones and any loaded with --provider-module).',
+    )
     .version(VERSION)
     // Settings made before `.command()` are inherited by every subcommand.
     .exitOverride()

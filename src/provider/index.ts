@@ -11,6 +11,7 @@
  */
 export { checkAnsweredId, sameUserId } from '../answered-id.js';
 export { secretString } from '../config/schema.js';
+export { COUNTRY_CODES } from '../countries.js';
 export * from '../errors.js';
 export type {
   AuthStrategy,

@@ -24,6 +24,8 @@ import { BUILT_IN_PROVIDERS } from '../providers.js';
 import { startEmulator } from './server.js';
 import type { EmulatorStartOptions, RunningEmulator, SandboxEmulator } from './types.js';
 
+/** Helpers for an emulator's credentials and ids: unguessable per-run secrets, base64url text. */
+export { base64Url, randomSecret } from './random.js';
 export { startEmulator } from './server.js';
 export type {
   EmulatorContext,

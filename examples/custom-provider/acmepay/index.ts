@@ -21,3 +21,6 @@ export const acmePayProvider = defineProvider({
   // Loaded only when a sandbox starts, so the adapter never loads the emulator.
   sandbox: () => import('./sandbox/index.js').then((m) => m.acmePayEmulator),
 });
+
+/** The name `payroll-identity --provider-module` looks for. */
+export { acmePayProvider as provider };

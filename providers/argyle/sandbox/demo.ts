@@ -3,7 +3,7 @@
  * issued, an example.com email, a NANP drama number), so the report may show them in full. The full
  * neutral profile is sent, so that what Argyle cannot store shows up in `ignoredFields`.
  */
-import type { SandboxDemoPlan } from '../../../src/sandbox/types.js';
+import type { SandboxDemoPlan } from '../../../src/sandbox/index.js';
 
 export const demo: SandboxDemoPlan = {
   applicant: {

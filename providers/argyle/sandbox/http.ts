@@ -1,6 +1,6 @@
 /** Request plumbing shared by the Argyle emulator's v2 and v1 routes: auth, bodies, queries, ids. */
 import type { z } from 'zod';
-import type { SandboxReply, SandboxRequestHead } from '../../../src/sandbox/types.js';
+import type { SandboxReply, SandboxRequestHead } from '../../../src/sandbox/index.js';
 import { emptyFieldErrors, type FieldErrors, toFieldErrors } from './field-errors.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from './pagination.js';
 import { UUID_RE } from './schemas.js';

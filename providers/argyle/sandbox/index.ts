@@ -3,8 +3,8 @@
  * written from the documents independently of the adapter in `providers/argyle/`, so the adapter
  * can be tested against a second reading. Routes sit at the root: `/v2/...` and `/v1/...`.
  */
-import { randomSecret } from '../../../src/sandbox/random.js';
-import type { SandboxEmulator } from '../../../src/sandbox/types.js';
+
+import { randomSecret, type SandboxEmulator } from '../../../src/sandbox/index.js';
 import { demo } from './demo.js';
 import { type ArgyleCredentials, checkBasicAuth, detail } from './http.js';
 import { registerV1Routes } from './routes-v1.js';

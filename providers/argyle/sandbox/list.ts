@@ -1,5 +1,5 @@
 /** The list answer shared by `GET /v2/users` and `GET /v1/users`: query checks, cursor, page URLs. */
-import type { SandboxRequestHead } from '../../../src/sandbox/types.js';
+import type { SandboxRequestHead } from '../../../src/sandbox/index.js';
 import type { FieldErrors } from './field-errors.js';
 import { parseListQuery } from './http.js';
 import { decodeCursor, pageUrl, paginate } from './pagination.js';

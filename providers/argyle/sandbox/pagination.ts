@@ -8,7 +8,7 @@
  * gets the default page size and no filter, as it would from Argyle.
  */
 import { z } from 'zod';
-import { base64Url } from '../../../src/sandbox/random.js';
+import { base64Url } from '../../../src/sandbox/index.js';
 
 export const DEFAULT_LIMIT = 10;
 export const MAX_LIMIT = 200;

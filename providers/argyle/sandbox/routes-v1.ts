@@ -3,7 +3,7 @@
  * https://docs.argyle.com/legacy/api-reference/user-tokens). Same account, so the same users as v2; the v1
  * user object is smaller and only `external_metadata` can be written.
  */
-import type { SandboxRouter } from '../../../src/sandbox/types.js';
+import type { SandboxRouter } from '../../../src/sandbox/index.js';
 import { detail, parseBody, pathId, reply } from './http.js';
 import { listPage } from './list.js';
 import type { ArgyleRouteDeps } from './routes-v2.js';

@@ -2,7 +2,7 @@
  * Argyle API v2 users and user tokens (https://docs.argyle.com/api-reference/users,
  * https://docs.argyle.com/api-reference/user-tokens).
  */
-import type { SandboxRouter } from '../../../src/sandbox/types.js';
+import type { SandboxRouter } from '../../../src/sandbox/index.js';
 import { detail, parseBody, pathId, reply } from './http.js';
 import { listPage } from './list.js';
 import { UserTokenBodySchema, V2UserBodySchema } from './schemas.js';

@@ -9,7 +9,7 @@
  *   https://docs.argyle.com/legacy/api-reference/user-tokens).
  */
 import { z } from 'zod';
-import { COUNTRY_CODES } from '../../../src/countries.js';
+import { COUNTRY_CODES } from '../../../src/provider/index.js';
 
 /** 8-4-4-4-12 hex digits. Argyle's own example ids (`018051aa-f7a9-a0db-2f38-…`) are not RFC 4122 variants. */
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -6,7 +6,7 @@
  * Signed with a per-run secret: nothing verifies them, but they are real HS256 JWTs.
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { base64Url } from '../../../src/sandbox/random.js';
+import { base64Url } from '../../../src/sandbox/index.js';
 
 const TOKEN_LIFETIME_SECONDS = 3_600;
 const ISSUER = 'argyle-sandbox-emulator';

@@ -3,7 +3,7 @@
  * an example.com email, an Ofcom drama number), so the report may show them in full. The full
  * neutral profile is sent, so that what Teal cannot store shows up in `ignoredFields`.
  */
-import type { SandboxDemoPlan } from '../../../src/sandbox/types.js';
+import type { SandboxDemoPlan } from '../../../src/sandbox/index.js';
 
 export const demo: SandboxDemoPlan = {
   applicant: {

@@ -3,8 +3,8 @@
  * documents independently of the adapter in `providers/teal/`. Routes sit at the root
  * (`/users`, `/users/{user_id}`, `/user-tokens`), as in Teal's API reference.
  */
-import { randomSecret } from '../../../src/sandbox/random.js';
-import type { SandboxEmulator, SandboxRequestHead } from '../../../src/sandbox/types.js';
+
+import { randomSecret, type SandboxEmulator, type SandboxRequestHead } from '../../../src/sandbox/index.js';
 import { demo } from './demo.js';
 import { registerRoutes } from './routes.js';
 import { TealUserStore } from './store.js';

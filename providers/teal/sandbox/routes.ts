@@ -1,6 +1,6 @@
 /** Teal Payroll API users and user tokens (Teal's API reference: https://docs.goteal.co). */
 import type { z } from 'zod';
-import type { SandboxReply, SandboxRequestHead, SandboxRouter } from '../../../src/sandbox/types.js';
+import type { SandboxReply, SandboxRequestHead, SandboxRouter } from '../../../src/sandbox/index.js';
 import { CreateUserSchema, toErrorMessages, UpdateUserSchema, UserTokenSchema, UUID_RE } from './schemas.js';
 import { render, type StoredUser, type TealUserStore } from './store.js';
 

@@ -10,5 +10,4 @@ import type { ProviderDefinition } from './provider/definition.js';
 export const BUILT_IN_PROVIDERS: readonly ProviderDefinition[] = [
   argyleProvider,
   tealProvider,
-  // argyle, teal: added by their adapters
 ];

@@ -23,7 +23,6 @@ export function checkAnsweredId(
   if (sameUserId(asked, answered)) return;
   throw new UnexpectedResponseError(
     `${context.provider} ${context.operation}: the provider answered with another user than the one asked for`,
-    ['id: not_the_requested_user'],
-    context,
+    { ...context, issues: ['id: not_the_requested_user'] },
   );
 }

@@ -62,8 +62,7 @@ export class ListingGuard {
     if (page.length > 0 && fresh.length === 0) {
       throw new UnexpectedResponseError(
         `${this.#context.provider} listUsers: the provider returned a page of users already listed; stopping rather than repeating them`,
-        ['results: no_new_users'],
-        this.#context,
+        { ...this.#context, issues: ['results: no_new_users'] },
       );
     }
     return fresh;

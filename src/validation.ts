@@ -115,19 +115,17 @@ export function readingInput<T>(value: unknown, context: ErrorContext & { what?:
   try {
     const symbolic = symbolKeyPath(value);
     if (symbolic !== undefined) {
-      throw new InvalidInputError(
-        `Invalid ${what}: a symbol key (${symbolic}); input must be plain data`,
-        { [symbolic]: ['Must not have symbol keys'] },
-        context,
-      );
+      throw new InvalidInputError(`Invalid ${what}: a symbol key (${symbolic}); input must be plain data`, {
+        ...context,
+        fieldErrors: { [symbolic]: ['Must not have symbol keys'] },
+      });
     }
     return read();
   } catch (thrown) {
     if (thrown instanceof InvalidInputError) throw thrown;
     throw new InvalidInputError(
       `Invalid ${what}: it could not be read (a getter or a proxy threw); nothing was sent`,
-      { '(input)': ['Could not be read'] },
-      { ...context, cause: thrown },
+      { ...context, cause: thrown, fieldErrors: { '(input)': ['Could not be read'] } },
     );
   }
 }
@@ -145,7 +143,6 @@ export function parseInput<S extends z.ZodType>(
   const paths = Object.keys(fieldErrors);
   throw new InvalidInputError(
     `Invalid ${what}: ${paths.length} field${paths.length === 1 ? '' : 's'} failed validation (${pathList(paths)})`,
-    fieldErrors,
-    context,
+    { ...context, fieldErrors },
   );
 }

@@ -38,8 +38,12 @@ export function refuseReservedMetadata(
   if (!isObject(metadata) || !Object.hasOwn(metadata, MARKER_KEY)) return;
   throw new InvalidInputError(
     `${context.provider} ${context.operation}: metadata key "${MARKER_KEY}" is reserved by payroll-identity`,
-    { [`metadata.${MARKER_KEY}`]: ['Reserved: payroll-identity marks the creating call here'] },
-    context,
+    {
+      ...context,
+      fieldErrors: {
+        [`metadata.${MARKER_KEY}`]: ['Reserved: payroll-identity marks the creating call here'],
+      },
+    },
   );
 }
 

@@ -21,8 +21,7 @@ export function cursorFromNext(next: string, context: OperationContext): string 
     // The link itself is not quoted: it is provider text of unknown content.
     throw new UnexpectedResponseError(
       `${context.provider} listUsers: the "next" page link is not a URL with a cursor`,
-      ['next: invalid_format'],
-      context,
+      { ...context, issues: ['next: invalid_format'] },
     );
   }
   return cursor;
@@ -41,14 +40,12 @@ function endOfBareArray(count: number, limit: number, context: OperationContext)
   if (count >= limit) {
     return new UnexpectedResponseError(
       `${context.provider} listUsers: the v1 API returned a full page (${limit}) with no link to the next one; the listing may be incomplete`,
-      ['(body): no_next_page'],
-      context,
+      { ...context, issues: ['(body): no_next_page'] },
     );
   }
   return new UnexpectedResponseError(
     `${context.provider} listUsers: the v1 API returned a list without paging (${count} of ${limit} asked); a server that caps pages would answer the same, so the listing may be incomplete`,
-    ['(body): unpaged_list'],
-    context,
+    { ...context, issues: ['(body): unpaged_list'] },
   );
 }
 

@@ -156,7 +156,7 @@ function v2Users(config: ArgyleTenantConfig): UsersDeclaration {
 function v1Users(config: ArgyleTenantConfig): UsersDeclaration {
   // Tenant defaults that v1 can never send would be dropped (or refused) on every call: say so once.
   if (config.defaults?.openBanking !== undefined) {
-    throw new InvalidConfigurationError([
+    throw InvalidConfigurationError.of([
       {
         tenant: config.tenant,
         field: 'defaults.openBanking',

@@ -44,8 +44,7 @@ export function checkTealUpdate(patch: ValidUpdateUserInput, context: OperationC
   if (paths.length > 0) {
     throw new InvalidInputError(
       `${context.provider} ${context.operation}: the update breaks ${context.provider}'s rules (${paths.join(', ')})`,
-      fieldErrors,
-      context,
+      { ...context, fieldErrors },
     );
   }
 }

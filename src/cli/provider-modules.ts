@@ -82,14 +82,14 @@ const ConfigModulesSchema = z.object({
 export function configSources(config: unknown, configPath: string): ProviderModuleSource[] {
   const parsed = ConfigModulesSchema.safeParse(config);
   if (!parsed.success) {
-    throw new InvalidConfigurationError([
+    throw InvalidConfigurationError.of([
       { field: 'providerModules', reason: `must be a list of at most ${MAX_MODULES} file paths` },
     ]);
   }
   const base = dirname(resolve(configPath));
   return (parsed.data.providerModules ?? []).map((path, index) => {
     const field = `providerModules[${index}]`;
-    return { path, base, problem: (reason) => new InvalidConfigurationError([{ field, reason }]) };
+    return { path, base, problem: (reason) => InvalidConfigurationError.of([{ field, reason }]) };
   });
 }
 

@@ -162,7 +162,7 @@ export function loadConfigFile(
   let text: string;
   try {
     if (statSync(path).size > MAX_CONFIG_FILE_BYTES) {
-      throw new InvalidConfigurationError([
+      throw InvalidConfigurationError.of([
         {
           field: '(file)',
           reason: `${showUntrusted(path, 256)} is larger than ${MAX_CONFIG_FILE_BYTES} bytes`,
@@ -173,7 +173,7 @@ export function loadConfigFile(
   } catch (error) {
     if (error instanceof InvalidConfigurationError) throw error;
     const code = (error as { code?: string }).code ?? 'unreadable';
-    throw new InvalidConfigurationError([
+    throw InvalidConfigurationError.of([
       { field: '(file)', reason: `cannot read ${showUntrusted(path, 256)} (${showUntrusted(code)})` },
     ]);
   }
@@ -184,7 +184,7 @@ export function loadConfigFile(
     // Parser messages quote the offending line, which may hold a secret: keep only the position.
     const offset = errorOffset(error);
     const where = offset === undefined ? '' : ` at ${lineAndColumn(text, offset)}`;
-    throw new InvalidConfigurationError([
+    throw InvalidConfigurationError.of([
       {
         field: '(file)',
         reason: `${showUntrusted(path, 256)} is not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}${where}`,
@@ -192,18 +192,18 @@ export function loadConfigFile(
     ]);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new InvalidConfigurationError([
+    throw InvalidConfigurationError.of([
       { field: '(root)', reason: `${showUntrusted(path, 256)} must hold an object with "tenants"` },
     ]);
   }
   // Before anything copies it: a copied `__proto__` key becomes the copy's prototype.
   const unsafe = plainDataProblems(raw);
-  if (unsafe.length > 0) throw new InvalidConfigurationError(unsafe);
+  if (unsafe.length > 0) throw InvalidConfigurationError.of(unsafe);
   const problems: ConfigurationProblem[] = [];
   const resolved = substituteEnv(raw, options.env ?? process.env, problems) as Pick<
     PayrollIdentityConfig,
     'tenants'
   >;
-  if (problems.length > 0) throw new InvalidConfigurationError(problems);
+  if (problems.length > 0) throw InvalidConfigurationError.of(problems);
   return resolved;
 }

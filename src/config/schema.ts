@@ -168,9 +168,9 @@ export function validateTenants(
       : input;
   // Before the schema reads anything: a `__proto__` key or an inherited field would fool it.
   const unsafe = plainDataProblems((data as { tenants?: unknown } | null)?.tenants, ['tenants']);
-  if (unsafe.length > 0) throw new InvalidConfigurationError(unsafe);
+  if (unsafe.length > 0) throw InvalidConfigurationError.of(unsafe);
   const result = schema.safeParse(data);
-  if (!result.success) throw new InvalidConfigurationError(problemsFrom(result.error));
+  if (!result.success) throw InvalidConfigurationError.of(problemsFrom(result.error));
   const tenants = new Map<string, BaseTenantConfig>();
   for (const [tenant, config] of Object.entries(result.data.tenants)) {
     tenants.set(tenant, { ...(config as Omit<BaseTenantConfig, 'tenant'>), tenant });

@@ -121,7 +121,7 @@ export function createPayrollIdentityWith(
   builtIns: readonly ProviderDefinition[],
 ): PayrollIdentity {
   if (typeof config !== 'object' || config === null) {
-    throw new InvalidConfigurationError([
+    throw InvalidConfigurationError.of([
       { field: '(root)', reason: 'configuration must be an object with "tenants"' },
     ]);
   }
@@ -190,9 +190,9 @@ export function createPayrollIdentityWith(
     forTenant(tenant: string): UserService {
       const cached = services.get(tenant);
       if (cached) return cached;
-      if (closed) throw new ClosedIdentityError({ tenant });
+      if (closed) throw ClosedIdentityError.of({ tenant });
       const tenantConfig = tenantConfigs.get(tenant);
-      if (!tenantConfig) throw new UnknownTenantError(tenant, tenantIds);
+      if (!tenantConfig) throw UnknownTenantError.of(tenant, tenantIds);
       const child = buildTenant(tenant, tenantConfig);
       const service = child.resolve(TOKENS.UserService);
       tenantContainers.set(tenant, child);

@@ -55,13 +55,10 @@ export function checkCallOptions(
   if (options === undefined || options === null) return {};
   const what = `${context.provider} ${context.operation}`;
   const refuse = (field: string, reason: string) =>
-    new InvalidInputError(
-      `${what}: invalid call options (${field} ${reason}); nothing was sent`,
-      {
-        [field]: [reason],
-      },
-      context,
-    );
+    new InvalidInputError(`${what}: invalid call options (${field} ${reason}); nothing was sent`, {
+      ...context,
+      fieldErrors: { [field]: [reason] },
+    });
   if (typeof options !== 'object') throw refuse('options', 'must be an object: { signal?, timeoutMs? }');
   // Read once, each option and the key list: a getter or a proxy trap that throws (or a revoked
   // proxy) is the caller's problem, reported as such before anything is sent, never rethrown untyped.
@@ -76,8 +73,7 @@ export function checkCallOptions(
     if (thrown instanceof InvalidInputError) throw thrown;
     throw new InvalidInputError(
       `${what}: invalid call options (they could not be read: a getter or a proxy threw); nothing was sent`,
-      { options: ['could not be read'] },
-      { ...context, cause: thrown },
+      { ...context, cause: thrown, fieldErrors: { options: ['could not be read'] } },
     );
   }
   if (signal !== undefined && signal !== null && !isAbortSignal(signal)) {

@@ -247,7 +247,7 @@ export class HttpClient {
   constructor(options: HttpClientOptions) {
     const problem = baseUrlProblem(options.baseUrl);
     if (problem) {
-      throw new InvalidConfigurationError([{ tenant: options.tenant, field: 'baseUrl', reason: problem }]);
+      throw InvalidConfigurationError.of([{ tenant: options.tenant, field: 'baseUrl', reason: problem }]);
     }
     checkLimits(options);
     this.tenant = options.tenant;
@@ -493,14 +493,15 @@ export class HttpClient {
     const why = state.closed ? 'the payroll identity was closed' : 'cancelled by the caller';
     const ctx = { ...context, cause };
     if (isIdempotent(spec) || !state.mayHaveLeft) {
-      return new AbortedError(`${what}: ${why}${state.closed ? '; nothing more is sent' : ''}`, ctx, {
+      return new AbortedError(`${what}: ${why}${state.closed ? '; nothing more is sent' : ''}`, {
+        ...ctx,
         mayHaveTakenEffect: false,
       });
     }
     return new AbortedError(
       `${what}: ${why}, but the request may already have reached the provider and taken effect (for a create: the user may exist). Look it up (list users by reconciliation.externalId) before sending it again.`,
-      ctx,
       {
+        ...ctx,
         mayHaveTakenEffect: true,
         reconciliation: reconciliationHint(context, spec.reconcileHint?.externalId),
       },
@@ -614,7 +615,6 @@ export class HttpClient {
       if (refusedLocally(error)) {
         throw new InvalidInputError(
           `${this.provider} ${spec.operation}: the request was refused before sending; nothing was sent`,
-          {},
           { ...context, cause: error },
         );
       }
@@ -698,20 +698,15 @@ function requestBody(spec: RequestSpec<unknown>, context: Context): string | und
   try {
     text = typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body);
   } catch (error) {
-    throw new InvalidInputError(
-      `${what}: the request body cannot be written as JSON; nothing was sent`,
-      {},
-      {
-        ...context,
-        cause: error,
-      },
-    );
+    throw new InvalidInputError(`${what}: the request body cannot be written as JSON; nothing was sent`, {
+      ...context,
+      cause: error,
+    });
   }
   // Cheap bound first: every UTF-16 unit takes at least one UTF-8 byte.
   if (text.length > MAX_REQUEST_BYTES || Buffer.byteLength(text, 'utf8') > MAX_REQUEST_BYTES) {
     throw new InvalidInputError(
       `${what}: the request body is larger than ${MAX_REQUEST_BYTES} bytes; it was refused before sending, nothing was sent`,
-      {},
       context,
     );
   }
@@ -737,7 +732,7 @@ function checkLimits(options: HttpClientOptions): void {
       reason: 'must be a whole number of bytes, at least 1',
     });
   }
-  if (problems.length > 0) throw new InvalidConfigurationError(problems);
+  if (problems.length > 0) throw InvalidConfigurationError.of(problems);
 }
 
 /** `{ a: undefined }` must not override a default with `undefined`. */

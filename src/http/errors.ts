@@ -142,8 +142,7 @@ export function errorFromStatus(
   if (status === 400 || status === 422) {
     return new InvalidInputError(
       `${what} rejected the input (HTTP ${status}${fieldList(Object.keys(fieldErrors))})`,
-      fieldErrors,
-      withText,
+      { ...withText, fieldErrors },
     );
   }
   if (status === 401 || status === 403) {
@@ -154,14 +153,13 @@ export function errorFromStatus(
   }
   if (status === 404) return new NotFoundError(`${what}: not found (HTTP 404)`, withText);
   if (status === 409) {
-    return new ConflictError(`${what}: the provider reports a conflict (HTTP 409)`, messages, ctx);
+    return new ConflictError(`${what}: the provider reports a conflict (HTTP 409)`, withText);
   }
   if (status === 429) {
     const retryAfterMs = parseRetryAfter(headers['retry-after']);
     return new RateLimitedError(
       `${what}: rate limited by the provider (HTTP 429)${retryAfterMs !== undefined ? ` (retry after ${retryAfterMs} ms)` : ''}`,
-      retryAfterMs,
-      ctx,
+      { ...ctx, retryAfterMs },
     );
   }
   if (status >= 500) {
@@ -170,11 +168,10 @@ export function errorFromStatus(
   if (status >= 300 && status < 400) {
     return new UnexpectedResponseError(
       `${what}: the provider answered a redirect (HTTP ${status}); redirects are never followed`,
-      [],
       ctx,
     );
   }
-  return new UnexpectedResponseError(`${what}: undocumented HTTP ${status}`, [], withText);
+  return new UnexpectedResponseError(`${what}: undocumented HTTP ${status}`, withText);
 }
 
 /**
@@ -209,14 +206,12 @@ export function errorFromTransport(
   ) {
     return new UnexpectedResponseError(
       `${what}: the response exceeded the ${state.maxResponseBytes}-byte cap`,
-      [],
       ctx,
     );
   }
   const neverSent = typeof code === 'string' && NEVER_SENT_CODES.has(code);
   return new NetworkError(
     `${what}: network error${typeof code === 'string' ? ` (${code})` : ''}${neverSent ? '; the request never reached the provider' : ''}`,
-    neverSent,
-    ctx,
+    { ...ctx, beforeRequestSent: neverSent },
   );
 }

@@ -123,8 +123,12 @@ export async function settleAmbiguous<T>(call: AmbiguousCall<T>): Promise<Reconc
         // stand, so the caller gets what to look it up by.
         throw new AbortedError(
           `${what}: ${closed ? 'the payroll identity was closed' : 'cancelled by the caller'} while reconciling an ambiguous call; the request was sent and may have taken effect (for a create: the user may exist). Look it up (list users by reconciliation.externalId) before sending it again.`,
-          { ...context, cause: call.error },
-          { mayHaveTakenEffect: true, reconciliation: reconciliationHint(context, call.externalId) },
+          {
+            ...context,
+            cause: call.error,
+            mayHaveTakenEffect: true,
+            reconciliation: reconciliationHint(context, call.externalId),
+          },
         );
       }
       lookupFailure = error instanceof PayrollIdentityError ? error.code : 'unexpected_response';
@@ -150,7 +154,12 @@ export async function settleAmbiguous<T>(call: AmbiguousCall<T>): Promise<Reconc
     : '';
   throw new OutcomeUnknownError(
     `${what}: ${answer}; it was not sent again${lookup}. Check whether it took effect (e.g. list users by externalId) before retrying.`,
-    hint,
-    { ...context, status: call.error.status, requestId: call.error.requestId, cause: call.error },
+    {
+      ...context,
+      status: call.error.status,
+      requestId: call.error.requestId,
+      cause: call.error,
+      reconciliation: hint,
+    },
   );
 }

@@ -85,13 +85,12 @@ export function readResponse<T>(
   if (spec.expectStatus && !spec.expectStatus.includes(status)) {
     throw new UnexpectedResponseError(
       `${what}: HTTP ${status} where the documents say ${spec.expectStatus.join(' or ')}`,
-      [],
       { ...ctx, status },
     );
   }
   if (!spec.response) return { status, data: undefined as T, requestId };
   if (!parsed.ok) {
-    throw new UnexpectedResponseError(`${what}: the response body is not JSON`, [], { ...ctx, status });
+    throw new UnexpectedResponseError(`${what}: the response body is not JSON`, { ...ctx, status });
   }
   const result = spec.response.safeParse(parsed.value);
   if (!result.success) {
@@ -99,9 +98,10 @@ export function readResponse<T>(
     const issues = result.error.issues
       .slice(0, MAX_ISSUES)
       .map((i) => `${issuePath(i.path) || '(body)'}: ${i.code}`);
-    throw new UnexpectedResponseError(`${what}: the response does not match the documented shape`, issues, {
+    throw new UnexpectedResponseError(`${what}: the response does not match the documented shape`, {
       ...ctx,
       status,
+      issues,
     });
   }
   return { status, data: result.data, requestId };

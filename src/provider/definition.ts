@@ -141,7 +141,7 @@ export function resolveBaseUrl(definition: ProviderDefinition, config: BaseTenan
   if (config.baseUrl === undefined) return definition.baseUrls[config.environment];
   const resolved = overriddenBaseUrl(definition, { ...config, baseUrl: config.baseUrl });
   if ('problem' in resolved) {
-    throw new InvalidConfigurationError([
+    throw InvalidConfigurationError.of([
       { tenant: config.tenant, field: 'baseUrl', reason: resolved.problem },
     ]);
   }
@@ -164,5 +164,5 @@ export function checkBaseUrls(
     if ('problem' in resolved)
       problems.push({ tenant: config.tenant, field: 'baseUrl', reason: resolved.problem });
   }
-  if (problems.length > 0) throw new InvalidConfigurationError(problems);
+  if (problems.length > 0) throw InvalidConfigurationError.of(problems);
 }

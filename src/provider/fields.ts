@@ -51,8 +51,7 @@ export function parseWithOptions<I>(
   const paths = Object.keys(fieldErrors);
   throw new InvalidInputError(
     `Invalid input: ${paths.length} field${paths.length === 1 ? '' : 's'} failed validation (${pathList(paths)})`,
-    fieldErrors,
-    context,
+    { ...context, fieldErrors },
   );
 }
 
@@ -116,8 +115,7 @@ export function enforceUnsupportedPolicy(
   for (const path of ignored) fieldErrors[path] = [`${context.provider} cannot store this field`];
   throw new InvalidInputError(
     `${context.provider} ${context.operation}: fields this provider cannot store (${ignored.join(', ')}); the tenant's unsupportedFields policy is "reject"`,
-    fieldErrors,
-    context,
+    { ...context, fieldErrors },
   );
 }
 
@@ -142,8 +140,7 @@ export function refuseClears(
   }
   throw new InvalidInputError(
     `${context.provider} ${context.operation}: cannot clear ${paths.join(', ')} (${context.provider} documents no way to clear a field)`,
-    fieldErrors,
-    context,
+    { ...context, fieldErrors },
   );
 }
 
@@ -168,8 +165,7 @@ export function requireFields(missing: readonly string[], context: OperationCont
   for (const path of missing) fieldErrors[path] = [`Required by ${context.provider}`];
   throw new InvalidInputError(
     `${context.provider} ${context.operation}: missing required field${missing.length === 1 ? '' : 's'} (${missing.join(', ')})`,
-    fieldErrors,
-    context,
+    { ...context, fieldErrors },
   );
 }
 

@@ -69,11 +69,10 @@ function encodeCursor(context: OperationContext, key: string, state: PageState):
 }
 
 function badCursor(context: OperationContext, why: string): InvalidInputError {
-  return new InvalidInputError(
-    `${context.provider} listUsers: ${why}`,
-    { cursor: [why.charAt(0).toUpperCase() + why.slice(1)] },
-    context,
-  );
+  return new InvalidInputError(`${context.provider} listUsers: ${why}`, {
+    ...context,
+    fieldErrors: { cursor: [why.charAt(0).toUpperCase() + why.slice(1)] },
+  });
 }
 
 /** The state a resume cursor stands for, or `invalid_input` (never quoting the cursor). */
@@ -129,7 +128,10 @@ interface WalkedPage {
 }
 
 function unexpected(context: OperationContext, message: string, issue: string): UnexpectedResponseError {
-  return new UnexpectedResponseError(`${context.provider} listUsers: ${message}`, [issue], context);
+  return new UnexpectedResponseError(`${context.provider} listUsers: ${message}`, {
+    ...context,
+    issues: [issue],
+  });
 }
 
 /** Every page of a listing, checked as it goes. */

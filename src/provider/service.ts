@@ -293,8 +293,10 @@ export class DeclaredUserService implements UserService {
         // Ignoring the filter would list every user as if they matched.
         throw new InvalidInputError(
           `${this.provider} listUsers: this provider cannot filter users by externalId`,
-          { externalId: [`Not supported by ${this.provider}${this.#describeSuffix()}`] },
-          context,
+          {
+            ...context,
+            fieldErrors: { externalId: [`Not supported by ${this.provider}${this.#describeSuffix()}`] },
+          },
         );
       }
       return {

@@ -11,9 +11,9 @@ function io(): CliIo & { err: string[] } {
 
 describe('describeError', () => {
   it("prints the provider's messages under the error (Teal's duplicate explains itself)", () => {
-    const error = new ConflictError('teal createUser: the provider reports a conflict (HTTP 409)', [
-      'This user already exists: [REDACTED]',
-    ]);
+    const error = new ConflictError('teal createUser: the provider reports a conflict (HTTP 409)', {
+      providerMessages: ['This user already exists: [REDACTED]'],
+    });
     expect(describeError(error)).toBe(
       'conflict: teal createUser: the provider reports a conflict (HTTP 409)\n' +
         '  provider says: This user already exists: [REDACTED]',
@@ -21,13 +21,10 @@ describe('describeError', () => {
   });
 
   it('field errors first, then provider messages; nothing extra when there are none', () => {
-    const invalid = new InvalidInputError(
-      'bad',
-      { email: ['Must be a valid email address'] },
-      {
-        providerMessages: ['Check the form'],
-      },
-    );
+    const invalid = new InvalidInputError('bad', {
+      fieldErrors: { email: ['Must be a valid email address'] },
+      providerMessages: ['Check the form'],
+    });
     expect(describeError(invalid).split('\n')).toEqual([
       'invalid_input: bad',
       '  email: Must be a valid email address',
@@ -39,7 +36,7 @@ describe('describeError', () => {
   });
 
   it('--json carries providerMessages; human output prints them; both stay redacted', () => {
-    const error = new ConflictError('conflict', ['User jane.doe@example.com exists']);
+    const error = new ConflictError('conflict', { providerMessages: ['User jane.doe@example.com exists'] });
     for (const json of [true, false]) {
       const out = io();
       reportError(out, error, json);

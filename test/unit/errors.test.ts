@@ -38,7 +38,7 @@ describe('errors never show secrets or personal data', () => {
   const cases: Array<[string, PayrollIdentityErrorBase]> = [
     [
       'network error with an AxiosError cause',
-      new NetworkError('network error', true, { cause: axiosErrorWithSecrets() }),
+      new NetworkError('network error', { cause: axiosErrorWithSecrets(), beforeRequestSent: true }),
     ],
     [
       'nested cause chain',
@@ -52,11 +52,15 @@ describe('errors never show secrets or personal data', () => {
     ],
     [
       'conflict echoing the person',
-      new ConflictError('conflict', [`User jane.doe@example.com born 1990-05-17 exists`]),
+      new ConflictError('conflict', {
+        providerMessages: [`User jane.doe@example.com born 1990-05-17 exists`],
+      }),
     ],
     [
       'field errors echoing values',
-      new InvalidInputError('bad', { ssn: ['123-45-6789 is not valid'], phone: ['+14155550123?'] }),
+      new InvalidInputError('bad', {
+        fieldErrors: { ssn: ['123-45-6789 is not valid'], phone: ['+14155550123?'] },
+      }),
     ],
     [
       'plain object cause',
@@ -72,7 +76,10 @@ describe('errors never show secrets or personal data', () => {
   });
 
   it('keeps a safe summary of the cause', () => {
-    const error = new NetworkError('network error', true, { cause: axiosErrorWithSecrets() });
+    const error = new NetworkError('network error', {
+      cause: axiosErrorWithSecrets(),
+      beforeRequestSent: true,
+    });
     expect(error.cause).toBeInstanceOf(SanitizedCause);
     expect((error.cause as SanitizedCause).code).toBe('ECONNREFUSED');
     expect(error.toJSON()).toMatchObject({
@@ -87,7 +94,8 @@ describe('errors never show secrets or personal data', () => {
 
 describe('error shape', () => {
   it('has code, provider, tenant, status, retryable, and subclass details', () => {
-    const e = new RateLimitedError('slow down', 2000, {
+    const e = new RateLimitedError('slow down', {
+      retryAfterMs: 2000,
       provider: 'argyle',
       tenant: 'acme',
       status: 429,
@@ -115,7 +123,9 @@ describe('error shape', () => {
     const caught: unknown = e;
     if (!isPayrollIdentityError(caught, 'rate_limited')) throw new Error('expected rate_limited');
     expect(caught.retryAfterMs).toBe(2000);
-    const invalid: unknown = new InvalidInputError('bad', { email: ['Must be a valid email address'] });
+    const invalid: unknown = new InvalidInputError('bad', {
+      fieldErrors: { email: ['Must be a valid email address'] },
+    });
     if (!isPayrollIdentityError(invalid, 'invalid_input')) throw new Error('expected invalid_input');
     expect(invalid.fieldErrors.email).toEqual(['Must be a valid email address']);
   });
@@ -130,17 +140,20 @@ describe('error shape', () => {
     expect(kept.providerMessages).toEqual(['User [REDACTED] is gone']);
     expect(kept.toJSON()).toMatchObject({ providerMessages: ['User [REDACTED] is gone'] });
     expect(inspect(kept)).toContain('User [REDACTED] is gone');
-    const conflict = new ConflictError('conflict', ['exists'], { providerMessages: ['first'] });
+    const conflict = new ConflictError('conflict', { providerMessages: ['first', 'exists'] });
     expect(conflict.providerMessages).toEqual(['first', 'exists']);
     expect(new ConflictError('conflict').toJSON()).not.toHaveProperty('providerMessages');
   });
 
   it('outcome_unknown carries the reconciliation hint and is not retryable', () => {
     const e = new OutcomeUnknownError('unknown', {
-      tenant: 'acme',
-      provider: 'argyle',
-      operation: 'createUser',
-      externalId: 'applicant-1',
+      reconciliation: {
+        tenant: 'acme',
+        provider: 'argyle',
+        operation: 'createUser',
+        externalId: 'applicant-1',
+      },
+      retryable: true,
     });
     expect(e.retryable).toBe(false);
     expect(e.toJSON()).toMatchObject({ reconciliation: { externalId: 'applicant-1', tenant: 'acme' } });

@@ -61,7 +61,9 @@ describe('errors cross between the ESM and the CommonJS build', () => {
     expect(error instanceof checker.UnknownTenantError).toBe(true);
     expect(error instanceof checker.NotFoundError).toBe(false);
 
-    const invalid = new thrower.InvalidInputError('bad', { email: ['Must be a valid email address'] });
+    const invalid = new thrower.InvalidInputError('bad', {
+      fieldErrors: { email: ['Must be a valid email address'] },
+    });
     expect(checker.isPayrollIdentityError(invalid, 'invalid_input')).toBe(true);
     expect(invalid instanceof checker.InvalidInputError).toBe(true);
     expect(invalid instanceof checker.ConflictError).toBe(false);

@@ -90,10 +90,11 @@ describe('unknown_tenant', () => {
     }
   });
 
-  it('the constructor keeps taking the configured ids (it uses their number only)', () => {
-    const error = new UnknownTenantError('x', ['a', 'b', 'c']);
+  it('UnknownTenantError.of takes the configured ids (it uses their number only)', () => {
+    const error = UnknownTenantError.of('x', ['a', 'b', 'c']);
     expect(error.message).toBe('No tenant "x" is configured (the configuration has 3 tenants).');
-    expect(new UnknownTenantError('x', ['a']).message).toContain('has 1 tenant)');
+    expect(UnknownTenantError.of('x', ['a']).message).toContain('has 1 tenant)');
+    expect(UnknownTenantError.of('x', 2).message).toContain('has 2 tenants)');
     expect(error.code).toBe('unknown_tenant');
   });
 });

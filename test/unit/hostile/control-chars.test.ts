@@ -30,7 +30,9 @@ function providerStrings(error: PayrollIdentityError): string[] {
 
 describe('provider text on an error is escaped', () => {
   it('providerMessages: \\n, \\r, ANSI and OSC-8 sequences come out escaped, on one line', () => {
-    const error = new ConflictError('teal createUser: conflict', [FORGED_LOG, 'Sarah\u202Edleifgnol']);
+    const error = new ConflictError('teal createUser: conflict', {
+      providerMessages: [FORGED_LOG, 'Sarah\u202Edleifgnol'],
+    });
     for (const text of error.providerMessages) expect(text).not.toMatch(RAW);
     expect(error.providerMessages[0]).toContain('bad value\\n');
     expect(error.providerMessages[0]).toContain('\\u{1b}[2J');
@@ -42,7 +44,7 @@ describe('provider text on an error is escaped', () => {
   it('field errors: messages and keys (a custom provider’s) are escaped; `__proto__` stays an own key', () => {
     const fields = JSON.parse('{"__proto__": ["x"]}') as Record<string, string[]>;
     fields['first\nName'] = [FORGED_FIELD];
-    const error = new InvalidInputError('rejected', fields);
+    const error = new InvalidInputError('rejected', { fieldErrors: fields });
     for (const text of providerStrings(error)) expect(text).not.toMatch(RAW);
     expect(error.fieldErrors['first\\nName']).toEqual([
       'bad\\nFAKE LOG LINE level=info msg="approved"\\u{1b}[31m',
@@ -52,17 +54,20 @@ describe('provider text on an error is escaped', () => {
   });
 
   it('what was shown already passes unchanged (escaping is idempotent), and quotes stay', () => {
-    const once = new ConflictError('c', [FORGED_LOG]).providerMessages;
-    expect(new ConflictError('c', once).providerMessages).toEqual(once);
-    expect(new ConflictError('c', ['say "hi" \\ bye']).providerMessages).toEqual(['say "hi" \\ bye']);
+    const once = new ConflictError('c', { providerMessages: [FORGED_LOG] }).providerMessages;
+    expect(new ConflictError('c', { providerMessages: once }).providerMessages).toEqual(once);
+    expect(new ConflictError('c', { providerMessages: ['say "hi" \\ bye'] }).providerMessages).toEqual([
+      'say "hi" \\ bye',
+    ]);
   });
 
   it('is bounded: a custom provider’s 100,000-character message or 10,000 fields do not stay whole', () => {
-    const error = new InvalidInputError(
-      'rejected',
-      Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`f${i}`, ['\u001b'.repeat(100_000)]])),
-      { providerMessages: Array.from({ length: 1_000 }, () => 'x'.repeat(100_000)) },
-    );
+    const error = new InvalidInputError('rejected', {
+      fieldErrors: Object.fromEntries(
+        Array.from({ length: 10_000 }, (_, i) => [`f${i}`, ['\u001b'.repeat(100_000)]]),
+      ),
+      providerMessages: Array.from({ length: 1_000 }, () => 'x'.repeat(100_000)),
+    });
     expect(error.providerMessages.length).toBeLessThanOrEqual(50);
     expect(Math.max(...error.providerMessages.map((m) => m.length))).toBeLessThanOrEqual(1_001);
     expect(Object.keys(error.fieldErrors).length).toBeLessThanOrEqual(100);

@@ -129,6 +129,6 @@ describe('RateLimitedError.retryAfterMs', () => {
     [1.2, 2],
     [undefined, undefined],
   ])('built with %d (a custom provider’s value) carries %s', (given, carried) => {
-    expect(new RateLimitedError('x', given).retryAfterMs).toBe(carried);
+    expect(new RateLimitedError('x', { retryAfterMs: given }).retryAfterMs).toBe(carried);
   });
 });

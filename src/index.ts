@@ -34,12 +34,19 @@ export function createPayrollIdentity(config: PayrollIdentityConfig): PayrollIde
 
 export type { LoadConfigOptions } from './config/load.js';
 export { loadConfigFile } from './config/load.js';
+export { type ConfigWatcher, type WatchConfigOptions, watchConfigFile } from './config/watch.js';
 export {
   type PayrollIdentity,
   type PayrollIdentityConfig,
   registerPayrollIdentity,
   type TenantConfigInput,
 } from './container/identity.js';
+export type {
+  TenantListFilter,
+  TenantUserService,
+  UserIdOrRef,
+  UserRef,
+} from './container/tenant-handle.js';
 export { TOKENS } from './container/tokens.js';
 export {
   AbortedError,
@@ -76,6 +83,7 @@ export type { Transport } from './http/transport.js';
 export type {
   CircuitEvent,
   CircuitState,
+  ConfigurationChangeEvent,
   OutcomeEvent,
   RequestEndEvent,
   RequestEventBase,

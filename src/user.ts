@@ -438,7 +438,7 @@ export const ListUsersFilterSchema = z
     /** Only users with this `externalId`. */
     externalId: ExternalIdSchema.optional(),
     /** Page size to ask for; capped at the provider's maximum. */
-    pageSize: z.number().int().min(1, 'Must be at least 1').optional(),
+    pageSize: z.number().int().min(1, 'Must be at least 1').max(10_000, 'Must be at most 10000').optional(),
     /** A page's resume cursor (`UserPage.cursor`). */
     cursor: bounded(MAX_LENGTH.cursor).min(1, 'Must not be empty').optional(),
   })

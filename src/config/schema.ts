@@ -113,16 +113,57 @@ export const secretString = (name: string) =>
       }
     });
 
+/** Most providers a tenant may retain (it moved between this many providers before). */
+export const MAX_RETAINED_PROVIDERS = 8;
+
 function tenantSchema(definitions: readonly ProviderDefinition[]) {
-  const branches = definitions.map((d) =>
-    z.strictObject({ provider: z.literal(d.name), ...sharedTenantShape, ...d.tenantShape }),
-  );
   const names = definitions.map((d) => `"${d.name}"`).join(', ');
-  const [first, ...rest] = branches;
-  if (!first) throw new Error('no provider is registered');
-  return z.discriminatedUnion('provider', [first, ...rest], {
-    error: (issue) => (issue.code === 'invalid_union' ? `provider must be one of ${names}` : undefined),
+  const union = <T extends z.ZodObject[]>(branches: T) => {
+    const [first, ...rest] = branches;
+    if (!first) throw new Error('no provider is registered');
+    return z.discriminatedUnion('provider', [first, ...rest], {
+      error: (issue) => (issue.code === 'invalid_union' ? `provider must be one of ${names}` : undefined),
+    });
+  };
+  const branch = (d: ProviderDefinition) => ({
+    provider: z.literal(d.name),
+    ...sharedTenantShape,
+    ...d.tenantShape,
   });
+  // A retained provider is configured like a tenant's provider (it cannot retain others itself).
+  const retained = union(definitions.map((d) => z.strictObject(branch(d))));
+  return union(
+    definitions.map((d) =>
+      z.strictObject({
+        ...branch(d),
+        /** Providers the tenant used before, whose users stay reachable by reference. */
+        retainedProviders: z.array(retained).max(MAX_RETAINED_PROVIDERS).optional(),
+      }),
+    ),
+  );
+}
+
+/** A retained provider must be another provider than the current one and than the other retained ones. */
+function retainedProblems(
+  tenant: string,
+  config: BaseTenantConfig & { retainedProviders?: BaseTenantConfig[] },
+) {
+  const problems: ConfigurationProblem[] = [];
+  const seen = new Set([config.provider]);
+  (config.retainedProviders ?? []).forEach((retained, index) => {
+    if (seen.has(retained.provider)) {
+      problems.push({
+        tenant,
+        field: `retainedProviders[${index}].provider`,
+        reason:
+          retained.provider === config.provider
+            ? 'is the tenant’s current provider (a user reference names a provider, so each may appear once)'
+            : 'appears twice (a user reference names a provider, so each may appear once)',
+      });
+    }
+    seen.add(retained.provider);
+  });
+  return problems;
 }
 
 /** The plain-data part of the configuration (what a YAML or JSON file holds). */
@@ -172,8 +213,18 @@ export function validateTenants(
   const result = schema.safeParse(data);
   if (!result.success) throw InvalidConfigurationError.of(problemsFrom(result.error));
   const tenants = new Map<string, BaseTenantConfig>();
-  for (const [tenant, config] of Object.entries(result.data.tenants)) {
-    tenants.set(tenant, { ...(config as Omit<BaseTenantConfig, 'tenant'>), tenant });
+  const problems: ConfigurationProblem[] = [];
+  for (const [tenant, parsed] of Object.entries(result.data.tenants)) {
+    const { retainedProviders, ...current } = parsed as Omit<BaseTenantConfig, 'tenant'> & {
+      retainedProviders?: Omit<BaseTenantConfig, 'tenant'>[];
+    };
+    const config: BaseTenantConfig & { retainedProviders?: BaseTenantConfig[] } = { ...current, tenant };
+    if (retainedProviders !== undefined && retainedProviders.length > 0) {
+      config.retainedProviders = retainedProviders.map((r) => ({ ...r, tenant }));
+      problems.push(...retainedProblems(tenant, config));
+    }
+    tenants.set(tenant, config);
   }
+  if (problems.length > 0) throw InvalidConfigurationError.of(problems);
   return tenants;
 }

@@ -4,6 +4,7 @@
  * that makes `forTenant` cheap.
  */
 import 'reflect-metadata';
+import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
 import {
   type DependencyContainer,
@@ -11,14 +12,24 @@ import {
   instancePerContainerCachingFactory,
 } from 'tsyringe';
 import { validateTenants } from '../config/schema.js';
-import { ClosedIdentityError, InvalidConfigurationError, UnknownTenantError } from '../errors.js';
+import { REPORT_CONFIGURATION_PROBLEM } from '../config/watch.js';
+import {
+  AbortedError,
+  ClosedIdentityError,
+  InvalidConfigurationError,
+  isPayrollIdentityError,
+  UnknownTenantError,
+} from '../errors.js';
 import type { CircuitBreakerOptions } from '../http/circuit.js';
 import { HttpClient } from '../http/client.js';
 import type { RetryOptions } from '../http/retry-policy.js';
+import { Secret } from '../http/secret.js';
 import type { Transport } from '../http/transport.js';
-import type { RequestHooks } from '../observe/events.js';
+import type { ConfigurationChangeEvent, RequestHooks } from '../observe/events.js';
 import type { Logger } from '../observe/logger.js';
 import { TracedUserService } from '../observe/traced-service.js';
+import { buildDeclarations, definitionProblems } from '../provider/check.js';
+import type { UsersDeclaration } from '../provider/declaration.js';
 import {
   type BaseTenantConfig,
   checkBaseUrls,
@@ -26,8 +37,10 @@ import {
   type ProviderDefinition,
   resolveBaseUrl,
 } from '../provider/definition.js';
+import { beforeSending } from '../provider/guard.js';
 import { DeclaredUserService } from '../provider/service.js';
 import type { UserService } from '../user-service.js';
+import { type BuiltService, Generation, type TenantConfig, TenantUserService } from './tenant-handle.js';
 import { TOKENS } from './tokens.js';
 
 /** One tenant's configuration as written (before defaults). Each provider adds its own fields. */
@@ -90,10 +103,29 @@ export interface PayrollIdentityConfig {
  * ```
  */
 export interface PayrollIdentity {
-  /** The tenant's `UserService`, created on first use and cached. Throws `unknown_tenant`. */
-  forTenant(tenant: string): UserService;
-  /** The configured tenant ids. */
+  /**
+   * The tenant's `UserService`, created on first use and cached. It follows the tenant's
+   * configuration: a call that starts after `reconfigure`/`setTenant` resolves uses the new one.
+   * Throws `unknown_tenant`.
+   */
+  forTenant(tenant: string): TenantUserService;
+  /** The configured tenant ids (as of now: `reconfigure`, `setTenant` and `removeTenant` change them). */
   readonly tenants: readonly string[];
+  /**
+   * Replaces the whole tenants configuration (the same shape `createPayrollIdentity` takes; its
+   * `providers`, `logger`, `hooks` and `transport` are fixed at creation and must be left out or be
+   * the same objects). The new configuration is validated first, every problem reported at once:
+   * on any problem it rejects with `invalid_configuration` and nothing changes. Otherwise the
+   * difference applies at once: tenants added, changed (new credentials, provider, settings) and
+   * removed. Calls already running on a changed or removed tenant finish on the configuration they
+   * started with; it resolves once they have (or, past their deadline, were stopped) and their
+   * connections are closed, so that after it resolves no request carries a replaced credential.
+   */
+  reconfigure(config: Pick<PayrollIdentityConfig, 'tenants'> & Partial<PayrollIdentityConfig>): Promise<void>;
+  /** Adds or replaces one tenant (validated alone: the other tenants are not checked again). See `reconfigure`. */
+  setTenant(tenant: string, config: TenantConfigInput): Promise<void>;
+  /** Removes one tenant: `forTenant` then throws `unknown_tenant`, and its handles reject it unsent. See `reconfigure`. */
+  removeTenant(tenant: string): Promise<void>;
   /** The library's root container (a child of tsyringe's global one), for hosts using tsyringe. */
   readonly container: DependencyContainer;
   /**
@@ -110,9 +142,50 @@ export interface PayrollIdentity {
 }
 
 function registry(definitions: readonly ProviderDefinition[]): Map<string, ProviderDefinition> {
+  const problems = definitionProblems(definitions);
+  if (problems.length > 0) throw InvalidConfigurationError.of(problems);
   const map = new Map<string, ProviderDefinition>();
   for (const d of definitions) map.set(d.name, d);
   return map;
+}
+
+/** A tenant's configurations: its current provider's, then its retained providers'. */
+function configsOf(config: TenantConfig): BaseTenantConfig[] {
+  return [config, ...(config.retainedProviders ?? [])];
+}
+
+/** The longest a call on `config` may run: what retiring it waits for at most. */
+function drainMsOf(config: TenantConfig): number {
+  return Math.max(...configsOf(config).map((c) => c.timeoutMs)) + 1_000;
+}
+
+/**
+ * What tells two configurations of a tenant apart, credentials included (as hashes: the values
+ * are never kept here). An unchanged tenant keeps its connections across `reconfigure`.
+ */
+function fingerprintOf(config: TenantConfig): string {
+  const hash = createHash('sha256');
+  hash.update(
+    JSON.stringify(config, (_key, value: unknown) =>
+      value instanceof Secret ? `secret:${createHash('sha256').update(value.reveal()).digest('hex')}` : value,
+    ),
+  );
+  return hash.digest('hex');
+}
+
+interface Validated {
+  configs: Map<string, TenantConfig>;
+  declarations: WeakMap<BaseTenantConfig, UsersDeclaration>;
+}
+
+/** Validates tenants, their base URLs and their providers' declarations: every problem at once. */
+function validate(tenants: unknown, providers: ReadonlyMap<string, ProviderDefinition>): Validated {
+  const configs = validateTenants({ tenants }, [...providers.values()]) as Map<string, TenantConfig>;
+  const all = [...configs.values()].flatMap(configsOf);
+  checkBaseUrls(providers, new Map(all.map((c, i) => [String(i), c])));
+  const { declarations, problems } = buildDeclarations(providers, all);
+  if (problems.length > 0) throw InvalidConfigurationError.of(problems);
+  return { configs, declarations };
 }
 
 /** Builds the identity from configuration and the given provider definitions. */
@@ -126,24 +199,33 @@ export function createPayrollIdentityWith(
     ]);
   }
   const providers = registry([...builtIns, ...(config.providers ?? [])]);
-  const tenantConfigs = validateTenants({ tenants: config.tenants }, [...providers.values()]);
-  checkBaseUrls(providers, tenantConfigs);
+  let declarations: WeakMap<BaseTenantConfig, UsersDeclaration>;
+  const initial = validate(config.tenants, providers);
+  declarations = initial.declarations;
 
   const root = globalContainer.createChildContainer();
   root.register(TOKENS.ProviderRegistry, { useValue: providers });
-  root.register(TOKENS.TenantConfigs, { useValue: tenantConfigs });
+  root.register(TOKENS.TenantConfigs, { useValue: initial.configs });
   if (config.logger) root.register(TOKENS.Logger, { useValue: config.logger });
   root.register(TOKENS.RequestHooks, { useValue: config.hooks ?? {} });
 
   // Read once: the closures below must not keep the host's whole configuration object alive.
-  const transport = config.transport;
-  const tenantContainers = new Map<string, DependencyContainer>();
-  const services = new Map<string, UserService>();
-  const tenantIds = Object.freeze([...tenantConfigs.keys()]);
+  const { transport, logger } = config;
+  const hooks = config.hooks ?? {};
+  const fixed = { providers: config.providers, logger: config.logger, hooks: config.hooks, transport };
+  /** Tenant id → its current generation. */
+  const generations = new Map<string, Generation>();
+  /** Tenant id → its configuration's fingerprint. */
+  const fingerprints = new Map<string, string>();
+  /** Tenant id → the handle `forTenant` hands out (kept across changes: handles follow them). */
+  const handles = new Map<string, TenantUserService>();
+  let tenantIds: readonly string[] = Object.freeze([]);
   let closed = false;
 
-  function buildTenant(tenant: string, tenantConfig: BaseTenantConfig): DependencyContainer {
+  /** One provider's service of one tenant configuration: its own child container and client. */
+  function buildService(tenantConfig: BaseTenantConfig): BuiltService {
     const definition = providers.get(tenantConfig.provider)!;
+    const tenant = tenantConfig.tenant;
     const child = root.createChildContainer();
     child.register(TOKENS.TenantConfig, { useValue: tenantConfig });
     child.register(TOKENS.Provider, { useValue: definition });
@@ -154,7 +236,9 @@ export function createPayrollIdentityWith(
             tenant,
             provider: definition.name,
             baseUrl: resolveBaseUrl(definition, tenantConfig),
-            auth: definition.auth(c.resolve(TOKENS.TenantConfig)),
+            auth: beforeSending({ provider: definition.name, tenant, operation: 'createUser' }, 'auth', () =>
+              definition.auth(c.resolve(TOKENS.TenantConfig)),
+            ),
             describeError: definition.describeError,
             timeoutMs: tenantConfig.timeoutMs,
             maxResponseBytes: tenantConfig.maxResponseBytes,
@@ -172,51 +256,199 @@ export function createPayrollIdentityWith(
       useFactory: instancePerContainerCachingFactory((c) => {
         const http = c.resolve(TOKENS.HttpClient);
         const config = c.resolve(TOKENS.TenantConfig);
-        const service = new DeclaredUserService(definition.name, definition.users(config), config, http);
+        const users = declarations.get(config) ?? definition.users(config);
+        const service = new DeclaredUserService(definition.name, users, config, http);
         return new TracedUserService(service, http.baseUrl);
       }),
     });
-    return child;
+    const service = child.resolve(TOKENS.UserService);
+    return {
+      service,
+      async close() {
+        if (child.isRegistered(TOKENS.HttpClient)) child.resolve(TOKENS.HttpClient).close();
+        await child.dispose();
+      },
+    };
   }
 
-  // Tenant id → provider name: all that printing the identity shows.
-  const summary: Record<string, string> = {};
-  for (const [tenant, tenantConfig] of tenantConfigs) summary[tenant] = tenantConfig.provider;
-  Object.freeze(summary);
+  /** Applies validated tenants: `replaceAll` removes the tenants it does not name. */
+  async function apply(next: Validated, replaceAll: boolean): Promise<void> {
+    const retiring: Generation[] = [];
+    const added: string[] = [];
+    const changed: string[] = [];
+    const removed: string[] = [];
+    // Synchronous from here to the swap: no call can start in between, so none sees half of it.
+    for (const [tenant, tenantConfig] of next.configs) {
+      const fingerprint = fingerprintOf(tenantConfig);
+      const old = generations.get(tenant);
+      if (old && fingerprints.get(tenant) === fingerprint) continue;
+      if (old) {
+        retiring.push(old);
+        changed.push(tenant);
+      } else added.push(tenant);
+      generations.set(tenant, new Generation(tenantConfig, buildService));
+      fingerprints.set(tenant, fingerprint);
+    }
+    if (replaceAll) {
+      for (const [tenant, old] of generations) {
+        if (next.configs.has(tenant)) continue;
+        generations.delete(tenant);
+        fingerprints.delete(tenant);
+        retiring.push(old);
+        removed.push(tenant);
+      }
+    }
+    for (const [tenant, generation] of generations) {
+      if (next.configs.has(tenant)) continue;
+      // Keep the declarations of tenants left as they were.
+      for (const c of configsOf(generation.config)) {
+        const users = declarations.get(c);
+        if (users) next.declarations.set(c, users);
+      }
+    }
+    declarations = next.declarations;
+    tenantIds = Object.freeze([...generations.keys()]);
+    if (added.length + changed.length + removed.length > 0) {
+      notify({ outcome: 'applied', added, changed, removed });
+    }
+    await Promise.all(retiring.map((g) => g.retire(drainMsOf(g.config))));
+  }
 
-  const identity: PayrollIdentity & { [inspect.custom]: (depth: number, options: object) => string } = {
-    tenants: tenantIds,
+  function notify(event: ConfigurationChangeEvent): void {
+    try {
+      hooks.onConfigurationChange?.(event);
+    } catch {
+      // A hook that throws is ignored, like every hook.
+    }
+    if (!logger) return;
+    if (event.outcome === 'applied') {
+      logger.info(
+        {
+          event: 'configuration_applied',
+          added: event.added,
+          changed: event.changed,
+          removed: event.removed,
+        },
+        'payroll-identity configuration applied',
+      );
+    } else {
+      logger.warn(
+        { event: 'configuration_rejected', problems: event.problems },
+        'payroll-identity configuration rejected; the last good configuration stays',
+      );
+    }
+  }
+
+  /** Validates, reporting a rejection to the logger and hooks (problems by field, never values). */
+  function validated<T>(run: () => T): T {
+    try {
+      return run();
+    } catch (error) {
+      reportRejection(error);
+      throw error;
+    }
+  }
+
+  function reportRejection(error: unknown): void {
+    const problems = isPayrollIdentityError(error, 'invalid_configuration')
+      ? error.problems.map((p) => ({ ...p }))
+      : [{ field: '(configuration)', reason: 'could not be read' }];
+    notify({ outcome: 'rejected', added: [], changed: [], removed: [], problems });
+  }
+
+  function current(tenant: string): Generation {
+    if (closed) {
+      throw new AbortedError(`${tenant}: the payroll identity was closed; nothing was sent`, { tenant });
+    }
+    const generation = generations.get(tenant);
+    if (!generation) throw UnknownTenantError.of(tenant, tenantIds);
+    return generation;
+  }
+
+  function refuseIfClosed(what: string): void {
+    if (closed) throw ClosedIdentityError.of({ operation: undefined, tenant: what });
+  }
+
+  void apply(initial, true);
+
+  // Tenant id → provider name: all that printing the identity shows.
+  const summary = (): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const [tenant, generation] of generations) out[tenant] = generation.config.provider;
+    return out;
+  };
+
+  const identity: PayrollIdentity & {
+    [inspect.custom]: (depth: number, options: object) => string;
+    [REPORT_CONFIGURATION_PROBLEM]: (error: unknown) => void;
+  } = {
+    get tenants() {
+      return tenantIds;
+    },
     container: root,
-    forTenant(tenant: string): UserService {
-      const cached = services.get(tenant);
-      if (cached) return cached;
+    forTenant(tenant: string): TenantUserService {
       if (closed) throw ClosedIdentityError.of({ tenant });
-      const tenantConfig = tenantConfigs.get(tenant);
-      if (!tenantConfig) throw UnknownTenantError.of(tenant, tenantIds);
-      const child = buildTenant(tenant, tenantConfig);
-      const service = child.resolve(TOKENS.UserService);
-      tenantContainers.set(tenant, child);
-      services.set(tenant, service);
-      return service;
+      const cached = handles.get(tenant);
+      if (cached && generations.has(tenant)) return cached;
+      if (!generations.has(tenant)) throw UnknownTenantError.of(tenant, tenantIds);
+      const handle = cached ?? new TenantUserService(tenant, () => current(tenant));
+      handles.set(tenant, handle);
+      return handle;
+    },
+    async reconfigure(next) {
+      refuseIfClosed('(reconfigure)');
+      const validatedNext = validated(() => {
+        if (typeof next !== 'object' || next === null) {
+          throw InvalidConfigurationError.of([
+            { field: '(root)', reason: 'configuration must be an object with "tenants"' },
+          ]);
+        }
+        const moved = (['providers', 'logger', 'hooks', 'transport'] as const).filter(
+          (key) => next[key] !== undefined && next[key] !== fixed[key],
+        );
+        if (moved.length > 0) {
+          throw InvalidConfigurationError.of(
+            moved.map((key) => ({
+              field: key,
+              reason: 'is fixed when the identity is created; leave it out',
+            })),
+          );
+        }
+        return validate(next.tenants, providers);
+      });
+      await apply(validatedNext, true);
+    },
+    async setTenant(tenant, tenantConfig) {
+      refuseIfClosed('(setTenant)');
+      const validatedNext = validated(() => validate({ [tenant]: tenantConfig }, providers));
+      await apply(validatedNext, false);
+    },
+    async removeTenant(tenant) {
+      refuseIfClosed('(removeTenant)');
+      const old = generations.get(tenant);
+      if (!old) throw UnknownTenantError.of(tenant, tenantIds);
+      generations.delete(tenant);
+      fingerprints.delete(tenant);
+      tenantIds = Object.freeze([...generations.keys()]);
+      notify({ outcome: 'applied', added: [], changed: [], removed: [tenant] });
+      await old.retire(drainMsOf(old.config));
     },
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
-      services.clear();
-      for (const child of tenantContainers.values()) {
-        if (child.isRegistered(TOKENS.HttpClient)) child.resolve(TOKENS.HttpClient).close();
-        await child.dispose();
-      }
-      tenantContainers.clear();
+      // Calls in flight end `aborted`: nothing waits for them.
+      await Promise.all([...generations.values()].map((g) => g.retire(0)));
       await root.dispose();
     },
     toJSON() {
-      return { tenants: { ...summary }, closed };
+      return { tenants: summary(), closed };
     },
     [inspect.custom](_depth: number, options: object) {
       return `PayrollIdentity ${inspect(identity.toJSON(), { ...options, depth: 2 })}`;
     },
+    [REPORT_CONFIGURATION_PROBLEM]: reportRejection,
   };
+  Object.defineProperty(identity, REPORT_CONFIGURATION_PROBLEM, { enumerable: false });
   root.register(TOKENS.PayrollIdentity, { useValue: identity });
   return identity;
 }

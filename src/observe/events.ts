@@ -91,6 +91,25 @@ export interface RequestHooks {
   onCircuitStateChange?(event: CircuitEvent): void;
   /** An ambiguous non-idempotent call (sent, no usable answer) and what became of it. */
   onAmbiguousOutcome?(event: OutcomeEvent): void;
+  /** A configuration change was applied (`reconfigure`, `setTenant`, `removeTenant`, a watched file) or rejected. */
+  onConfigurationChange?(event: ConfigurationChangeEvent): void;
+}
+
+/**
+ * A configuration change and its outcome. Tenant ids and, for a rejected change, each problem's
+ * tenant, field and reason: never a value from the configuration.
+ */
+export interface ConfigurationChangeEvent {
+  /** `applied`, or `rejected` (nothing changed; the last good configuration stays). */
+  outcome: 'applied' | 'rejected';
+  /** Tenants added. */
+  added: string[];
+  /** Tenants whose configuration changed (their new calls use the new one). */
+  changed: string[];
+  /** Tenants removed. */
+  removed: string[];
+  /** Why a change was rejected, by field. */
+  problems?: { tenant?: string; field: string; reason: string }[];
 }
 
 const ID_FREE_SEGMENT = /^(?:v\d{1,3}|[a-z][a-z_-]{0,40}|\{[A-Za-z]+\})$/;

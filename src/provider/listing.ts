@@ -3,7 +3,6 @@
  * (a listing always ends and never hands a user out twice in a row), cancellation between users,
  * and resumable cursors bound to their tenant, provider and filter.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { InvalidInputError, UnexpectedResponseError } from '../errors.js';
 import type { HttpClient } from '../http/client.js';
@@ -11,6 +10,7 @@ import { ListingGuard } from '../listing-guard.js';
 import type { User } from '../user.js';
 import type { CallOptions } from '../user-service.js';
 import type { ListDeclaration, ListFilter, OperationContext, UserWireDeclaration } from './declaration.js';
+import { beforeSending, readingAnswer } from './guard.js';
 
 /** One page of a listing. */
 export interface UserPage {
@@ -47,7 +47,7 @@ const CursorBody = z.strictObject({
   t: z.string().max(200),
   /** Provider. */
   p: z.string().max(100),
-  /** Fingerprint of the listing's filter and page size (never the filter itself: it may be personal). */
+  /** Fingerprint of the listing's page size and whether it is filtered (never the filter: it may be personal). */
   k: z.string().max(64),
   /** The provider's cursor, or the offset. */
   s: z.union([
@@ -56,11 +56,13 @@ const CursorBody = z.strictObject({
   ]),
 });
 
+/**
+ * What a cursor is bound to besides its tenant and provider: the page size, and whether the listing is
+ * filtered. Never the filter's value, not even hashed: an `externalId` may be an email, and a hash of
+ * one is a guess away from it.
+ */
 function fingerprint(filter: ListFilter, pageSize: number): string {
-  return createHash('sha256')
-    .update(JSON.stringify([filter.externalId ?? null, pageSize]))
-    .digest('base64url')
-    .slice(0, 22);
+  return `${pageSize}${filter.externalId !== undefined ? 'f' : ''}`;
 }
 
 function encodeCursor(context: OperationContext, key: string, state: PageState): string {
@@ -100,7 +102,10 @@ function decodeCursor(
     throw badCursor(context, 'the cursor belongs to another tenant or provider');
   }
   if (body.k !== key) {
-    throw badCursor(context, 'the cursor belongs to a listing with another externalId or pageSize');
+    throw badCursor(
+      context,
+      'the cursor belongs to a listing with another pageSize, or with a filter where this one has none (or the other way round)',
+    );
   }
   return body.s;
 }
@@ -148,10 +153,11 @@ async function* walkPages(walk: Walk): AsyncGenerator<WalkedPage> {
   let previousFirstId: string | undefined;
   for (;;) {
     const offset = state && 'offset' in state ? state.offset : 0;
-    const query =
+    const query = beforeSending(context, 'list query', () =>
       paging.kind === 'cursor'
         ? paging.query(state && 'cursor' in state ? state.cursor : undefined, limit, serverFilter)
-        : paging.query(offset, limit, serverFilter);
+        : paging.query(offset, limit, serverFilter),
+    );
     const { data } = await http.request({
       operation: context.operation,
       method: list.method,
@@ -165,7 +171,7 @@ async function* walkPages(walk: Walk): AsyncGenerator<WalkedPage> {
     let after: Error | undefined;
     let users: readonly unknown[];
     if (paging.kind === 'cursor') {
-      const page = paging.read(data, context, limit);
+      const page = readingAnswer(context, 'page reader', () => paging.read(data, context, limit));
       users = page.users;
       after = page.incomplete;
       if (page.next !== undefined && after === undefined) {
@@ -189,9 +195,11 @@ async function* walkPages(walk: Walk): AsyncGenerator<WalkedPage> {
         }
       }
     } else {
-      const page = paging.read(data, context);
+      const page = readingAnswer(context, 'page reader', () => paging.read(data, context));
       users = page.users;
-      const firstId = users[0] !== undefined ? user.id(users[0]) : undefined;
+      const first = users[0];
+      const firstId =
+        first !== undefined ? readingAnswer(context, 'user id', () => user.id(first)) : undefined;
       const repeated = offset > 0 && firstId !== undefined && firstId === previousFirstId;
       if ((page.offset !== undefined && page.offset !== offset) || repeated) {
         throw unexpected(
@@ -206,7 +214,7 @@ async function* walkPages(walk: Walk): AsyncGenerator<WalkedPage> {
       if (users.length > 0 && reached < page.total) next = { offset: reached };
     }
     // A page of users already listed (a provider whose pages never move) ends the walk.
-    const fresh = guard.unseen(users, (wire) => user.id(wire));
+    const fresh = readingAnswer(context, 'user id', () => guard.unseen(users, (wire) => user.id(wire)));
     guard.checkSignal();
     state = next;
     yield { wires: fresh, cursor: next ? encodeCursor(context, key, next) : undefined, after };
@@ -215,20 +223,27 @@ async function* walkPages(walk: Walk): AsyncGenerator<WalkedPage> {
   }
 }
 
-function matching(walk: Walk, wire: unknown): boolean {
+/**
+ * The neutral user of a listed wire user, when it matches the listing's filter. A filter the
+ * provider cannot apply is applied here, over every page; one the provider applies is checked: a
+ * user outside it means the provider ignored it (on some page), and handing that user out would
+ * hand out another applicant.
+ */
+function matching(walk: Walk, wire: unknown): User | undefined {
+  const user = readingAnswer(walk.context, 'user mapper', () => walk.user.toUser(wire));
   const { externalId } = walk.filter;
-  // A filter the provider cannot apply is applied here, over every page.
-  return (
-    walk.list.externalIdFilter !== 'client' ||
-    externalId === undefined ||
-    walk.user.toUser(wire).externalId === externalId
+  if (externalId === undefined || user.externalId === externalId) return user;
+  if (walk.list.externalIdFilter === 'client') return undefined;
+  throw new UnexpectedResponseError(
+    `${walk.context.provider} ${walk.context.operation}: the provider listed a user outside the externalId filter; stopping rather than handing out another applicant`,
+    { ...walk.context, issues: ['results: outside_filter'] },
   );
 }
 
 /** The wire users of a listing, one by one (for the reconciliation lookup). */
 export async function* walkWireUsers(walk: Walk): AsyncGenerator<unknown> {
   for await (const page of walkPages(walk)) {
-    for (const wire of page.wires) if (matching(walk, wire)) yield wire;
+    for (const wire of page.wires) if (matching(walk, wire) !== undefined) yield wire;
   }
 }
 
@@ -245,10 +260,11 @@ export class DeclaredListing implements UserListing {
     const guard = new ListingGuard(walk.context, walk.signal);
     for await (const page of walkPages(walk)) {
       for (const wire of page.wires) {
-        if (!matching(walk, wire)) continue;
+        const user = matching(walk, wire);
+        if (user === undefined) continue;
         // Checked before each user: an abort stops the listing even mid-page.
         guard.checkSignal();
-        yield walk.user.toUser(wire);
+        yield user;
       }
     }
   }
@@ -257,7 +273,10 @@ export class DeclaredListing implements UserListing {
     const walk = this.#walk();
     for await (const page of walkPages(walk)) {
       const users: User[] = [];
-      for (const wire of page.wires) if (matching(walk, wire)) users.push(walk.user.toUser(wire));
+      for (const wire of page.wires) {
+        const user = matching(walk, wire);
+        if (user !== undefined) users.push(user);
+      }
       yield page.cursor !== undefined ? { users, cursor: page.cursor } : { users };
     }
   }

@@ -36,7 +36,7 @@ import {
 } from '../user.js';
 import { ALL_OPERATIONS, type CallOptions, type Capabilities, type UserService } from '../user-service.js';
 import { parseInput } from '../validation.js';
-import type { CreateResult, OperationContext, UsersDeclaration } from './declaration.js';
+import type { CreateResult, OperationContext, UsersDeclaration, UserWireDeclaration } from './declaration.js';
 import type { BaseTenantConfig } from './definition.js';
 import {
   checkRequired,
@@ -46,6 +46,7 @@ import {
   requiredPaths,
   selectStored,
 } from './fields.js';
+import { beforeSending, checkedReader, readingAnswer, readingCreated } from './guard.js';
 import { DeclaredListing, type UserListing, walkWireUsers } from './listing.js';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -102,6 +103,8 @@ export class DeclaredUserService implements UserService {
   readonly #http: HttpClient;
   /** The create answer's schema, wrapped once (a reconciled create answers `{ found }` instead). */
   readonly #createAnswer: z.ZodType<CreateOutcome> | undefined;
+  /** The provider's user reader, its results checked (./guard.ts). */
+  readonly #user: UserWireDeclaration;
 
   constructor(provider: string, users: UsersDeclaration, config: BaseTenantConfig, http: HttpClient) {
     this.provider = provider;
@@ -110,6 +113,7 @@ export class DeclaredUserService implements UserService {
     this.#config = config;
     this.#http = http;
     this.capabilities = capabilitiesOf(users);
+    this.#user = checkedReader(users.user, provider);
     this.#createAnswer = users.createUser?.response.transform((answer): CreateOutcome => ({ answer }));
     const reconcile = users.createUser?.reconcile;
     if (reconcile && users.listUsers?.externalIdFilter !== 'server') {
@@ -149,11 +153,14 @@ export class DeclaredUserService implements UserService {
     const optionsSchema = creating ? users.options?.create : (users.options?.update ?? users.options?.create);
     const parsed = parseWithOptions(raw, schema, optionsSchema, context);
     const input = parsed.input as I;
-    users.check?.(creating ? 'createUser' : 'updateUser', input, context);
+    beforeSending(context, 'check', () =>
+      users.check?.(creating ? 'createUser' : 'updateUser', input, context),
+    );
     if (!creating && !users.clearable) refuseClears(input, users.stored, context);
     const { fields, ignored } = selectStored(input, users.stored);
     if (parsed.options !== undefined && users.options?.unsupported) {
-      ignored.push(...users.options.unsupported(parsed.options));
+      const unsupported = users.options.unsupported;
+      ignored.push(...beforeSending(context, 'options check', () => unsupported(parsed.options)));
     }
     enforceUnsupportedPolicy(ignored, this.#config.unsupportedFields, context);
     let options = parsed.options;
@@ -163,7 +170,7 @@ export class DeclaredUserService implements UserService {
         options === undefined
           ? defaults
           : users.options.merge
-            ? users.options.merge(defaults, options)
+            ? beforeSending(context, 'options merge', () => users.options?.merge?.(defaults, options))
             : { ...(defaults as object), ...stripUndefined(options) };
     }
     return { input, fields, options, ignored };
@@ -174,12 +181,13 @@ export class DeclaredUserService implements UserService {
     const create = this.#declared('createUser', context);
     const { input, fields, options: settings, ignored } = this.#prepare(raw, CreateUserInputSchema, context);
     checkRequired(this.#users.required ?? [], input, settings ?? {}, context);
-    const body = create.body(fields, settings ?? {}, context);
+    const body = beforeSending(context, 'request body', () => create.body(fields, settings ?? {}, context));
     const externalId = typeof fields.externalId === 'string' ? fields.externalId : undefined;
     const reconcile = externalId !== undefined ? create.reconcile : undefined;
     // A create that may be reconciled carries a fresh nonce: only the user holding it can be this call's.
     const nonce = reconcile ? randomUUID() : undefined;
-    const sent = reconcile && nonce ? reconcile.mark(body, nonce) : body;
+    const sent =
+      reconcile && nonce ? beforeSending(context, 'create marker', () => reconcile.mark(body, nonce)) : body;
     const startedAt = Date.now();
     const list = this.#users.listUsers;
     const { data } = await this.#http.request<CreateOutcome>({
@@ -200,15 +208,20 @@ export class DeclaredUserService implements UserService {
                 context,
                 http: this.#http,
                 list,
-                user: this.#users.user,
+                user: this.#user,
                 filter: { externalId },
                 pageSize: list.maxPageSize,
                 options: signal ? { signal } : undefined,
                 signal: undefined,
               })) {
-                if (!reconcile.matches(user, sent, nonce, startedAt)) continue;
+                if (
+                  !readingAnswer(context, 'reconcile match', () =>
+                    reconcile.matches(user, sent, nonce, startedAt),
+                  )
+                )
+                  continue;
                 // Two users hold the nonce: which one to hand out cannot be decided.
-                if (match !== undefined && this.#users.user.id(match) !== this.#users.user.id(user)) {
+                if (match !== undefined && this.#user.id(match) !== this.#user.id(user)) {
                   return undefined;
                 }
                 match = user;
@@ -221,10 +234,14 @@ export class DeclaredUserService implements UserService {
       options,
     });
     // Reconciled: the lookup returns no link token, so none is invented.
-    const result: CreateResult =
-      'found' in data
-        ? { user: this.#users.user.toUser(data.found) }
-        : create.result(data.answer, sent, context);
+    const result: CreateResult = readingCreated(
+      context,
+      externalId !== undefined ? { externalId } : {},
+      () =>
+        'found' in data
+          ? { user: this.#user.toUser(data.found) }
+          : checkedResult(create.result(data.answer, sent, context), this.provider),
+    );
     return { ...result, ignoredFields: ignored };
   }
 
@@ -232,17 +249,21 @@ export class DeclaredUserService implements UserService {
     const context = this.#context('getUser');
     const get = this.#declared('getUser', context);
     const id = checkUserId(userId, context);
-    const { user } = this.#users;
+    const user = this.#user;
     const { data } = await this.#http.request({
       operation: 'getUser',
       method: get.method,
-      path: get.path(encodeURIComponent(id)),
+      path: beforeSending(context, 'path', () => get.path(encodeURIComponent(id))),
       response: user.schema,
       expectStatus: get.expectStatus ?? [200],
       options,
     });
-    checkAnsweredId(id, user.id(data), context);
-    return user.toUser(data);
+    checkAnsweredId(
+      id,
+      readingAnswer(context, 'user id', () => user.id(data)),
+      context,
+    );
+    return readingAnswer(context, 'user mapper', () => user.toUser(data));
   }
 
   async updateUser(userId: string, raw: UpdateUserInput, options?: CallOptions): Promise<UpdatedUser> {
@@ -250,24 +271,28 @@ export class DeclaredUserService implements UserService {
     const update = this.#declared('updateUser', context);
     const id = checkUserId(userId, context);
     const { input, fields, options: settings, ignored } = this.#prepare(raw, UpdateUserInputSchema, context);
-    const body = update.body(fields, settings ?? {}, context);
+    const body = beforeSending(context, 'request body', () => update.body(fields, settings ?? {}, context));
     if (update.whenEmpty === 'read' && isPlainObject(body) && Object.keys(body).length === 0) {
       // Nothing the provider stores changes: read the user instead of sending an empty request.
       return { user: await this.getUser(id, options), ignoredFields: ignored };
     }
-    const { user } = this.#users;
+    const user = this.#user;
     const { data } = await this.#http.request({
       operation: 'updateUser',
       method: update.method,
-      path: update.path(encodeURIComponent(id)),
+      path: beforeSending(context, 'path', () => update.path(encodeURIComponent(id))),
       body,
       response: user.schema,
       expectStatus: update.expectStatus ?? [200],
       sensitive: [...sensitiveValues(input), ...sensitiveValues(body)],
       options,
     });
-    checkAnsweredId(id, user.id(data), context);
-    return { user: user.toUser(data), ignoredFields: ignored };
+    checkAnsweredId(
+      id,
+      readingAnswer(context, 'user id', () => user.id(data)),
+      context,
+    );
+    return { user: readingAnswer(context, 'user mapper', () => user.toUser(data)), ignoredFields: ignored };
   }
 
   async deleteUser(userId: string, options?: CallOptions): Promise<void> {
@@ -277,7 +302,7 @@ export class DeclaredUserService implements UserService {
     await this.#http.request({
       operation: 'deleteUser',
       method: remove.method,
-      path: remove.path(encodeURIComponent(id)),
+      path: beforeSending(context, 'path', () => remove.path(encodeURIComponent(id))),
       ...(remove.expectStatus ? { expectStatus: remove.expectStatus } : {}),
       options,
     });
@@ -303,7 +328,7 @@ export class DeclaredUserService implements UserService {
         context,
         http: this.#http,
         list,
-        user: this.#users.user,
+        user: this.#user,
         filter: valid.externalId !== undefined ? { externalId: valid.externalId } : {},
         pageSize: valid.pageSize,
         cursor: valid.cursor,
@@ -328,19 +353,28 @@ export class DeclaredUserService implements UserService {
     const { data } = await this.#http.request({
       operation: 'createLinkToken',
       method: token.method,
-      path: token.path(encodeURIComponent(id)),
-      ...(token.body ? { body: token.body(id) } : {}),
+      path: beforeSending(context, 'path', () => token.path(encodeURIComponent(id))),
+      ...(token.body ? { body: beforeSending(context, 'request body', () => token.body?.(id)) } : {}),
       response: token.response,
       ...(token.expectStatus ? { expectStatus: token.expectStatus } : {}),
       // A second token creates no second user: safe to retry like a read.
       idempotent: token.idempotent ?? true,
       options,
     });
-    return token.result(data, id, context);
+    return readingAnswer(context, 'link token mapper', () => token.result(data, id, context));
   }
 }
 
 function stripUndefined(value: unknown): Record<string, unknown> {
   if (!isPlainObject(value)) return {};
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+
+/** A create's result, its user checked like every mapped user (./guard.ts). */
+function checkedResult(result: CreateResult, provider: string): CreateResult {
+  const user = result?.user as unknown as Record<string, unknown> | undefined;
+  if (!user || typeof user.id !== 'string' || user.id === '')
+    throw new TypeError('createUser result has no user');
+  if (user.provider !== provider) throw new TypeError('createUser result names another provider');
+  return result;
 }

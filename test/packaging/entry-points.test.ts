@@ -43,6 +43,7 @@ const ROOT_RUNTIME = [
   'loadConfigFile',
   'registerPayrollIdentity',
   'silentLogger',
+  'watchConfigFile',
 ];
 
 /** Types a consumer names (the root exports them; types cost nothing at run time). */
@@ -62,6 +63,13 @@ const ROOT_TYPES = [
   'LinkToken',
   'ListUsersFilter',
   'UserService',
+  'TenantUserService',
+  'UserRef',
+  'UserIdOrRef',
+  'TenantListFilter',
+  'ConfigurationChangeEvent',
+  'ConfigWatcher',
+  'WatchConfigOptions',
   'CallOptions',
   'Capabilities',
   'Logger',

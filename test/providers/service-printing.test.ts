@@ -79,8 +79,9 @@ describe('printing a UserService shows no credential', () => {
       const printed = inspect(service, { depth: Number.POSITIVE_INFINITY, showHidden: true });
       expect(printed).toContain(summary.tenant);
       expect(printed).toContain(summary.provider);
-      // The clone is plain data: no client, no configuration.
-      expect(Object.keys(structuredClone(service)).sort()).toEqual(['capabilities', 'provider', 'tenant']);
+      // The clone is plain data: no client, no configuration (provider and capabilities are read
+      // from the tenant's current configuration, not held).
+      expect(Object.keys(structuredClone(service)).sort()).toEqual(['tenant']);
     } finally {
       await identity.close();
     }

@@ -9,11 +9,10 @@ import { defineProvider, secretString, type User } from '../../src/provider/inde
 const WireUser = z.object({ id: z.string(), email: z.string().nullable().optional() });
 type WireUser = z.infer<typeof WireUser>;
 
-const toUser = (w: WireUser): User => ({
-  id: w.id,
-  provider: 'fake',
-  ...(w.email ? { email: w.email } : {}),
-});
+/** The neutral user, at the provider the tenant names (a copy of this provider under another name maps to its own). */
+const userMapper =
+  (provider: string) =>
+  (w: WireUser): User => ({ id: w.id, provider, ...(w.email ? { email: w.email } : {}) });
 
 export const fakeProvider = defineProvider({
   name: 'fake',
@@ -30,25 +29,28 @@ export const fakeProvider = defineProvider({
     headers: () => ({ 'X-Fake-Key': config.credentials.key }),
     secrets: () => [config.credentials.key],
   }),
-  users: () => ({
-    stored: { email: true },
-    clearable: false,
-    user: { schema: WireUser, id: (w: WireUser) => w.id, toUser },
-    createUser: {
-      method: 'POST',
-      path: '/users',
-      response: WireUser,
-      body: (fields) => fields,
-      result: (answer: WireUser) => ({ user: toUser(answer) }),
-    },
-    getUser: { method: 'GET', path: (id) => `/users/${id}` },
-    deleteUser: { method: 'DELETE', path: (id) => `/users/${id}`, expectStatus: [204] },
-    unsupported: {
-      updateUser: 'the fake provider has no such endpoint',
-      listUsers: 'the fake provider has no list endpoint',
-      createLinkToken: 'the fake provider has no such endpoint',
-    },
-  }),
+  users: (config) => {
+    const toUser = userMapper(config.provider);
+    return {
+      stored: { email: true },
+      clearable: false,
+      user: { schema: WireUser, id: (w: WireUser) => w.id, toUser },
+      createUser: {
+        method: 'POST',
+        path: '/users',
+        response: WireUser,
+        body: (fields) => fields,
+        result: (answer: WireUser) => ({ user: toUser(answer) }),
+      },
+      getUser: { method: 'GET', path: (id) => `/users/${id}` },
+      deleteUser: { method: 'DELETE', path: (id) => `/users/${id}`, expectStatus: [204] },
+      unsupported: {
+        updateUser: 'the fake provider has no such endpoint',
+        listUsers: 'the fake provider has no list endpoint',
+        createLinkToken: 'the fake provider has no such endpoint',
+      },
+    };
+  },
 });
 
 /** The fake provider's tenant configuration. */

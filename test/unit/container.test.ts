@@ -107,8 +107,11 @@ describe('createPayrollIdentity container', () => {
   it('builds tenants lazily: configured-but-unused tenants create no client', async () => {
     const spy = vi.spyOn(HttpClient.prototype, 'close');
     const identity = createPayrollIdentityWith(config, [fakeProvider, otherProvider]);
+    // A handle costs nothing; its tenant's client is made when it is first used.
     identity.forTenant('alpha');
-    identity.forTenant('beta');
+    identity.forTenant('gamma');
+    expect(identity.forTenant('alpha').capabilities).toBeDefined();
+    expect(identity.forTenant('beta').capabilities).toBeDefined();
     await identity.close();
     expect(spy).toHaveBeenCalledTimes(2);
     spy.mockRestore();

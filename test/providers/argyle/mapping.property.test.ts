@@ -34,7 +34,6 @@ const SEED_NAMES = {
   end_user: ['name', 'address', 'city', 'state', 'zip', 'phone'],
 };
 
-
 const text = fc.string({ minLength: 1, maxLength: 30 }).filter((s) => s.trim().length > 0);
 /** Names must hold a letter (the neutral schema refuses names without one). */
 const name = text.filter((s) => /[A-Za-z]/.test(s));

@@ -161,6 +161,7 @@ export function recordingHooks(records: HookRecord[]): Required<RequestHooks> {
     onRetry: rec('onRetry'),
     onCircuitStateChange: rec('onCircuitStateChange'),
     onAmbiguousOutcome: rec('onAmbiguousOutcome'),
+    onConfigurationChange: rec('onConfigurationChange'),
   };
 }
 

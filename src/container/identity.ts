@@ -164,13 +164,18 @@ function drainMsOf(config: TenantConfig): number {
  * are never kept here). An unchanged tenant keeps its connections across `reconfigure`.
  */
 function fingerprintOf(config: TenantConfig): string {
-  const hash = createHash('sha256');
-  hash.update(
-    JSON.stringify(config, (_key, value: unknown) =>
-      value instanceof Secret ? `secret:${createHash('sha256').update(value.reveal()).digest('hex')}` : value,
-    ),
-  );
-  return hash.digest('hex');
+  // Secrets first (JSON.stringify would call their toJSON, which hides the value).
+  const plain = (value: unknown): unknown => {
+    if (value instanceof Secret) return `secret:${createHash('sha256').update(value.reveal()).digest('hex')}`;
+    if (Array.isArray(value)) return value.map(plain);
+    if (typeof value === 'object' && value !== null) {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+    }
+    return value;
+  };
+  return createHash('sha256')
+    .update(JSON.stringify(plain(config)))
+    .digest('hex');
 }
 
 interface Validated {

@@ -9,7 +9,7 @@ import { type ErrorContext, type Operation, UnexpectedResponseError } from '../e
 import { safeRequestId } from '../observe/events.js';
 import type { Redactor } from '../redact.js';
 import { issuePath } from '../validation.js';
-import { type DescribeError, errorFromStatus } from './errors.js';
+import { type DescribeError, type ErrorDescription, errorFromStatus } from './errors.js';
 import { parseRetryAfter } from './retry-after.js';
 
 export interface ResponseSpec<T> {
@@ -76,7 +76,14 @@ export function readResponse<T>(
     onRetryAfter(parseRetryAfter(headers['retry-after']));
     // Provider text is kept only when the call carried the person's data to redact it against.
     const r = spec.sensitive ? redactor.with(spec.sensitive) : undefined;
-    const description = describeError(status, parsed.ok ? parsed.value : undefined);
+    // The provider's own reader: whatever it throws (its text may quote the body) is dropped, and
+    // the status alone decides the error.
+    let description: ErrorDescription;
+    try {
+      description = describeError(status, parsed.ok ? parsed.value : undefined);
+    } catch {
+      description = { messages: [] };
+    }
     const requestId = safeRequestId(rawRequestId, r ?? redactor);
     throw errorFromStatus(status, headers, description, r, { ...context, requestId });
   }

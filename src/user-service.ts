@@ -29,7 +29,10 @@ export interface CallOptions {
   signal?: AbortSignal;
   /**
    * Overrides the tenant's timeout for this call: the deadline of the whole call, retries included,
-   * in milliseconds. A whole number from 1 to 600 000 (10 minutes).
+   * in milliseconds. A whole number from 1 to 600 000 (10 minutes). For `listUsers`, each page
+   * request is a call: the deadline applies to every page's fetch, not to the whole iteration (which
+   * also lasts as long as the consumer takes between pages); for a deadline over a whole listing,
+   * pass `signal: AbortSignal.timeout(ms)`.
    */
   timeoutMs?: number;
 }
@@ -49,7 +52,7 @@ export interface Capabilities {
   /** Whether `createUser` returns a link token with the user. */
   linkTokenOnCreate: boolean;
   /** Filters `listUsers` understands. */
-  listFilters: readonly (keyof Omit<ListUsersFilter, 'pageSize'>)[];
+  listFilters: readonly (keyof Omit<ListUsersFilter, 'pageSize' | 'cursor'>)[];
   /** The largest page the provider serves. */
   maxPageSize: number;
 }
@@ -116,7 +119,7 @@ export interface UserService {
   /**
    * Every user (or those matching `filter`), fetching pages as the iteration goes; stop iterating to
    * stop fetching. `.pages()` walks the same listing page by page, each page with a resume cursor;
-   * `listUsers({ cursor })` resumes after that page (same tenant, `externalId` and `pageSize`).
+   * `listUsers({ cursor })` resumes after that page (same tenant and `pageSize`, filtered or not as it was).
    *
    * @example
    * ```ts

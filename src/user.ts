@@ -426,8 +426,8 @@ export interface ListUsersFilter {
   pageSize?: number;
   /**
    * Resume a listing after the page that gave this cursor (`UserPage.cursor`), with the same
-   * `externalId` and `pageSize` as that listing. A cursor works only for the tenant and provider
-   * that made it; any other is `invalid_input`.
+   * `pageSize` as that listing, filtered or not as it was. A cursor works only for the tenant and
+   * provider that made it; any other is `invalid_input`.
    */
   cursor?: string;
 }

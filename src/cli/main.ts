@@ -3,7 +3,8 @@
  * The `payroll-identity` binary: wires the process to `run` (streams, signals, exit code) and
  * nothing else, so that everything it does can be tested in-process.
  */
-import { run } from './program.js';
+import { EXIT } from './io.js';
+import { reportUnfinished, run } from './program.js';
 
 const stop = new AbortController();
 // The first signal ends the command cleanly (in-flight calls are aborted, the sandbox closes its
@@ -12,11 +13,25 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => stop.abort());
 }
 
-// No top-level await: tsup also emits a CommonJS build of this file.
-void run(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+const argv = process.argv.slice(2);
+const io = {
+  stdout: (text: string) => process.stdout.write(text),
+  stderr: (text: string) => process.stderr.write(text),
   signal: stop.signal,
-}).then((code) => {
+};
+let finished = false;
+// Until `run` settles, ending is a failure: Node ends a process whose event loop is empty even while
+// a promise is pending (a provider module whose top-level await never settles), with code 0.
+process.exitCode = EXIT.failure;
+process.on('beforeExit', () => {
+  if (finished) return;
+  // Nothing is left to run, yet the command has not finished: it never will. Say so, once.
+  finished = true;
+  process.exitCode = reportUnfinished(argv, io);
+});
+
+// No top-level await: tsup also emits a CommonJS build of this file.
+void run(argv, io).then((code) => {
+  finished = true;
   process.exitCode = code;
 });

@@ -7,7 +7,8 @@ import { addDemoCommand } from './commands/demo.js';
 import { addSandboxCommand } from './commands/sandbox.js';
 import { addUsersCommand, type CommandContext } from './commands/users.js';
 import { reportError } from './errors.js';
-import { type CliIo, EXIT, type ExitCode } from './io.js';
+import { type CliIo, EXIT, type ExitCode, warn } from './io.js';
+import { unfinishedModuleError } from './provider-modules.js';
 import { safeUsageMessage } from './usage-message.js';
 
 export const VERSION = '0.1.0';
@@ -54,4 +55,21 @@ export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode>
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     return reportError(io, error, argv.includes('--json'));
   }
+}
+
+/**
+ * Reports a run of `argv` that can never finish (the process has nothing left to do while `run` is
+ * still pending: a promise nothing will settle) and returns the exit code it means. When the run
+ * waits on a provider module (a top-level `await`, an emulator loader), that module's error, named
+ * by position like any other (exit 2); otherwise an `internal_error` (exit 1). One line, quoting no
+ * path and nothing the module said.
+ */
+export function reportUnfinished(argv: readonly string[], io: CliIo): ExitCode {
+  const json = argv.includes('--json');
+  const moduleError = unfinishedModuleError();
+  if (moduleError) return reportError(io, moduleError, json);
+  const message =
+    'the command did not finish: it waited for something that can never happen (code of a provider module?)';
+  warn(io, json ? JSON.stringify({ code: 'internal_error', message }) : `internal_error: ${message}`);
+  return EXIT.failure;
 }

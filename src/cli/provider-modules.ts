@@ -93,12 +93,50 @@ export function configSources(config: unknown, configPath: string): ProviderModu
   });
 }
 
-/** A safe word for a thrown value: its name and code when they read as such, never its message. */
+/**
+ * A safe word for a thrown value: its name and code when they read as such, never its message. The
+ * value is the module's own: reading it may throw too (a Proxy, a getter), which gives `Error`.
+ */
 function describeThrown(error: unknown): string {
-  const e = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; code?: unknown };
-  const name = typeof e.name === 'string' && /^[A-Za-z]{1,40}$/.test(e.name) ? e.name : 'Error';
-  const code = typeof e.code === 'string' && /^[A-Z0-9_]{1,40}$/.test(e.code) ? ` ${e.code}` : '';
-  return `${name}${code}`;
+  try {
+    const e = (typeof error === 'object' && error !== null ? error : {}) as {
+      name?: unknown;
+      code?: unknown;
+    };
+    const { name, code } = e;
+    const safeName = typeof name === 'string' && /^[A-Za-z]{1,40}$/.test(name) ? name : 'Error';
+    const safeCode = typeof code === 'string' && /^[A-Z0-9_]{1,40}$/.test(code) ? ` ${code}` : '';
+    return `${safeName}${safeCode}`;
+  } catch {
+    return 'Error';
+  }
+}
+
+/**
+ * What a run is waiting on that belongs to a module (an import, an emulator loader), each as the
+ * error to report if it never settles: a module whose top-level `await` never settles leaves the
+ * process with nothing to do, which the binary reports instead of exiting silently (main.ts).
+ */
+const waitingOn = new Set<() => Error>();
+
+/** Awaits `promise`, noting meanwhile that the run waits on a module's code. */
+async function waitingFor<T>(promise: Promise<T>, unfinished: () => Error): Promise<T> {
+  waitingOn.add(unfinished);
+  try {
+    return await promise;
+  } finally {
+    waitingOn.delete(unfinished);
+  }
+}
+
+/**
+ * The error for a provider module the run is still waiting on (its import, or its emulator loader),
+ * or `undefined`: what the binary reports when the process is about to end with the command
+ * unfinished.
+ */
+export function unfinishedModuleError(): Error | undefined {
+  for (const unfinished of waitingOn) return unfinished();
+  return undefined;
 }
 
 /** The file URL of a source, or its problem: not a path, unreadable, not a file. */
@@ -160,7 +198,22 @@ function definitionProblem(value: unknown): string | undefined {
 function exported(namespace: Record<string, unknown>): unknown[] | undefined {
   const value = namespace.providers ?? namespace.provider ?? namespace.default;
   if (value === undefined) return undefined;
-  return Array.isArray(value) ? value : [value];
+  return Array.isArray(value) ? [...value] : [value];
+}
+
+/** A module's candidate definitions and the problem of each (`undefined`: usable). */
+interface ReadExports {
+  candidates: unknown[];
+  problems: (string | undefined)[];
+}
+
+/**
+ * Reads and checks a module's exports. Reading runs the module's code (a getter, a Proxy's traps),
+ * which may throw: the caller refuses such an export like any other bad one.
+ */
+function readExports(namespace: Record<string, unknown>): ReadExports {
+  const candidates = exported(namespace) ?? [];
+  return { candidates, problems: candidates.map(definitionProblem) };
 }
 
 /** Imports one module and returns its definitions, checked. */
@@ -168,18 +221,28 @@ async function loadOne(source: ProviderModuleSource): Promise<ProviderDefinition
   const url = moduleUrl(source);
   let namespace: Record<string, unknown>;
   try {
-    namespace = (await import(url)) as Record<string, unknown>;
+    namespace = (await waitingFor(import(url), () =>
+      source.problem('did not finish loading: its top-level await never settled.'),
+    )) as Record<string, unknown>;
   } catch (error) {
     throw source.problem(`could not be loaded (${describeThrown(error)}).`);
   }
-  const candidates = exported(namespace);
-  if (candidates === undefined || candidates.length === 0) {
+  let read: ReadExports;
+  try {
+    read = readExports(namespace);
+  } catch (error) {
+    throw source.problem(
+      `does not export a valid ProviderDefinition (reading its export threw ${describeThrown(error)}).`,
+    );
+  }
+  const { candidates, problems } = read;
+  if (candidates.length === 0) {
     throw source.problem(
       'exports no provider: export a ProviderDefinition as the default export or as `provider`, or an array of them as `providers`.',
     );
   }
   return candidates.map((candidate, index) => {
-    const problem = definitionProblem(candidate);
+    const problem = problems[index];
     if (problem !== undefined) {
       const which = candidates.length === 1 ? 'its provider' : `its provider #${index + 1}`;
       throw source.problem(`does not export a valid ProviderDefinition (${which}: ${problem}).`);
@@ -223,6 +286,19 @@ const EmulatorSchema = z.object({
 });
 
 /**
+ * The name of `value` when it has an emulator's shape, else `undefined`. Reading it runs the module's
+ * code (a getter, a Proxy's traps): an emulator that throws on reading is not one.
+ */
+function emulatorName(value: unknown): string | undefined {
+  try {
+    const result = EmulatorSchema.safeParse(value);
+    return result.success ? result.data.name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The emulators of the loaded providers that have one (`definition.sandbox`), in order, checked:
  * an emulator must be named like its provider, or its tenants would name another provider.
  */
@@ -232,19 +308,23 @@ export async function providerEmulators(loaded: readonly LoadedProvider[]): Prom
     if (!definition.sandbox) continue;
     let emulator: unknown;
     try {
-      emulator = await definition.sandbox();
+      emulator = await waitingFor(Promise.resolve(definition.sandbox()), () =>
+        source.problem(
+          `gives provider "${definition.name}", whose emulator did not finish loading: its sandbox() never settled.`,
+        ),
+      );
     } catch (error) {
       throw source.problem(
         `gives provider "${definition.name}", whose emulator could not be loaded (${describeThrown(error)}).`,
       );
     }
-    const result = EmulatorSchema.safeParse(emulator);
-    if (!result.success) {
+    const name = emulatorName(emulator);
+    if (name === undefined) {
       throw source.problem(
         `gives provider "${definition.name}", whose sandbox() does not return a SandboxEmulator (name, createCredentials, errorBody, register).`,
       );
     }
-    if (result.data.name !== definition.name) {
+    if (name !== definition.name) {
       throw source.problem(
         `gives provider "${definition.name}", whose emulator has another name (it must be "${definition.name}" too).`,
       );

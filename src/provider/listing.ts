@@ -17,9 +17,9 @@ export interface UserPage {
   /** The page's users (after any filter the provider cannot apply itself; may be empty). */
   users: User[];
   /**
-   * Where the next page starts: pass it as `listUsers({ cursor })` (with the same `externalId` and
-   * `pageSize`) to resume after this page, now or from another process. Absent on the last page.
-   * An opaque string; it holds no personal data.
+   * Where the next page starts: pass it as `listUsers({ cursor })` (with the same `pageSize`, and the
+   * filter if the listing had one) to resume after this page, now or from another process. Absent on
+   * the last page. An opaque string; it holds no personal data (not even the filter's value).
    */
   cursor?: string;
 }

@@ -8,7 +8,10 @@
  *   input fail before any request; no credential or personal datum in any error;
  * - the **live** section when `harness.live` is given: the whole lifecycle against a stateful
  *   backend over real HTTP (an emulator: `startEmulator`, or `startSandbox` from
- *   `payroll-identity/sandbox`).
+ *   `payroll-identity/sandbox`), input refused before any request (counted with
+ *   `harness.live.requestCount`), and listings: page size 1 yields each user once, the `externalId`
+ *   filter holds on every page, `.pages()` cursors resume after their page and are refused with
+ *   another page size.
  *
  * The wire section disables real connections while it runs and restores them after; it needs
  * `nock` installed beside `vitest`.
@@ -17,10 +20,21 @@
  */
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ErrorCode, Operation, PayrollIdentityError } from '../errors.js';
+import type { ErrorClassByCode, ErrorCode, Operation, PayrollIdentityError } from '../errors.js';
 import type { CreateUserInput, UpdateUserInput } from '../user.js';
 import type { UserService } from '../user-service.js';
 import { everyRendering, expectNoLeak, personalValues, rejection } from './assertions.js';
+import {
+  createListingUsers,
+  deleteListingUsers,
+  expectCursorBoundToPageSize,
+  expectEachUserOnce,
+  expectFilterOnEveryPage,
+  expectInvalidEmailBeforeRequest,
+  expectPagesResume,
+  type ListingUsers,
+  listingApplicant,
+} from './live-checks.js';
 
 /** The HTTP methods a {@link WireCall} may use. */
 export type WireMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -47,16 +61,45 @@ export interface WireCall {
   reply: { status: number; body?: unknown; headers?: Record<string, string> };
 }
 
-/** A documented error reply to one operation, and the neutral code it must become. */
-export interface WireErrorCase {
+/**
+ * A documented error reply to one operation, and the neutral code `C` it must become. `check`
+ * receives the error as the class of that code, so its own properties are typed without a cast
+ * (`fieldErrors` for `invalid_input`, `retryAfterMs` for `rate_limited`, …).
+ *
+ * @example
+ * ```ts
+ * const cases: WireErrorCase[] = [
+ *   {
+ *     operation: 'createUser',
+ *     status: 400,
+ *     body: { email: ['Enter a valid email address.'] },
+ *     code: 'invalid_input',
+ *     check: (error) => expect(Object.keys(error.fieldErrors)).toEqual(['email']),
+ *   },
+ *   {
+ *     operation: 'getUser',
+ *     status: 429,
+ *     headers: { 'Retry-After': '7' },
+ *     code: 'rate_limited',
+ *     check: (error) => expect(error.retryAfterMs).toBe(7000),
+ *   },
+ * ];
+ * ```
+ */
+export type WireErrorCase<C extends ErrorCode = ErrorCode> = {
+  [K in C]: WireErrorCaseOf<K>;
+}[C];
+
+/** A {@link WireErrorCase} of one code. */
+export interface WireErrorCaseOf<C extends ErrorCode> {
   operation: Operation;
   status: number;
   /** Provider-shaped body (object → JSON; string → sent as is). */
   body?: unknown;
   headers?: Record<string, string>;
-  code: ErrorCode;
-  /** Extra checks on the error (e.g. field errors under neutral names). */
-  check?: (error: PayrollIdentityError) => void;
+  code: C;
+  /** Extra checks on the error, typed as the class of `code` (e.g. field errors under neutral names). */
+  check?: (error: ErrorClassByCode[C]) => void;
 }
 
 /** What the wire section needs: a service pointed at `origin`, whose requests nock intercepts. */
@@ -100,6 +143,19 @@ export interface LiveHarness {
     user: Awaited<ReturnType<UserService['getUser']>>,
     input: CreateUserInput | UpdateUserInput,
   ) => void;
+  /**
+   * How many requests the backend has received so far (a sandbox emulator's
+   * `requests().length`). When given, the checks that input is refused "before any request" count
+   * the requests instead of trusting the error.
+   */
+  requestCount?: () => number;
+  /**
+   * An applicant for the listing checks, which create five users (`index` 0 to 4), two of them with
+   * the same `externalId`. By default `createInput` with another last name (else first name) for
+   * each (a provider may refuse the same person twice) and the given `externalId`, which is
+   * `undefined` when the provider cannot store or filter by one.
+   */
+  listingApplicant?: (index: number, externalId: string | undefined) => CreateUserInput;
   /** Runs after the live section (e.g. closes the identity or the emulator). */
   close?: () => Promise<void>;
 }
@@ -314,7 +370,8 @@ function describeWire(w: WireHarness): void {
           ...personalValues(w.createInput),
           ...personalValues(w.updateInput),
         ]);
-        c.check?.(error);
+        // The code was checked above: the error is of the class `check` is typed with.
+        (c.check as ((error: PayrollIdentityError) => void) | undefined)?.(error);
       });
     }
 
@@ -412,12 +469,44 @@ function describeLive(l: LiveHarness): void {
       expectNoLeak(error, l.secrets);
     });
 
-    it('invalid email → invalid_input before any request', async () => {
-      const error = await rejection(() => service.createUser({ ...l.createInput, email: 'nope' }));
-      expect(error.code).toBe('invalid_input');
-      expect(Object.keys((error as PayrollIdentityError & { fieldErrors: object }).fieldErrors)).toContain(
-        'email',
-      );
+    it(`invalid email → invalid_input before any request${l.requestCount ? ' (requests counted)' : ''}`, async () => {
+      await expectInvalidEmailBeforeRequest(service, l.createInput, l.requestCount);
+    });
+
+    describe('listings: pages, the externalId filter, resume cursors', () => {
+      let users: ListingUsers | undefined;
+      const listable = () =>
+        service.capabilities.operations.listUsers && service.capabilities.operations.createUser;
+      beforeAll(async () => {
+        if (!listable()) return;
+        users = await createListingUsers(
+          service,
+          l.listingApplicant ?? ((index, externalId) => listingApplicant(l.createInput, index, externalId)),
+        );
+      });
+      afterAll(async () => {
+        await deleteListingUsers(service, users);
+      });
+
+      it('listUsers({ pageSize: 1 }) yields each created user exactly once', async (context) => {
+        context.skip(!users, 'the provider does not list or create users');
+        await expectEachUserOnce(service, users!);
+      });
+
+      it('listUsers({ externalId, pageSize: 1 }) yields only users with that externalId, on every page', async (context) => {
+        context.skip(!users?.shared, 'the provider does not store or filter by externalId');
+        await expectFilterOnEveryPage(service, users!.shared!);
+      });
+
+      it('.pages() gives a cursor on every page but the last; listUsers({ cursor }) resumes after its page', async (context) => {
+        context.skip(!users, 'the provider does not list or create users');
+        await expectPagesResume(service, users!);
+      });
+
+      it(`a cursor used with another pageSize is invalid_input before any request${l.requestCount ? ' (requests counted)' : ''}`, async (context) => {
+        context.skip(!users || service.capabilities.maxPageSize < 2, 'no second page size to try');
+        await expectCursorBoundToPageSize(service, l.requestCount);
+      });
     });
   });
 }
@@ -435,6 +524,7 @@ function describeLive(l: LiveHarness): void {
  *     createInput: { firstName: 'Jane', lastName: 'Doe', email: 'jane.doe@example.com' },
  *     updateInput: { email: 'jane.new@example.com' },
  *     secrets: [apiKey, 'jane.doe@example.com'],
+ *     requestCount: () => sandbox.emulator('acmepay').requests().length,
  *   },
  * });
  * ```

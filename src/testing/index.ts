@@ -31,6 +31,7 @@ export {
   type LiveHarness,
   type WireCall,
   type WireErrorCase,
+  type WireErrorCaseOf,
   type WireHarness,
   type WireMethod,
 } from './contract.js';

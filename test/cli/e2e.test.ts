@@ -131,6 +131,58 @@ describe('the built binary', { timeout: 60_000 }, () => {
     }
   });
 
+  describe('a command that can never finish exits non-zero with one line, naming no path', () => {
+    const scratch = scratchDir();
+    afterAll(() => scratch.remove());
+    // A top-level await nothing will ever settle: without a report, Node would end the process with 0.
+    const hangs = () =>
+      scratch.file('hangs-jane-doe.mjs', 'await new Promise(() => {});\nexport default 1;\n');
+
+    it.each([['demo'], ['sandbox']])('%s --provider-module <a module that never loads>', async (command) => {
+      const result = await spawnCli([command, '--provider-module', hangs()]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(
+        'error: the --provider-module file did not finish loading: its top-level await never settled.\n',
+      );
+      expect(result.stdout).toBe('');
+    });
+
+    it('users list with the module in the configuration’s providerModules, and --json', async () => {
+      const config = scratch.file(
+        'tenants.yaml',
+        `providerModules:\n  - ./${'hangs-jane-doe.mjs'}\ntenants: {}\n`,
+      );
+      hangs();
+      const result = await spawnCli(['users', 'list', '--config', config, '--tenant', 'x']);
+      expect(result.code).toBe(2);
+      // The configuration error's usual form: its headline, then the entry, by its field.
+      expect(result.stderr).toMatch(
+        /^invalid_configuration: [^\n]*\n {2}- providerModules\[0\]: did not finish loading: its top-level await never settled\.\n$/,
+      );
+      expect(result.stderr).not.toContain('jane-doe');
+      const json = await spawnCli(['users', 'list', '--config', config, '--tenant', 'x', '--json']);
+      expect(json.code).toBe(2);
+      expect(JSON.parse(json.stderr)).toMatchObject({
+        code: 'invalid_configuration',
+        problems: [
+          { field: 'providerModules[0]', reason: expect.stringContaining('did not finish loading') },
+        ],
+      });
+    });
+
+    it('sandbox with a provider whose emulator loader never settles', async () => {
+      const file = scratch.file(
+        'never-emulates.mjs',
+        "export const provider = { name: 'never', tenantShape: { apiKey: { _zod: {} } }, sandbox: () => new Promise(() => {}) };\n",
+      );
+      const result = await spawnCli(['sandbox', '--provider-module', file]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(
+        'error: the --provider-module file gives provider "never", whose emulator did not finish loading: its sandbox() never settled.\n',
+      );
+    });
+  });
+
   describe('users commands against a sandbox', () => {
     let sandbox: Sandbox;
     const scratch = scratchDir();

@@ -56,6 +56,9 @@ describe('help and version', () => {
     [['users', 'update'], '--clear <field>'],
     [['users', 'delete'], 'Usage: payroll-identity users delete [options] <userId>'],
     [['users', 'list'], '--limit <n>'],
+    [['users', 'list'], '--page-size <n>'],
+    [['users', 'list'], '--pages <n>'],
+    [['users', 'list'], '--cursor <cursor>'],
     [['users', 'token'], 'Usage: payroll-identity users token [options] <userId>'],
     [['demo'], '--provider-module <path>'],
     [['sandbox'], '--provider-module <path>'],
@@ -92,6 +95,8 @@ describe('usage errors exit 2 with a clear message', () => {
     [['users', 'get', 'a', 'b', ...common], 'too many arguments'],
     [['users', 'list', '--limit', 'ten', ...common], '--limit must be a whole number ≥ 1'],
     [['users', 'list', '--limit', '0', ...common], '--limit must be a whole number ≥ 1'],
+    [['users', 'list', '--page-size', '0', ...common], '--page-size must be a whole number ≥ 1'],
+    [['users', 'list', '--pages', 'all', ...common], '--pages must be a whole number ≥ 1'],
     [['users', 'create', '--payroll-period-months', '-3', ...common], '--payroll-period-months'],
     [
       ['users', 'create', '--ssn', '123-45-6789', '--ni-number', 'QQ123456C', ...common],

@@ -8,12 +8,13 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/io.js';
-import { run } from '../../src/cli/program.js';
+import { reportUnfinished, run } from '../../src/cli/program.js';
 import {
   configSources,
   flagSources,
   loadProviderModules,
   providerEmulators,
+  unfinishedModuleError,
 } from '../../src/cli/provider-modules.js';
 import { captureIo, runCli, scratchDir } from './support.js';
 
@@ -155,6 +156,55 @@ describe('an unusable --provider-module is a usage error (exit 2) on every comma
     );
   });
 
+  it.each(commands)('%j: an export that throws when read (a Proxy, a getter)', async (...command) => {
+    const proxy = moduleFile(
+      'proxy.mjs',
+      `export default new Proxy({}, { get() { throw new Error('${SECRET} jane.doe@example.com'); } });\n`,
+    );
+    const getter = moduleFile(
+      'getter.mjs',
+      `export const provider = { get name() { throw new TypeError('${SECRET}'); }, tenantShape: {} };\n`,
+    );
+    const revoked = moduleFile(
+      'revoked.mjs',
+      'const { proxy, revoke } = Proxy.revocable([], {}); revoke(); export const providers = proxy;\n',
+    );
+    const throwingName = moduleFile(
+      'throwing-name.mjs',
+      "export default { get name() { throw new Proxy({}, { get() { throw new Error('x'); } }); } };\n",
+    );
+    expect(await refused([...command, '--provider-module', proxy])).toBe(
+      'error: the --provider-module file does not export a valid ProviderDefinition (reading its export threw Error).\n',
+    );
+    expect(await refused([...command, '--provider-module', getter])).toBe(
+      'error: the --provider-module file does not export a valid ProviderDefinition (reading its export threw TypeError).\n',
+    );
+    expect(await refused([...command, '--provider-module', revoked])).toBe(
+      'error: the --provider-module file does not export a valid ProviderDefinition (reading its export threw TypeError).\n',
+    );
+    // What it threw cannot even be read: still one line, naming nothing.
+    expect(await refused([...command, '--provider-module', throwingName])).toBe(
+      'error: the --provider-module file does not export a valid ProviderDefinition (reading its export threw Error).\n',
+    );
+  });
+
+  it('an emulator that throws when read is refused by `sandbox` and `demo`', async () => {
+    const file = moduleFile(
+      'proxy-emulator.mjs',
+      [
+        `import { provider as acme } from ${JSON.stringify(ACMEPAY)};`,
+        // Not a thenable (so that awaiting it works), and nothing else can be read.
+        "const trap = new Proxy({}, { get(_, key) { if (key === 'then') return undefined; throw new Error('jane.doe@example.com'); } });",
+        'export const provider = { ...acme, sandbox: async () => trap };',
+      ].join('\n'),
+    );
+    for (const command of ['sandbox', 'demo']) {
+      expect(await refused([command, '--provider-module', file])).toBe(
+        'error: the --provider-module file gives provider "acmepay", whose sandbox() does not return a SandboxEmulator (name, createCredentials, errorBody, register).\n',
+      );
+    }
+  });
+
   it('several modules are named by position; two giving the same provider are refused', async () => {
     const empty = moduleFile('empty-2.mjs', 'export default [];\n');
     expect(await refused(['demo', '--provider-module', ACMEPAY, '--provider-module', empty])).toMatch(
@@ -291,5 +341,82 @@ describe('`providerModules` in a users --config file', () => {
     const [source] = configSources({ providerModules: ['./p.js'] }, config);
     expect(source?.base).toBe(dirname(config));
     expect(configSources({ tenants: {} }, config)).toEqual([]);
+  });
+});
+
+describe('a module that never finishes loading', () => {
+  type Release = (value?: unknown) => void;
+  const globals = globalThis as { __payrollIdentityRelease?: Release };
+
+  /** A module whose top-level await waits until the test releases it. */
+  const waiting = (name: string) =>
+    moduleFile(
+      name,
+      'await new Promise((resolve) => { globalThis.__payrollIdentityRelease = resolve; });\nexport default 1;\n',
+    );
+
+  async function whileWaiting(
+    argv: readonly string[],
+    check: (io: ReturnType<typeof captureIo>) => void,
+  ): Promise<number> {
+    // Read through a function: the module sets it while this function awaits.
+    const release = (): Release | undefined => globals.__payrollIdentityRelease;
+    globals.__payrollIdentityRelease = undefined;
+    const io = captureIo();
+    const running = run(argv, io);
+    for (let i = 0; i < 400 && release() === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(release()).toBeTypeOf('function');
+    try {
+      check(io);
+    } finally {
+      release()?.();
+    }
+    const code = await running;
+    expect(unfinishedModuleError()).toBeUndefined();
+    return code;
+  }
+
+  it('is what the binary reports when the process would end: one line, exit 2, no path', async () => {
+    expect(unfinishedModuleError()).toBeUndefined();
+    const file = waiting('waits-jane-doe.mjs');
+    const code = await whileWaiting(['demo', '--provider-module', file], () => {
+      const io = captureIo();
+      expect(reportUnfinished(['demo', '--provider-module', file], io)).toBe(EXIT.usage);
+      expect(io.err()).toBe(
+        'error: the --provider-module file did not finish loading: its top-level await never settled.\n',
+      );
+      expect(io.out()).toBe('');
+      const json = captureIo();
+      expect(reportUnfinished(['demo', '--json', '--provider-module', file], json)).toBe(EXIT.usage);
+      expect(JSON.parse(json.err())).toMatchObject({ code: 'usage' });
+    });
+    // Released, the module loads (and is refused: its default export is not a provider).
+    expect(code).toBe(EXIT.usage);
+  });
+
+  it('a configuration file’s entry is named by its field (invalid_configuration, exit 2)', async () => {
+    const file = waiting('waits-config.mjs');
+    const config = scratch.file('waits.yaml', `providerModules:\n  - ${file}\ntenants: {}\n`);
+    await whileWaiting(['users', 'list', '--config', config, '--tenant', 'x'], () => {
+      const io = captureIo();
+      expect(reportUnfinished(['users', 'list'], io)).toBe(EXIT.usage);
+      expect(io.err()).toMatch(/^invalid_configuration: /);
+      expect(io.err()).toContain('providerModules[0]: did not finish loading');
+      expect(io.err()).not.toContain('waits-config');
+    });
+  });
+
+  it('without a module to blame, an internal_error (exit 1)', () => {
+    const io = captureIo();
+    expect(reportUnfinished(['users', 'list'], io)).toBe(EXIT.failure);
+    expect(io.err()).toBe(
+      'internal_error: the command did not finish: it waited for something that can never happen (code of a provider module?)\n',
+    );
+    const json = captureIo();
+    reportUnfinished(['users', 'list', '--json'], json);
+    expect(JSON.parse(json.err())).toEqual({
+      code: 'internal_error',
+      message: expect.stringContaining('did not finish'),
+    });
   });
 });

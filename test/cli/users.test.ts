@@ -92,6 +92,12 @@ function json<T>(text: string): T {
   return JSON.parse(text) as T;
 }
 
+/** What `users list --json` prints. */
+interface Listed {
+  users: User[];
+  nextCursor?: string;
+}
+
 async function createJane(): Promise<CreatedUser> {
   const result = await runCli(['users', 'create', ...JANE, ...argyle(), '--json']);
   expect(result.code, result.stderr).toBe(EXIT.ok);
@@ -151,7 +157,7 @@ describe('users against an Argyle tenant', () => {
 
     const listed = await runCli(['users', 'list', '--external-id', 'applicant-0001', ...argyle(), '--json']);
     expect(listed.code).toBe(EXIT.ok);
-    expect(json<User[]>(listed.stdout).map((u) => u.id)).toEqual([user.id]);
+    expect(json<Listed>(listed.stdout)).toEqual({ users: [expect.objectContaining({ id: user.id })] });
 
     const deleted = await runCli(['users', 'delete', user.id, ...argyle(), '--json']);
     expect(deleted.code).toBe(EXIT.ok);
@@ -195,14 +201,204 @@ describe('users against an Argyle tenant', () => {
       expect(r.code).toBe(EXIT.ok);
     }
     const all = await runCli(['users', 'list', ...argyle(), '--json']);
-    expect(json<User[]>(all.stdout)).toHaveLength(3);
+    expect(json<Listed>(all.stdout).users).toHaveLength(3);
 
     const two = await runCli(['users', 'list', '--limit', '2', ...argyle()]);
     expect(two.code).toBe(EXIT.ok);
     const lines = two.stdout.trimEnd().split('\n');
-    expect(lines).toHaveLength(3);
-    expect(lines.at(-1)).toBe('2 users');
+    // Two users, then the count, then where the next page starts (the limit ended a whole page).
+    expect(lines).toHaveLength(4);
+    expect(lines[2]).toBe('2 users');
+    expect(lines[3]).toMatch(/^next cursor: \S+$/);
     expect(lines[0]).toMatch(/^\S+ {2}\S+ {2}batch$/);
+  });
+
+  describe('list pages: --page-size, --pages, --cursor', () => {
+    /** Five users, two of them with external id `pair`, in creation order. */
+    async function createFive(): Promise<string[]> {
+      const ids: string[] = [];
+      for (const [i, externalId] of ['solo-a', 'pair', 'solo-b', 'pair', 'solo-c'].entries()) {
+        const r = await runCli([
+          'users',
+          'create',
+          '--first-name',
+          `Paged${'abcde'[i]}`,
+          '--external-id',
+          externalId,
+          ...argyle(),
+          '--json',
+        ]);
+        expect(r.code, r.stderr).toBe(EXIT.ok);
+        ids.push(json<CreatedUser>(r.stdout).user.id);
+      }
+      return ids;
+    }
+
+    it('--pages 1 prints one page and the cursor that resumes after it, to the end', async () => {
+      const ids = await createFive();
+      const first = await runCli(['users', 'list', '--page-size', '2', '--pages', '1', ...argyle()]);
+      expect(first.code, first.stderr).toBe(EXIT.ok);
+      const lines = first.stdout.trimEnd().split('\n');
+      expect(lines).toHaveLength(4);
+      expect(lines.slice(0, 2).map((l) => l.split('  ')[0])).toEqual(ids.slice(0, 2));
+      expect(lines[2]).toBe('2 users');
+      const cursor = /^next cursor: (\S+)$/.exec(lines[3] ?? '')?.[1];
+      expect(cursor).toBeDefined();
+      // Only page requests, each of two users: no more was fetched than the page shown.
+      expect(sandbox.argyle.requests().filter((r) => r.method === 'GET')).toHaveLength(1);
+
+      const second = await runCli([
+        'users',
+        'list',
+        '--page-size',
+        '2',
+        '--pages',
+        '1',
+        '--cursor',
+        cursor!,
+        ...argyle(),
+        '--json',
+      ]);
+      expect(second.code, second.stderr).toBe(EXIT.ok);
+      const page2 = json<Listed>(second.stdout);
+      expect(page2.users.map((u) => u.id)).toEqual(ids.slice(2, 4));
+      expect(page2.nextCursor).toEqual(expect.any(String));
+
+      // Without --pages, a cursor resumes to the end; the last page has no cursor to print.
+      const rest = await runCli([
+        'users',
+        'list',
+        '--page-size',
+        '2',
+        '--cursor',
+        page2.nextCursor!,
+        ...argyle(),
+        '--json',
+      ]);
+      expect(rest.code, rest.stderr).toBe(EXIT.ok);
+      expect(json<Listed>(rest.stdout)).toEqual({ users: [expect.objectContaining({ id: ids[4] })] });
+      const human = await runCli([
+        'users',
+        'list',
+        '--page-size',
+        '2',
+        '--cursor',
+        page2.nextCursor!,
+        ...argyle(),
+      ]);
+      expect(human.stdout).not.toContain('next cursor');
+      expect(human.stdout.trimEnd().split('\n').at(-1)).toBe('1 user');
+    });
+
+    it('a listing that ends within --pages prints no cursor', async () => {
+      await createFive();
+      const all = await runCli(['users', 'list', '--page-size', '5', '--pages', '3', ...argyle(), '--json']);
+      expect(all.code, all.stderr).toBe(EXIT.ok);
+      const listed = json<Listed>(all.stdout);
+      expect(listed.users).toHaveLength(5);
+      expect(listed).not.toHaveProperty('nextCursor');
+    });
+
+    it('--external-id pages through the filtered listing', async () => {
+      const ids = await createFive();
+      const first = await runCli([
+        'users',
+        'list',
+        '--external-id',
+        'pair',
+        '--page-size',
+        '1',
+        '--pages',
+        '1',
+        ...argyle(),
+        '--json',
+      ]);
+      const page1 = json<Listed>(first.stdout);
+      expect(page1.users.map((u) => u.id)).toEqual([ids[1]]);
+      const second = await runCli([
+        'users',
+        'list',
+        '--external-id',
+        'pair',
+        '--page-size',
+        '1',
+        '--cursor',
+        page1.nextCursor!,
+        ...argyle(),
+        '--json',
+      ]);
+      expect(json<Listed>(second.stdout).users.map((u) => u.id)).toEqual([ids[3]]);
+    });
+
+    it('--limit at the end of a page prints the cursor; inside a page, a note instead', async () => {
+      const ids = await createFive();
+      // --limit sets the page size when --page-size is absent: two users, one whole page.
+      const atEnd = await runCli(['users', 'list', '--limit', '2', ...argyle(), '--json']);
+      const listed = json<Listed>(atEnd.stdout);
+      expect(listed.users.map((u) => u.id)).toEqual(ids.slice(0, 2));
+      expect(atEnd.stderr).toBe('');
+      const resumed = await runCli([
+        'users',
+        'list',
+        '--limit',
+        '2',
+        '--cursor',
+        listed.nextCursor!,
+        ...argyle(),
+        '--json',
+      ]);
+      expect(json<Listed>(resumed.stdout).users.map((u) => u.id)).toEqual(ids.slice(2, 4));
+
+      const inside = await runCli([
+        'users',
+        'list',
+        '--limit',
+        '2',
+        '--page-size',
+        '3',
+        ...argyle(),
+        '--json',
+      ]);
+      expect(inside.code).toBe(EXIT.ok);
+      expect(json<Listed>(inside.stdout)).toEqual({ users: [expect.anything(), expect.anything()] });
+      expect(inside.stderr).toBe(
+        "note: --limit stopped the listing inside a page, so there is no cursor to resume from (--pages stops at a page's end).\n",
+      );
+    });
+
+    it('a cursor of another page size, or not a cursor, is invalid_input (exit 1) quoting nothing', async () => {
+      await createFive();
+      const first = await runCli([
+        'users',
+        'list',
+        '--page-size',
+        '2',
+        '--pages',
+        '1',
+        ...argyle(),
+        '--json',
+      ]);
+      const { nextCursor } = json<Listed>(first.stdout);
+      const other = await runCli(['users', 'list', '--page-size', '3', '--cursor', nextCursor!, ...argyle()]);
+      expect(other.code).toBe(EXIT.failure);
+      expect(other.stderr).toMatch(/^invalid_input: .*\n {2}cursor: /);
+      expect(other.stderr).not.toContain(nextCursor!);
+      const garbage = await runCli(['users', 'list', '--cursor', 'jane.doe@example.com', ...argyle()]);
+      expect(garbage.code).toBe(EXIT.failure);
+      expect(garbage.stderr).toMatch(/^invalid_input: /);
+      expect(garbage.stderr).not.toContain('jane.doe');
+      const long = await runCli([
+        'users',
+        'list',
+        '--cursor',
+        `pi1.${'a'.repeat(5000)}`,
+        ...argyle(),
+        '--json',
+      ]);
+      expect(long.code).toBe(EXIT.failure);
+      expect(json<{ code: string }>(long.stderr).code).toBe('invalid_input');
+      expect(long.stdout).toBe('');
+    });
   });
 
   it('an invalid email exits 1 with invalid_input and the field, and sends nothing', async () => {

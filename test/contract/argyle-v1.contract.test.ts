@@ -96,7 +96,7 @@ describeUserServiceContract('argyle (legacy API v1)', {
         status: 400,
         body: { external_metadata: ['Invalid JSON.'] },
         code: 'invalid_input',
-        check: (e) => expect(fieldErrorsOf(e)).toEqual({ metadata: ['Invalid JSON.'] }),
+        check: (e) => expect(e.fieldErrors).toEqual({ metadata: ['Invalid JSON.'] }),
       },
       { operation: 'updateUser', status: 400, body: 'oops', code: 'invalid_input' },
       {
@@ -104,7 +104,7 @@ describeUserServiceContract('argyle (legacy API v1)', {
         status: 400,
         body: { user: ['Not a valid UUID.'] },
         code: 'invalid_input',
-        check: (e) => expect(Object.keys(fieldErrorsOf(e))).toEqual(['userId']),
+        check: (e) => expect(Object.keys(e.fieldErrors)).toEqual(['userId']),
       },
       {
         operation: 'createUser',
@@ -127,7 +127,7 @@ describeUserServiceContract('argyle (legacy API v1)', {
         status: 429,
         headers: { 'Retry-After': '2' },
         code: 'rate_limited',
-        check: (e) => expect((e as PayrollIdentityError & { retryAfterMs?: number }).retryAfterMs).toBe(2000),
+        check: (e) => expect(e.retryAfterMs).toBe(2000),
       },
       { operation: 'getUser', status: 500, code: 'provider_unavailable' },
     ],

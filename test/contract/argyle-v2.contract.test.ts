@@ -4,7 +4,7 @@
  */
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import type { InvalidInputError, PayrollIdentityError, RateLimitedError } from '../../src/errors.js';
+import type { InvalidInputError, PayrollIdentityError } from '../../src/errors.js';
 import {
   describeUserServiceContract,
   expectNoLeak,
@@ -101,7 +101,7 @@ describeUserServiceContract('argyle (API v2)', {
         status: 400,
         body: { email: ['Enter a valid email address.'] },
         code: 'invalid_input',
-        check: (e) => expect(fieldErrorsOf(e)).toEqual({ email: ['Enter a valid email address.'] }),
+        check: (e) => expect(e.fieldErrors).toEqual({ email: ['Enter a valid email address.'] }),
       },
       {
         operation: 'createUser',
@@ -111,7 +111,7 @@ describeUserServiceContract('argyle (API v2)', {
           birth_date: { year: ['Ensure this value is greater than or equal to 1900.'] },
         },
         code: 'invalid_input',
-        check: (e) => expect(Object.keys(fieldErrorsOf(e)).sort()).toEqual(['birthDate', 'phone']),
+        check: (e) => expect(Object.keys(e.fieldErrors).sort()).toEqual(['birthDate', 'phone']),
       },
       {
         operation: 'createUser',
@@ -124,8 +124,8 @@ describeUserServiceContract('argyle (API v2)', {
         },
         code: 'invalid_input',
         check: (e) => {
-          expect(Object.keys(fieldErrorsOf(e)).sort()).toEqual(['address.postalCode', 'birthDate', 'email']);
-          expect(fieldErrorsOf(e).email?.[0]).toContain('[REDACTED]');
+          expect(Object.keys(e.fieldErrors).sort()).toEqual(['address.postalCode', 'birthDate', 'email']);
+          expect(e.fieldErrors.email?.[0]).toContain('[REDACTED]');
         },
       },
       {
@@ -133,7 +133,7 @@ describeUserServiceContract('argyle (API v2)', {
         status: 400,
         body: { phone_number: ['Enter a valid phone number.'] },
         code: 'invalid_input',
-        check: (e) => expect(fieldErrorsOf(e)).toEqual({ phone: ['Enter a valid phone number.'] }),
+        check: (e) => expect(e.fieldErrors).toEqual({ phone: ['Enter a valid phone number.'] }),
       },
       { operation: 'createUser', status: 400, body: '<html>Bad Request</html>', code: 'invalid_input' },
       { operation: 'createUser', status: 400, body: ['Something went wrong.'], code: 'invalid_input' },
@@ -142,7 +142,7 @@ describeUserServiceContract('argyle (API v2)', {
         status: 400,
         body: { limit: ['Ensure this value is less than or equal to 200.'] },
         code: 'invalid_input',
-        check: (e) => expect(Object.keys(fieldErrorsOf(e))).toEqual(['pageSize']),
+        check: (e) => expect(Object.keys(e.fieldErrors)).toEqual(['pageSize']),
       },
       {
         operation: 'createUser',
@@ -181,20 +181,20 @@ describeUserServiceContract('argyle (API v2)', {
         headers: { 'Retry-After': '7' },
         body: { detail: 'Request was throttled.' },
         code: 'rate_limited',
-        check: (e) => expect((e as RateLimitedError).retryAfterMs).toBe(7000),
+        check: (e) => expect(e.retryAfterMs).toBe(7000),
       },
       {
         operation: 'listUsers',
         status: 429,
         code: 'rate_limited',
-        check: (e) => expect((e as RateLimitedError).retryAfterMs).toBeUndefined(),
+        check: (e) => expect(e.retryAfterMs).toBeUndefined(),
       },
       {
         operation: 'getUser',
         status: 429,
         headers: { 'Retry-After': new Date(Date.now() + 60_000).toUTCString() },
         code: 'rate_limited',
-        check: (e) => expect((e as RateLimitedError).retryAfterMs).toBeGreaterThan(0),
+        check: (e) => expect(e.retryAfterMs).toBeGreaterThan(0),
       },
       { operation: 'updateUser', status: 503, body: 'Service Unavailable', code: 'provider_unavailable' },
       // A 5xx to a create may follow a write: never replayed, the outcome is unknown.

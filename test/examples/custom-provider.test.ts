@@ -71,6 +71,8 @@ describeUserServiceContract('acmepay (examples/custom-provider)', {
       if (input.email !== undefined) expect(user.email).toBe(input.email);
       if (input.firstName !== undefined) expect(user.firstName).toBe(input.firstName);
     },
+    // What "before any request" is checked against: the requests the emulator received.
+    requestCount: () => acmePay().requests().length,
   },
 });
 

@@ -369,7 +369,7 @@ describe('the packed payroll-identity/testing where vitest and nock are installe
     expect(result.code, result.stdout + result.stderr).toBe(0);
     // Not vacuous: the suite's own tests ran (and passed) in the nested run.
     expect(result.stdout).toContain('UserService contract: packed teal');
-    expect(result.stdout).toMatch(/Tests\s+5 passed/);
+    expect(result.stdout).toMatch(/Tests\s+9 passed/);
   });
 
   it('from CommonJS, /testing reaches vitest, which admits only `import`', async () => {

@@ -15,7 +15,7 @@ import type { CreateUserInput, UpdateUserInput, User } from '../../user.js';
 import type { CallOptions, UserService } from '../../user-service.js';
 import { reportError } from '../errors.js';
 import { formatCreated, formatLinkToken, formatListRow, formatUpdated, formatUser } from '../format.js';
-import { type CliIo, EXIT, type ExitCode, say } from '../io.js';
+import { type CliIo, EXIT, type ExitCode, say, warn } from '../io.js';
 import {
   addProfileFlags,
   parseProfileFlags,
@@ -163,30 +163,81 @@ function addDelete(users: Command, context: CommandContext): void {
 const ListFlagsSchema = z.object({
   externalId: z.string().optional(),
   limit: z.number().int().positive().optional(),
+  pageSize: z.number().int().positive().optional(),
+  pages: z.number().int().positive().optional(),
+  // Checked by the library (opaque, at most 4,096 characters), which never quotes it.
+  cursor: z.string().optional(),
 });
+
+/** What `users list` found, and where the listing can resume (absent when it ended). */
+interface ListResult {
+  users: User[];
+  nextCursor?: string;
+}
 
 function addList(users: Command, context: CommandContext): void {
   const command = users
     .command('list')
-    .description('list users, fetching pages as needed')
+    .description('list users, fetching pages as needed; with --pages, print where the next page starts')
     .option('--external-id <id>', 'only users with this external id (where the provider can filter)')
-    .option('--limit <n>', 'stop after this many users', positiveInt('--limit'));
+    .option('--limit <n>', 'stop after this many users', positiveInt('--limit'))
+    .option(
+      '--page-size <n>',
+      "users per request, capped at the provider's maximum (default: --limit, else that maximum)",
+      positiveInt('--page-size'),
+    )
+    .option(
+      '--pages <n>',
+      "stop after this many pages and print the next page's cursor (when there is one)",
+      positiveInt('--pages'),
+    )
+    .option(
+      '--cursor <cursor>',
+      'resume after the page that gave this cursor (with the same --page-size and --external-id)',
+    );
   addCommonFlags(command).action(async (options: unknown) => {
     await withTenant(context, options, async (service, flags) => {
-      const { externalId, limit } = ListFlagsSchema.parse(options);
+      const { externalId, limit, pageSize, pages, cursor } = ListFlagsSchema.parse(options);
       const found: User[] = [];
+      let nextCursor: string | undefined;
+      let cutInsidePage = false;
       // Each page is fetched only when the iteration reaches it, so a limit also saves requests.
       const filter = {
         ...(externalId !== undefined && { externalId }),
-        ...(limit !== undefined && { pageSize: limit }),
+        ...((pageSize ?? limit) !== undefined && { pageSize: pageSize ?? limit }),
+        ...(cursor !== undefined && { cursor }),
       };
-      for await (const user of service.listUsers(filter, call(context))) {
-        found.push(user);
-        if (!flags.json) say(context.io, formatListRow(user));
-        if (limit !== undefined && found.length >= limit) break;
+      let read = 0;
+      walk: for await (const page of service.listUsers(filter, call(context)).pages()) {
+        read += 1;
+        for (const [index, user] of page.users.entries()) {
+          found.push(user);
+          if (!flags.json) say(context.io, formatListRow(user));
+          if (limit !== undefined && found.length >= limit) {
+            // A cursor resumes after a whole page: stopping inside one leaves no place to resume.
+            if (index < page.users.length - 1) cutInsidePage = true;
+            else nextCursor = page.cursor;
+            break walk;
+          }
+        }
+        if (pages !== undefined && read >= pages) {
+          nextCursor = page.cursor;
+          break;
+        }
       }
-      if (flags.json) printJson(context.io, found);
-      else say(context.io, `${found.length} user${found.length === 1 ? '' : 's'}`);
+      if (cutInsidePage) {
+        warn(
+          context.io,
+          "note: --limit stopped the listing inside a page, so there is no cursor to resume from (--pages stops at a page's end).",
+        );
+      }
+      if (flags.json) {
+        const result: ListResult = { users: found, ...(nextCursor !== undefined && { nextCursor }) };
+        printJson(context.io, result);
+        return;
+      }
+      say(context.io, `${found.length} user${found.length === 1 ? '' : 's'}`);
+      if (nextCursor !== undefined) say(context.io, `next cursor: ${nextCursor}`);
     });
   });
 }
@@ -219,6 +270,8 @@ export function addUsersCommand(program: Command, context: CommandContext): void
         '  payroll-identity users create --config tenants.yaml --tenant acme-us \\',
         '    --first-name Jane --last-name Doe --email jane@example.com --external-id applicant-8841',
         '  payroll-identity users list --config tenants.yaml --tenant acme-us --external-id applicant-8841 --json',
+        '  payroll-identity users list --config tenants.yaml --tenant acme-us --page-size 100 --pages 1',
+        '  payroll-identity users list --config tenants.yaml --tenant acme-us --page-size 100 --pages 1 --cursor <next cursor>',
         '  payroll-identity users token <userId> --config tenants.yaml --tenant acme-us',
       ].join('\n'),
     );

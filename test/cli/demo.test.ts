@@ -1,14 +1,19 @@
 /**
  * `demo` in-process: every step passes against the embedded sandbox, the report names a tenant per
  * emulator with a demo plan and every step, shows only fake data and truncated tokens; a misbehaving
- * provider makes it fail; a provider module's emulator joins the demo.
+ * provider makes it fail; a provider module's emulator joins the demo. The "tenant moves" part moves
+ * a tenant from the first emulator's provider to the second's and fails when the move does not hold.
  */
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runDemo, type SandboxStarter } from '../../src/cli/commands/demo.js';
+import { MOVE_STEPS, MOVE_TENANT, type MovingIdentity, TenantMoveDemo } from '../../src/cli/demo/move.js';
+import { demoPlans } from '../../src/cli/demo/plans.js';
+import { DemoReport } from '../../src/cli/demo/report.js';
 import { DEMO_STEPS } from '../../src/cli/demo/steps.js';
 import { EXIT, type ExitCode } from '../../src/cli/io.js';
 import { demoTenantId } from '../../src/cli/sandbox-tenants.js';
+import { createPayrollIdentity, type TenantListFilter, type TenantUserService } from '../../src/index.js';
 import { BUILT_IN_PROVIDERS } from '../../src/providers.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { captureIo, runCli } from './support.js';
@@ -28,12 +33,23 @@ function credentialValues(sandbox: Sandbox): string[] {
   return [...sandbox.emulators.values()].flatMap((e) => e.credentialFields.map((f) => f.value));
 }
 
-/** The lines of one tenant's section. */
-function section(out: string, tenant: string): string[] {
+/** The lines of the section whose heading starts with `== <heading> ` (up to the next heading or blank line). */
+function sectionHeaded(out: string, heading: string): string[] {
   const lines = out.split('\n');
-  const start = lines.findIndex((l) => l.startsWith(`== tenant ${tenant} `));
+  const start = lines.findIndex((l) => l.startsWith(`== ${heading} `));
+  if (start === -1) throw new Error(`no section "${heading}"`);
   const end = lines.findIndex((l, i) => i > start && (l.startsWith('== ') || l === ''));
   return lines.slice(start, end === -1 ? undefined : end);
+}
+
+/** The lines of one tenant's section. */
+function section(out: string, tenant: string): string[] {
+  return sectionHeaded(out, `tenant ${tenant}`);
+}
+
+/** The lines of the "tenant moves" section. */
+function moveSection(out: string): string[] {
+  return sectionHeaded(out, 'a tenant moves:');
 }
 
 function stepLine(lines: string[], label: string): string {
@@ -69,12 +85,33 @@ describe('payroll-identity demo', () => {
     expect(stepLine(teal, DEMO_STEPS.invalidEmail)).toContain('invalid_input:');
     expect(stepLine(teal, DEMO_STEPS.invalidEmail)).toContain('email: Must be a valid email address');
     expect(stepLine(argyle, DEMO_STEPS.delete)).toContain('not_found');
-    expect(out).toMatch(/15 of 15 steps passed, 1 not applicable: every step behaved as expected\./);
+    expect(out).toMatch(/21 of 21 steps passed, 1 not applicable: every step behaved as expected\./);
 
     // One section per built-in provider with an emulator (each has a demo plan), in registration order.
     const emulated = BUILT_IN_PROVIDERS.filter((d) => d.sandbox).map((d) => demoTenantId(d.name));
     const headings = [...out.matchAll(/^== tenant (\S+) /gm)].map((m) => m[1]);
     expect(headings).toEqual(emulated);
+
+    // Then the tenant that moves: from the first emulator's provider to the second's, after the others.
+    const [from, to] = BUILT_IN_PROVIDERS.filter((d) => d.sandbox).map((d) => d.name);
+    const move = moveSection(out);
+    expect(move[0]).toBe(`== a tenant moves: ${MOVE_TENANT}, from ${from} to ${to} ==`);
+    expect(out.indexOf(move[0]!)).toBeGreaterThan(out.indexOf(`== tenant ${demoTenantId(to!)} `));
+    for (const label of Object.values(MOVE_STEPS)) expect(stepLine(move, label)).toMatch(/^ {2}✓ /);
+    const firstId = /user (\S+) at argyle/.exec(stepLine(move, MOVE_STEPS.createBefore))?.[1];
+    expect(firstId).toBeDefined();
+    expect(stepLine(move, MOVE_STEPS.move)).toContain('provider teal, retainedProviders [argyle]');
+    expect(stepLine(move, MOVE_STEPS.move)).toContain('reaches teal, argyle');
+    expect(stepLine(move, MOVE_STEPS.getByReference)).toContain(
+      `{ provider: argyle, id: ${firstId} } · Jane Doe`,
+    );
+    expect(stepLine(move, MOVE_STEPS.createAfter)).toMatch(/user \S+ at teal, the current provider/);
+    expect(stepLine(move, MOVE_STEPS.listRetained)).toContain(`still finds user ${firstId}`);
+    expect(stepLine(move, MOVE_STEPS.cleanUp)).toContain('get now answers not_found');
+    // Nothing is left behind at either emulator.
+    expect(sandbox?.argyle.userCount()).toBe(0);
+    expect(sandbox?.teal.userCount()).toBe(0);
+
     // The sandbox's credentials are never printed by the demo.
     expect(sandbox).toBeDefined();
     for (const value of credentialValues(sandbox as Sandbox)) expect(out).not.toContain(value);
@@ -101,7 +138,37 @@ describe('payroll-identity demo', () => {
       /^ {2}✗ .*provider_unavailable/,
     );
     expect(stepLine(section(out, DEMO_TENANTS.argyle), DEMO_STEPS.delete)).toMatch(/^ {2}✓ /);
-    expect(out).toContain('1 step(s) did NOT behave as expected');
+    // The moved tenant's clean-up deletes its Teal user too, by reference.
+    expect(stepLine(moveSection(out), MOVE_STEPS.cleanUp)).toMatch(/^ {2}✗ .*provider_unavailable/);
+    expect(out).toContain('2 step(s) did NOT behave as expected');
+  });
+
+  it("exits 1 and marks the move's steps ✗ when the retained provider misbehaves after the move", async () => {
+    const { code, out } = await demo(async (options) => {
+      const sandbox = await startSandbox(options);
+      // Once Teal has been reached (after Argyle's own steps), reading one Argyle user fails.
+      sandbox.argyle.faults.configure({
+        inject: (request) =>
+          request.method === 'GET' &&
+          /^\/v2\/users\/[^/]+$/.test(request.path) &&
+          sandbox.teal.requests().length > 0
+            ? { kind: 'server-error', status: 500 }
+            : undefined,
+      });
+      return sandbox;
+    });
+    expect(code).toBe(EXIT.failure);
+    for (const label of Object.values(DEMO_STEPS).filter((l) => l !== DEMO_STEPS.duplicate))
+      expect(stepLine(section(out, DEMO_TENANTS.argyle), label)).toMatch(/^ {2}✓ /);
+    const move = moveSection(out);
+    expect(stepLine(move, MOVE_STEPS.createBefore)).toMatch(/^ {2}✓ /);
+    expect(stepLine(move, MOVE_STEPS.move)).toMatch(/^ {2}✓ /);
+    expect(stepLine(move, MOVE_STEPS.getByReference)).toMatch(/^ {2}✗ .*provider_unavailable/);
+    expect(stepLine(move, MOVE_STEPS.createAfter)).toMatch(/^ {2}✓ /);
+    expect(stepLine(move, MOVE_STEPS.listRetained)).toMatch(/^ {2}✓ /);
+    // The delete worked; the get that should answer not_found failed instead.
+    expect(stepLine(move, MOVE_STEPS.cleanUp)).toMatch(/^ {2}✗ .*provider_unavailable/);
+    expect(out).toContain('2 step(s) did NOT behave as expected');
   });
 
   it("stops a tenant's steps when its create fails", async () => {
@@ -152,5 +219,142 @@ describe('payroll-identity demo', () => {
     expect(code).toBeUndefined();
     expect(out).toBe('');
     expect(err).toMatch(/demo plan of emulator teal is not valid \(update\.lastName, duplicateConflict\)/);
+  });
+});
+
+describe('the tenant move, against an identity that does not move as it should', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox();
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+  });
+  beforeEach(() => {
+    sandbox.argyle.reset();
+    sandbox.teal.reset();
+  });
+
+  /** Expects the step `label` to have failed, saying `why`. */
+  function expectFailed(lines: string[], label: string, why: string): void {
+    const line = stepLine(lines, label);
+    expect(line).toMatch(/^ {2}✗ /);
+    expect(line.slice(line.indexOf(label) + label.length).trim()).toContain(why);
+  }
+
+  /** The same handle, with some of its methods replaced. */
+  function patched(users: TenantUserService, methods: Partial<TenantUserService>): TenantUserService {
+    return new Proxy(users, {
+      get(target, key) {
+        if (Object.hasOwn(methods, key)) return methods[key as keyof TenantUserService];
+        const value: unknown = Reflect.get(target, key, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  }
+
+  /** Runs the move from Argyle to Teal through `wrap(identity)`; the report's move lines, and the failures. */
+  async function move(wrap: (identity: MovingIdentity) => MovingIdentity) {
+    const identity = createPayrollIdentity({ tenants: {} });
+    const io = captureIo();
+    const report = new DemoReport(io);
+    try {
+      const plans = demoPlans(sandbox);
+      const end = (provider: string) => {
+        const plan = plans.find((p) => p.provider === provider)!;
+        return { plan, config: sandbox.emulator(provider).tenant() };
+      };
+      await new TenantMoveDemo(wrap(identity), end('argyle'), end('teal'), report, {}).run();
+    } finally {
+      await identity.close();
+    }
+    return { lines: io.out().split('\n'), failed: report.failed };
+  }
+
+  it('passes every step against the real identity (the baseline of the cases below)', async () => {
+    const { lines, failed } = await move((identity) => identity);
+    expect(failed).toBe(0);
+    for (const label of Object.values(MOVE_STEPS)) expect(stepLine(lines, label)).toMatch(/^ {2}✓ /);
+  });
+
+  it('a move that drops the retained providers fails, and the later steps are not run', async () => {
+    const { lines, failed } = await move((identity) => ({
+      forTenant: (tenant) => identity.forTenant(tenant),
+      setTenant: (tenant, config) => {
+        const { retainedProviders: _dropped, ...rest } = config;
+        return identity.setTenant(tenant, rest as typeof config);
+      },
+    }));
+    expectFailed(lines, MOVE_STEPS.move, 'should reach teal, argyle; it reaches teal');
+    const later = [
+      MOVE_STEPS.getByReference,
+      MOVE_STEPS.createAfter,
+      MOVE_STEPS.listRetained,
+      MOVE_STEPS.cleanUp,
+    ];
+    for (const label of later) expectFailed(lines, label, 'not run: the tenant did not move');
+    expect(failed).toBe(5);
+    expect(sandbox.teal.userCount()).toBe(0);
+  });
+
+  it('a move that never happens fails (the tenant stays at its first provider)', async () => {
+    let calls = 0;
+    const { lines } = await move((identity) => ({
+      forTenant: (tenant) => identity.forTenant(tenant),
+      setTenant: (tenant, config) => (++calls === 1 ? identity.setTenant(tenant, config) : Promise.resolve()),
+    }));
+    expectFailed(lines, MOVE_STEPS.move, 'the tenant should now be at teal, is at argyle');
+    // Still at Argyle: the user created before the move is removed again.
+    expect(sandbox.argyle.userCount()).toBe(0);
+  });
+
+  it('a listing that ignores the provider filter fails the list step', async () => {
+    const { lines, failed } = await move((identity) => ({
+      setTenant: (tenant, config) => identity.setTenant(tenant, config),
+      forTenant: (tenant) => {
+        const users = identity.forTenant(tenant);
+        return patched(users, {
+          listUsers: (filter?: TenantListFilter, options?) => {
+            const { provider: _ignored, ...rest } = filter ?? {};
+            return users.listUsers(rest, options);
+          },
+        });
+      },
+    }));
+    // Teal's users, filtered by the Argyle applicant's external id: none of them is the Argyle user.
+    expectFailed(lines, MOVE_STEPS.listRetained, 'was not among the 0 listed at argyle');
+    expect(failed).toBe(1);
+  });
+
+  it('a create after the move that lands at the retained provider fails the create step', async () => {
+    const { lines, failed } = await move((identity) => ({
+      setTenant: (tenant, config) => identity.setTenant(tenant, config),
+      forTenant: (tenant) => {
+        const users = identity.forTenant(tenant);
+        return patched(users, {
+          // A wrong "current provider": the user created after the move comes back as Argyle's.
+          createUser: async (input, options) => {
+            const created = await users.createUser(input, options);
+            return { ...created, user: { ...created.user, provider: 'argyle' } };
+          },
+        });
+      },
+    }));
+    expectFailed(lines, MOVE_STEPS.createAfter, 'a new user should go to teal, went to argyle');
+    expect(failed).toBe(1);
+  });
+
+  it('a reference read that returns another provider’s user fails the get step', async () => {
+    const { lines } = await move((identity) => ({
+      setTenant: (tenant, config) => identity.setTenant(tenant, config),
+      forTenant: (tenant) => {
+        const users = identity.forTenant(tenant);
+        return patched(users, {
+          getUser: async (user, options) => ({ ...(await users.getUser(user, options)), provider: 'teal' }),
+        });
+      },
+    }));
+    expectFailed(lines, MOVE_STEPS.getByReference, 'asked for argyle ');
+    expect(stepLine(lines, MOVE_STEPS.getByReference)).toMatch(/asked for argyle (\S+), got teal \1$/);
   });
 });

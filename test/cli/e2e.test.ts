@@ -5,6 +5,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MOVE_STEPS, MOVE_TENANT } from '../../src/cli/demo/move.js';
 import { DEMO_STEPS } from '../../src/cli/demo/steps.js';
 import { demoTenantId, sandboxTenantsYaml } from '../../src/cli/sandbox-tenants.js';
 import type { CreatedUser } from '../../src/index.js';
@@ -53,16 +54,33 @@ describe('the built binary', { timeout: 60_000 }, () => {
     expect((await readFile(cli, 'utf8')).split('\n', 1)[0]).toBe('#!/usr/bin/env node');
   });
 
-  it('`demo` exits 0 and its report names every tenant and every step', async () => {
+  it('`demo` exits 0 and its report names every tenant and every step, the tenant move included', async () => {
     const result = await spawnCli(['demo']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const providers = await demoProviders();
-    expect(providers.length).toBeGreaterThan(0);
+    expect(providers.length).toBeGreaterThan(1);
     for (const provider of providers) expect(result.stdout).toContain(`== tenant ${demoTenantId(provider)} `);
+    const lines = result.stdout.split('\n');
     for (const label of Object.values(DEMO_STEPS)) {
-      expect(result.stdout.split('\n').filter((l) => l.includes(` ${label} `)).length).toBe(providers.length);
+      expect(lines.filter((l) => l.includes(` ${label} `)).length).toBe(providers.length);
     }
+    // The move: from the first provider with a demo plan to the second, after every tenant's own steps.
+    const [from, to] = providers;
+    const heading = `== a tenant moves: ${MOVE_TENANT}, from ${from} to ${to} ==`;
+    const at = lines.indexOf(heading);
+    expect(at).toBeGreaterThan(lines.findIndex((l) => l.startsWith(`== tenant ${demoTenantId(to!)} `)));
+    for (const label of Object.values(MOVE_STEPS)) {
+      const steps = lines.filter((l) => l.startsWith(`  ✓ ${label} `));
+      expect(steps, label).toHaveLength(1);
+      expect(lines.indexOf(steps[0]!)).toBeGreaterThan(at);
+    }
+    expect(lines.find((l) => l.includes(` ${MOVE_STEPS.getByReference} `))).toContain(
+      `{ provider: ${from}, id: `,
+    );
+    expect(lines.find((l) => l.includes(` ${MOVE_STEPS.createAfter} `))).toContain(
+      `at ${to}, the current provider`,
+    );
     expect(result.stdout).not.toMatch(/^ {2}✗/m);
     expect(result.stdout).toContain('every step behaved as expected');
   });

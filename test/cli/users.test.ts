@@ -1,10 +1,12 @@
 /**
  * `users …` in-process against the embedded sandbox, through a configuration file: every command,
- * `--json` output, exit codes 0 / 1, and no personal data or credential where it must not be.
+ * `--json` output, exit codes 0 / 1, no personal data or credential where it must not be, and
+ * `--provider` for a tenant's retained providers.
  */
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { EXIT } from '../../src/cli/io.js';
 import { run } from '../../src/cli/program.js';
 import { sandboxTenantsYaml } from '../../src/cli/sandbox-tenants.js';
@@ -161,7 +163,7 @@ describe('users against an Argyle tenant', () => {
 
     const deleted = await runCli(['users', 'delete', user.id, ...argyle(), '--json']);
     expect(deleted.code).toBe(EXIT.ok);
-    expect(json(deleted.stdout)).toEqual({ deleted: true, id: user.id });
+    expect(json(deleted.stdout)).toEqual({ deleted: true, id: user.id, provider: 'argyle' });
     expect(sandbox.argyle.userCount()).toBe(0);
 
     const gone = await runCli(['users', 'get', user.id, ...argyle(), '--json']);
@@ -495,6 +497,170 @@ describe('users against a Teal tenant', () => {
     const cleared = await runCli(['users', 'update', user.id, '--clear', 'nationalId', ...teal(), '--json']);
     expect(cleared.code, cleared.stderr).toBe(EXIT.ok);
     expect(json<UpdatedUser>(cleared.stdout).user.nationalId).toBeUndefined();
+  });
+});
+
+describe('--provider: a tenant that moved from Argyle to Teal, Argyle retained', () => {
+  let moved: string;
+  beforeAll(() => {
+    // As a tenants.yaml says it: Teal is the provider now, Argyle's users stay reachable.
+    moved = scratch.file(
+      'moved.yaml',
+      stringify({
+        tenants: {
+          'brit-lend': { ...sandbox.teal.tenant(), retainedProviders: [sandbox.argyle.tenant()] },
+        },
+      }),
+    );
+  });
+  const britLend = () => ['--config', moved, '--tenant', 'brit-lend'];
+
+  it('get, update, token, list and delete reach an Argyle user with --provider argyle; creates go to Teal', async () => {
+    // Registered at Argyle before the move (through the Argyle tenant).
+    const { user } = await createJane();
+
+    const got = await runCli(['users', 'get', user.id, '--provider', 'argyle', ...britLend(), '--json']);
+    expect(got.code, got.stderr).toBe(EXIT.ok);
+    expect(json<User>(got.stdout)).toMatchObject({ id: user.id, provider: 'argyle', lastName: 'Doe' });
+    const human = await runCli(['users', 'get', user.id, '--provider', 'argyle', ...britLend()]);
+    expect(human.stdout).toMatch(/provider: +argyle/);
+    expect(human.stdout).toMatch(/name: +Jane Doe/);
+
+    // A bare id is the current provider's (Teal), which has no such user; Argyle is not asked.
+    const argyleRequests = sandbox.argyle.requests().length;
+    const bare = await runCli(['users', 'get', user.id, ...britLend()]);
+    expect(bare.code).toBe(EXIT.failure);
+    expect(bare.stderr).toMatch(/^not_found: /);
+    expect(sandbox.argyle.requests()).toHaveLength(argyleRequests);
+
+    const updated = await runCli([
+      'users',
+      'update',
+      user.id,
+      '--last-name',
+      'Doe-Example',
+      '--provider',
+      'argyle',
+      ...britLend(),
+    ]);
+    expect(updated.code, updated.stderr).toBe(EXIT.ok);
+    expect(updated.stdout).toMatch(/^Updated user \S+ \(tenant brit-lend, provider argyle\)/);
+
+    const token = await runCli(['users', 'token', user.id, '--provider', 'argyle', ...britLend(), '--json']);
+    expect(token.code, token.stderr).toBe(EXIT.ok);
+    expect(json<LinkToken>(token.stdout).token.length).toBeGreaterThan(0);
+
+    // A new user goes to Teal, the tenant's provider now.
+    const created = await runCli(['users', 'create', ...JOHN, ...britLend(), '--json']);
+    expect(created.code, created.stderr).toBe(EXIT.ok);
+    const john = json<CreatedUser>(created.stdout).user;
+    expect(john.provider).toBe('teal');
+
+    const argyleList = await runCli(['users', 'list', '--provider', 'argyle', ...britLend(), '--json']);
+    expect(argyleList.code, argyleList.stderr).toBe(EXIT.ok);
+    expect(json<Listed>(argyleList.stdout).users).toEqual([
+      expect.objectContaining({ id: user.id, provider: 'argyle', lastName: 'Doe-Example' }),
+    ]);
+    const tealList = await runCli(['users', 'list', ...britLend(), '--json']);
+    expect(json<Listed>(tealList.stdout).users.map((u) => [u.provider, u.id])).toEqual([['teal', john.id]]);
+    const tealByName = await runCli(['users', 'list', '--provider', 'teal', ...britLend(), '--json']);
+    expect(json<Listed>(tealByName.stdout)).toEqual(json<Listed>(tealList.stdout));
+
+    const deleted = await runCli([
+      'users',
+      'delete',
+      user.id,
+      '--provider',
+      'argyle',
+      ...britLend(),
+      '--json',
+    ]);
+    expect(deleted.code, deleted.stderr).toBe(EXIT.ok);
+    expect(json(deleted.stdout)).toEqual({ deleted: true, id: user.id, provider: 'argyle' });
+    expect(sandbox.argyle.userCount()).toBe(0);
+    const deletedJohn = await runCli(['users', 'delete', john.id, ...britLend()]);
+    expect(deletedJohn.stdout).toBe(`Deleted user ${john.id} (tenant brit-lend, provider teal)\n`);
+    expect(sandbox.teal.userCount()).toBe(0);
+  });
+
+  it("a cursor of a retained provider's listing resumes with the same --provider only", async () => {
+    const ids: string[] = [];
+    for (const name of ['Ann', 'Bea', 'Cy']) {
+      const r = await runCli(['users', 'create', '--first-name', name, ...argyle(), '--json']);
+      ids.push(json<CreatedUser>(r.stdout).user.id);
+    }
+    const page = ['--page-size', '2', '--provider', 'argyle'];
+    const first = await runCli(['users', 'list', ...page, '--pages', '1', ...britLend(), '--json']);
+    expect(first.code, first.stderr).toBe(EXIT.ok);
+    const page1 = json<Listed>(first.stdout);
+    expect(page1.users.map((u) => u.id)).toEqual(ids.slice(0, 2));
+    const rest = await runCli([
+      'users',
+      'list',
+      ...page,
+      '--cursor',
+      page1.nextCursor!,
+      ...britLend(),
+      '--json',
+    ]);
+    expect(json<Listed>(rest.stdout).users.map((u) => u.id)).toEqual(ids.slice(2));
+    // The same cursor at the current provider (Teal) is refused, unquoted.
+    const elsewhere = await runCli([
+      'users',
+      'list',
+      '--page-size',
+      '2',
+      '--cursor',
+      page1.nextCursor!,
+      ...britLend(),
+    ]);
+    expect(elsewhere.code).toBe(EXIT.failure);
+    expect(elsewhere.stderr).toMatch(/^invalid_input: .*\n {2}cursor: /);
+    expect(elsewhere.stderr).not.toContain(page1.nextCursor!);
+  });
+
+  it('a provider the tenant does not reach is invalid_input (exit 1), names no value and sends nothing', async () => {
+    const before = sandbox.argyle.requests().length + sandbox.teal.requests().length;
+    // demo-teal retains nothing: Argyle is out of its reach, and so is a provider that does not exist.
+    for (const command of [['get'], ['update', '--last-name', 'Doe'], ['delete'], ['token']]) {
+      const result = await runCli(['users', ...command, 'usr-1', '--provider', 'argyle', ...teal()]);
+      expect(result.code, command.join(' ')).toBe(EXIT.failure);
+      expect(result.stderr).toMatch(
+        /^invalid_input: .*neither uses nor retains \(it uses teal\)\n {2}userId: /,
+      );
+    }
+    const json1 = await runCli(['users', 'get', 'usr-1', '--provider', 'jane-doe', ...britLend(), '--json']);
+    expect(json1.code).toBe(EXIT.failure);
+    expect(json<{ code: string; fieldErrors: Record<string, string[]> }>(json1.stderr)).toMatchObject({
+      code: 'invalid_input',
+      fieldErrors: { userId: [expect.any(String)] },
+    });
+    expect(json1.stderr).not.toContain('jane-doe');
+    const listed = await runCli(['users', 'list', '--provider', 'jane-doe', ...britLend()]);
+    expect(listed.code).toBe(EXIT.failure);
+    expect(listed.stderr).toMatch(/^invalid_input: .*\n {2}provider: /);
+    expect(listed.stderr).not.toContain('jane-doe');
+    expect(sandbox.argyle.requests().length + sandbox.teal.requests().length).toBe(before);
+  });
+
+  it('a retained provider listed twice, or the current one retained, is invalid_configuration (exit 2)', async () => {
+    const bad = scratch.file(
+      'bad-retained.yaml',
+      stringify({
+        tenants: {
+          'brit-lend': {
+            ...sandbox.teal.tenant(),
+            retainedProviders: [sandbox.argyle.tenant(), sandbox.argyle.tenant(), sandbox.teal.tenant()],
+          },
+        },
+      }),
+    );
+    const result = await runCli(['users', 'list', '--config', bad, '--tenant', 'brit-lend']);
+    expect(result.code).toBe(EXIT.usage);
+    expect(result.stderr).toMatch(/^invalid_configuration: /);
+    expect(result.stderr).toContain('retainedProviders[1].provider: appears twice');
+    expect(result.stderr).toContain('retainedProviders[2].provider: is the tenant’s current provider');
+    expect(result.stderr).not.toContain(sandbox.argyle.credentials.apiKeySecret);
   });
 });
 

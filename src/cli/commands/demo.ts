@@ -1,17 +1,19 @@
 /**
  * `payroll-identity demo` (what `npm start` runs): starts the embedded sandbox, configures one tenant
  * `demo-<provider>` per emulator that has a demo plan (every built-in provider's, and those of
- * `--provider-module` providers), walks each through the neutral `UserService` and prints a report.
- * Exits 0 only when every step behaved as expected.
+ * `--provider-module` providers), walks each through the neutral `UserService`, then moves a tenant
+ * from the first such provider to the second (keeping the first as a retained provider), and prints
+ * a report. Exits 0 only when every step behaved as expected.
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { createPayrollIdentityWith } from '../../container/identity.js';
+import { createPayrollIdentityWith, type PayrollIdentity } from '../../container/identity.js';
 import { BUILT_IN_PROVIDERS } from '../../providers.js';
 import type { SandboxOptions } from '../../sandbox/index.js';
+import { MOVE_STEPS, MOVE_TENANT, TenantMoveDemo } from '../demo/move.js';
 import { demoPlans, hasDemo } from '../demo/plans.js';
 import { DemoReport } from '../demo/report.js';
-import { TenantDemo } from '../demo/steps.js';
+import { TenantDemo, type TenantPlan } from '../demo/steps.js';
 import { reportError } from '../errors.js';
 import { EXIT } from '../io.js';
 import {
@@ -43,6 +45,31 @@ export interface DemoOptions {
   providers?: readonly LoadedProvider[];
 }
 
+/**
+ * The "tenant moves" part: from the first plan's provider to the second's, in registration order (no
+ * provider is named here). With fewer than two plans there is nothing to move between.
+ */
+async function runMove(
+  identity: PayrollIdentity,
+  sandbox: RunningSandbox,
+  plans: readonly TenantPlan[],
+  report: DemoReport,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const [from, to] = plans;
+  if (from === undefined || to === undefined) {
+    report.heading(`a tenant moves: ${MOVE_TENANT}`);
+    report.step('skipped', MOVE_STEPS.move, 'not applicable: it needs two emulators with a demo plan');
+    return;
+  }
+  report.heading(`a tenant moves: ${MOVE_TENANT}, from ${from.provider} to ${to.provider}`);
+  report.line(
+    `  ${to.provider} becomes its provider and ${from.provider} a retained provider: ${from.provider}'s users stay reachable as { provider, id }`,
+  );
+  const end = (plan: TenantPlan) => ({ plan, config: sandbox.emulator(plan.provider).tenant() });
+  await new TenantMoveDemo(identity, end(from), end(to), report, { signal }).run();
+}
+
 export async function runDemo(context: CommandContext, options: DemoOptions = {}): Promise<void> {
   const report = new DemoReport(context.io);
   const loaded = options.providers ?? [];
@@ -60,8 +87,9 @@ export async function runDemo(context: CommandContext, options: DemoOptions = {}
       BUILT_IN_PROVIDERS,
     );
     try {
+      const move = plans.length >= 2 ? `, then tenant ${MOVE_TENANT} moves from one provider to another` : '';
       report.line(
-        `payroll-identity demo: ${plans.length} tenant${plans.length === 1 ? '' : 's'}, one neutral UserService, fake applicants only.`,
+        `payroll-identity demo: ${plans.length} tenant${plans.length === 1 ? '' : 's'}${move}; one neutral UserService, fake applicants only.`,
       );
       const running = [...sandbox.emulators.values()].filter(hasDemo);
       report.line(`Sandbox: ${running.map((e) => `${e.name} at ${e.baseUrl}`).join(', ')}`);
@@ -74,6 +102,7 @@ export async function runDemo(context: CommandContext, options: DemoOptions = {}
         report.line(`  applicant: ${plan.applicantSummary}`);
         await new TenantDemo(users, plan, report, { signal: context.io.signal }).run();
       }
+      await runMove(identity, sandbox, plans, report, context.io.signal);
     } finally {
       await identity.close();
     }

@@ -1,6 +1,7 @@
 /**
  * `payroll-identity users create|get|update|delete|list|token`: one tenant's `UserService`, built from
- * a configuration file, one operation per run.
+ * a configuration file, one operation per run. `--provider` addresses a user at one of the tenant's
+ * retained providers (a user reference `{ provider, id }`; for `list`, the `provider` filter).
  */
 import { type Command, Option } from 'commander';
 import { z } from 'zod';
@@ -10,9 +11,10 @@ import {
   type PayrollIdentity,
   type PayrollIdentityConfig,
 } from '../../container/identity.js';
+import type { TenantUserService, UserIdOrRef } from '../../container/tenant-handle.js';
 import { BUILT_IN_PROVIDERS } from '../../providers.js';
 import type { CreateUserInput, UpdateUserInput, User } from '../../user.js';
-import type { CallOptions, UserService } from '../../user-service.js';
+import type { CallOptions } from '../../user-service.js';
 import { reportError } from '../errors.js';
 import { formatCreated, formatLinkToken, formatListRow, formatUpdated, formatUser } from '../format.js';
 import { type CliIo, EXIT, type ExitCode, say, warn } from '../io.js';
@@ -60,6 +62,25 @@ function addCommonFlags(command: Command): Command {
     .option('--json', 'print machine-readable JSON (errors as JSON on stderr)');
 }
 
+/** `--provider`: which of the tenant's providers holds the user (default: its current provider). */
+const ProviderFlagSchema = z.object({ provider: z.string().optional() });
+
+function addProviderOption(command: Command, what: string): Command {
+  return command.option(
+    '--provider <name>',
+    `${what} at this provider: the tenant's current one (default) or one of its retainedProviders`,
+  );
+}
+
+/**
+ * The user the command is about: a bare id (the tenant's current provider) or, with `--provider`, a
+ * user reference. The library checks the provider (`invalid_input` when the tenant does not reach it).
+ */
+function userRef(userId: string, options: unknown): UserIdOrRef {
+  const { provider } = ProviderFlagSchema.parse(options);
+  return provider === undefined ? userId : { provider, id: userId };
+}
+
 /** Ctrl-C aborts the call in flight (code `aborted`) instead of waiting for its timeout. */
 function call(context: CommandContext): CallOptions {
   return { signal: context.io.signal };
@@ -89,7 +110,7 @@ async function identityFor(flags: CommonFlags): Promise<PayrollIdentity> {
 async function withTenant(
   context: CommandContext,
   rawOptions: unknown,
-  body: (users: UserService, flags: CommonFlags) => Promise<void>,
+  body: (users: TenantUserService, flags: CommonFlags) => Promise<void>,
 ): Promise<void> {
   const flags = CommonFlagsSchema.parse(rawOptions);
   let identity: PayrollIdentity | undefined;
@@ -122,13 +143,15 @@ function addGet(users: Command, context: CommandContext): void {
     .command('get')
     .description('show one user')
     .argument('<userId>', "the provider's user id");
-  addCommonFlags(command).action(async (userId: string, options: unknown) => {
-    await withTenant(context, options, async (service, flags) => {
-      const user = await service.getUser(userId, call(context));
-      if (flags.json) printJson(context.io, user);
-      else for (const line of formatUser(user)) say(context.io, line);
-    });
-  });
+  addProviderOption(addCommonFlags(command), 'the user is').action(
+    async (userId: string, options: unknown) => {
+      await withTenant(context, options, async (service, flags) => {
+        const user = await service.getUser(userRef(userId, options), call(context));
+        if (flags.json) printJson(context.io, user);
+        else for (const line of formatUser(user)) say(context.io, line);
+      });
+    },
+  );
 }
 
 function addUpdate(users: Command, context: CommandContext): void {
@@ -136,10 +159,11 @@ function addUpdate(users: Command, context: CommandContext): void {
     .command('update')
     .description('change some of a user’s fields (absent flags leave fields as they are)')
     .argument('<userId>', "the provider's user id");
-  addProfileFlags(addCommonFlags(command), 'update').action(async (userId: string, options: unknown) => {
+  const flagged = addProviderOption(addProfileFlags(addCommonFlags(command), 'update'), 'the user is');
+  flagged.action(async (userId: string, options: unknown) => {
     await withTenant(context, options, async (service, flags) => {
       const patch = patchFromFlags(parseProfileFlags(options)) as UpdateUserInput;
-      const updated = await service.updateUser(userId, patch, call(context));
+      const updated = await service.updateUser(userRef(userId, options), patch, call(context));
       if (flags.json) printJson(context.io, updated);
       else for (const line of formatUpdated(updated, flags.tenant)) say(context.io, line);
     });
@@ -151,13 +175,18 @@ function addDelete(users: Command, context: CommandContext): void {
     .command('delete')
     .description('delete a user (and, at Teal, the user’s files and accounts)')
     .argument('<userId>', "the provider's user id");
-  addCommonFlags(command).action(async (userId: string, options: unknown) => {
-    await withTenant(context, options, async (service, flags) => {
-      await service.deleteUser(userId, call(context));
-      if (flags.json) printJson(context.io, { deleted: true, id: userId });
-      else say(context.io, `Deleted user ${userId} (tenant ${flags.tenant})`);
-    });
-  });
+  addProviderOption(addCommonFlags(command), 'the user is').action(
+    async (userId: string, options: unknown) => {
+      await withTenant(context, options, async (service, flags) => {
+        const user = userRef(userId, options);
+        await service.deleteUser(user, call(context));
+        // The id alone is ambiguous once a tenant has moved: say at which provider it was.
+        const provider = typeof user === 'string' ? service.provider : user.provider;
+        if (flags.json) printJson(context.io, { deleted: true, id: userId, provider });
+        else say(context.io, `Deleted user ${userId} (tenant ${flags.tenant}, provider ${provider})`);
+      });
+    },
+  );
 }
 
 const ListFlagsSchema = z.object({
@@ -193,16 +222,18 @@ function addList(users: Command, context: CommandContext): void {
     )
     .option(
       '--cursor <cursor>',
-      'resume after the page that gave this cursor (with the same --page-size and --external-id)',
+      'resume after the page that gave this cursor (with the same --page-size, --external-id and --provider)',
     );
-  addCommonFlags(command).action(async (options: unknown) => {
+  addProviderOption(addCommonFlags(command), 'list the users').action(async (options: unknown) => {
     await withTenant(context, options, async (service, flags) => {
       const { externalId, limit, pageSize, pages, cursor } = ListFlagsSchema.parse(options);
+      const { provider } = ProviderFlagSchema.parse(options);
       const found: User[] = [];
       let nextCursor: string | undefined;
       let cutInsidePage = false;
       // Each page is fetched only when the iteration reaches it, so a limit also saves requests.
       const filter = {
+        ...(provider !== undefined && { provider }),
         ...(externalId !== undefined && { externalId }),
         ...((pageSize ?? limit) !== undefined && { pageSize: pageSize ?? limit }),
         ...(cursor !== undefined && { cursor }),
@@ -247,13 +278,15 @@ function addToken(users: Command, context: CommandContext): void {
     .command('token')
     .description('create a link token for the provider’s user-facing connection flow')
     .argument('<userId>', "the provider's user id");
-  addCommonFlags(command).action(async (userId: string, options: unknown) => {
-    await withTenant(context, options, async (service, flags) => {
-      const token = await service.createLinkToken(userId, call(context));
-      if (flags.json) printJson(context.io, token);
-      else for (const line of formatLinkToken(token)) say(context.io, line);
-    });
-  });
+  addProviderOption(addCommonFlags(command), 'the user is').action(
+    async (userId: string, options: unknown) => {
+      await withTenant(context, options, async (service, flags) => {
+        const token = await service.createLinkToken(userRef(userId, options), call(context));
+        if (flags.json) printJson(context.io, token);
+        else for (const line of formatLinkToken(token)) say(context.io, line);
+      });
+    },
+  );
 }
 
 export function addUsersCommand(program: Command, context: CommandContext): void {
@@ -273,6 +306,9 @@ export function addUsersCommand(program: Command, context: CommandContext): void
         '  payroll-identity users list --config tenants.yaml --tenant acme-us --page-size 100 --pages 1',
         '  payroll-identity users list --config tenants.yaml --tenant acme-us --page-size 100 --pages 1 --cursor <next cursor>',
         '  payroll-identity users token <userId> --config tenants.yaml --tenant acme-us',
+        '  # a user at a provider the tenant moved away from (listed in its retainedProviders):',
+        '  payroll-identity users get <userId> --config tenants.yaml --tenant brit-lend --provider argyle',
+        '  payroll-identity users list --config tenants.yaml --tenant brit-lend --provider argyle',
       ].join('\n'),
     );
   addCreate(users, context);

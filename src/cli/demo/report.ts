@@ -9,7 +9,7 @@ import { type CliIo, say } from '../io.js';
 export type StepStatus = 'passed' | 'failed' | 'skipped';
 
 const MARK: Readonly<Record<StepStatus, string>> = { passed: '✓', failed: '✗', skipped: '–' };
-const LABEL_WIDTH = 18;
+const LABEL_WIDTH = 19;
 
 /** A demo check that did not hold (the call worked, the result was wrong). */
 export class DemoCheckFailed extends Error {

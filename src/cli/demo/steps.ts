@@ -30,14 +30,26 @@ export const DEMO_STEPS = {
 } as const;
 
 /** Enough to find a just-created user in any sandbox, without walking an unbounded list. */
-const LIST_SCAN_LIMIT = 1_000;
+export const LIST_SCAN_LIMIT = 1_000;
 
-function ignored(fields: readonly string[]): string {
+/** A create's or update's `ignoredFields`, as the report shows them. */
+export function ignored(fields: readonly string[]): string {
   return `ignoredFields: ${fields.length > 0 ? fields.join(', ') : 'none'}`;
 }
 
-function check(condition: boolean, message: string): void {
+/** A demo check: the call worked, but what it returned must also be right. */
+export function check(condition: boolean, message: string): void {
   if (!condition) throw new DemoCheckFailed(message);
+}
+
+/** A create's input for `plan`'s provider: the plan's `providerOptions` merged in, per provider. */
+export function withPlanOptions(plan: SandboxDemoPlan, input: CreateUserInput): CreateUserInput {
+  const extra = plan.providerOptions;
+  if (extra === undefined) return input;
+  const providerOptions: Record<string, Record<string, unknown>> = { ...input.providerOptions };
+  for (const [provider, options] of Object.entries(extra))
+    providerOptions[provider] = { ...providerOptions[provider], ...options };
+  return { ...input, providerOptions };
 }
 
 export class TenantDemo {
@@ -50,12 +62,7 @@ export class TenantDemo {
 
   /** A create's input: the plan's `providerOptions` go with every create, merged per provider. */
   private creating(input: CreateUserInput): CreateUserInput {
-    const extra = this.plan.providerOptions;
-    if (extra === undefined) return input;
-    const providerOptions: Record<string, Record<string, unknown>> = { ...input.providerOptions };
-    for (const [provider, options] of Object.entries(extra))
-      providerOptions[provider] = { ...providerOptions[provider], ...options };
-    return { ...input, providerOptions };
+    return withPlanOptions(this.plan, input);
   }
 
   /** Runs a step; its detail line comes from `body`, a failure's from the error. */

@@ -22,20 +22,28 @@
 import { z } from 'zod';
 import { BUILT_IN_PROVIDERS } from '../providers.js';
 import { startEmulator } from './server.js';
-import type { EmulatorStartOptions, RunningEmulator, SandboxEmulator } from './types.js';
+import type { DeliveryReport, EmulatorStartOptions, RunningEmulator, SandboxEmulator } from './types.js';
 
 /** Helpers for an emulator's credentials and ids: unguessable per-run secrets, base64url text. */
 export { base64Url, randomSecret } from './random.js';
 export { startEmulator } from './server.js';
 export type {
+  DeliveryAttempt,
+  DeliveryError,
+  DeliveryOutcome,
+  DeliveryRecord,
+  DeliveryReport,
+  DeliveryResult,
   EmulatorContext,
   EmulatorStartOptions,
   EmulatorState,
+  EmulatorWebhooks,
   Fault,
   FaultController,
   FaultKind,
   FaultOptions,
   FaultRequest,
+  OutgoingWebhook,
   QueuedFault,
   RecordedRequest,
   RunningEmulator,
@@ -50,7 +58,12 @@ export type {
   SandboxRequestHead,
   SandboxRouter,
   SandboxTenantConfig,
+  WebhookDeliveryOptions,
+  WebhookPlan,
+  WebhookRequest,
 } from './types.js';
+/** Sends one webhook with retries (what the emulators' simulations use), loopback hosts only by default. */
+export { type DeliverWebhookOptions, deliverWebhook } from './webhooks.js';
 
 /** Argyle tenant credentials (Basic auth `api_key_id:api_key_secret`). */
 export const ArgyleSandboxCredentialsSchema = z.strictObject({
@@ -79,6 +92,25 @@ export type TealSandboxBearer = z.output<typeof TealSandboxBearerSchema>;
 
 type AnyRunning = RunningEmulator<object, object>;
 
+/** The Argyle emulator, with its webhook shortcut. */
+export interface ArgyleSandbox extends RunningEmulator<ArgyleSandboxCredentials, never> {
+  /**
+   * Simulates the applicant connecting their payroll account: `accounts.added`, `accounts.connected`
+   * and `users.fully_synced` for `userId` (one fake account id for the three), each to the
+   * subscriptions that asked for it. The same as `simulate('connection', userId)`.
+   */
+  simulateConnection(userId: string): Promise<DeliveryReport>;
+}
+
+/** The Teal emulator, with its webhook shortcut. */
+export interface TealSandbox extends RunningEmulator<TealSandboxCredentials, TealSandboxBearer> {
+  /**
+   * Simulates the applicant submitting their payroll: `user-payroll-submitted` for `userId` to the
+   * subscriptions that asked for it. The same as `simulate('user-payroll-submitted', userId)`.
+   */
+  simulatePayrollSubmission(userId: string): Promise<DeliveryReport>;
+}
+
 /** Options of {@link startSandbox}. */
 export interface SandboxOptions {
   /** Options per emulator, keyed by provider name: `{ argyle: { faults: { errorRate: 0.1 } } }`. */
@@ -97,12 +129,12 @@ export interface SandboxOptions {
 /** The running emulators, from {@link startSandbox}. */
 export interface Sandbox {
   /** The Argyle emulator (v2 and v1 routes). Throws when the sandbox runs no `argyle` emulator. */
-  readonly argyle: RunningEmulator<ArgyleSandboxCredentials, never>;
+  readonly argyle: ArgyleSandbox;
   /**
    * `credentials` is the API key; `alternativeCredentials[0]` the member bearer token. Throws when the
    * sandbox runs no `teal` emulator.
    */
-  readonly teal: RunningEmulator<TealSandboxCredentials, TealSandboxBearer>;
+  readonly teal: TealSandbox;
   /** Every running emulator by provider name, in registration order, extra ones included. */
   readonly emulators: ReadonlyMap<string, AnyRunning>;
   /** The running emulator of `name`; throws when there is none. */
@@ -150,15 +182,28 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // The typed shortcuts' credentials are checked, not cast: a drifting emulator fails loudly on first
   // use of its shortcut. Everything else works from the map, so a sandbox whose `argyle` or `teal`
   // is missing or replaced still runs.
-  let argyle: RunningEmulator<ArgyleSandboxCredentials, never> | undefined;
-  let teal: RunningEmulator<TealSandboxCredentials, TealSandboxBearer> | undefined;
+  let argyle: ArgyleSandbox | undefined;
+  let teal: TealSandbox | undefined;
   return {
     get argyle() {
-      argyle ??= typed(required(running, 'argyle'), ArgyleSandboxCredentialsSchema, z.never());
+      if (!argyle) {
+        const emulator = typed(required(running, 'argyle'), ArgyleSandboxCredentialsSchema, z.never());
+        argyle = { ...emulator, simulateConnection: (userId) => emulator.simulate('connection', userId) };
+      }
       return argyle;
     },
     get teal() {
-      teal ??= typed(required(running, 'teal'), TealSandboxCredentialsSchema, TealSandboxBearerSchema);
+      if (!teal) {
+        const emulator = typed(
+          required(running, 'teal'),
+          TealSandboxCredentialsSchema,
+          TealSandboxBearerSchema,
+        );
+        teal = {
+          ...emulator,
+          simulatePayrollSubmission: (userId) => emulator.simulate('user-payroll-submitted', userId),
+        };
+      }
       return teal;
     },
     emulators: running,

@@ -9,8 +9,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Answer, dropMidBody, isSpoilFault, send, serialize, spoil } from './answer.js';
 import { readBody } from './body.js';
 import { describeCredentials, tenantFactory } from './describe.js';
-import { Faults } from './faults.js';
+import { type FaultDecision, Faults } from './faults.js';
 import { Router } from './router.js';
+import { WebhookSimulator } from './simulate.js';
 import type {
   EmulatorStartOptions,
   Fault,
@@ -20,6 +21,7 @@ import type {
   SandboxReply,
   SandboxRequestHead,
 } from './types.js';
+import { deliverySettings } from './webhooks.js';
 
 /** A proxy's error page: no provider shape, no JSON. */
 const HTML_ERROR_PAGE =
@@ -34,6 +36,9 @@ const SERVER_MESSAGES = {
 
 /** Keep-alive connections stay open this long when idle (as they did before the move to `node:http`). */
 const KEEP_ALIVE_TIMEOUT_MS = 72_000;
+
+/** The sandbox's own routes (`/_sandbox/simulate`): never faulted, they are no provider's API. */
+const ADMIN_PREFIX = '/_sandbox/';
 
 /** Faults that answer in place of the provider, without processing the request. */
 type AnsweringFault = Extract<Fault, { kind: 'server-error' | 'rate-limit' | 'html-error' | 'redirect' }>;
@@ -54,6 +59,7 @@ export async function startEmulator<C extends object, Alt extends object>(
   options: EmulatorStartOptions = {},
 ): Promise<RunningEmulator<C, Alt>> {
   const faults = new Faults(options.faults);
+  const delivery = deliverySettings(options.webhooks);
   const router = new Router();
   const closing = new AbortController();
   const log: RecordedRequest[] = [];
@@ -121,7 +127,9 @@ export async function startEmulator<C extends object, Alt extends object>(
     const record: RecordedRequest = { sequence, method: request.method ?? 'GET', url: path };
     log.push(record);
 
-    const decision = faults.decide({ method: record.method, path, sequence });
+    const decision: FaultDecision = path.startsWith(ADMIN_PREFIX)
+      ? { delayed: false, delayMs: 0 }
+      : faults.decide({ method: record.method, path, sequence });
     if (decision.delayed) record.fault = 'latency';
     if (decision.delayMs > 0) {
       // Aborted by close(), so a long injected latency never holds the server open.
@@ -167,6 +175,8 @@ export async function startEmulator<C extends object, Alt extends object>(
   const credentialFields = describeCredentials(emulator, credentials, alternativeCredentials);
   const tenant = tenantFactory(emulator, () => origin, credentials);
   const state = emulator.register(router, { credentials, alternativeCredentials, origin: () => origin });
+  const webhooks = new WebhookSimulator(emulator.name, state.webhooks, delivery);
+  webhooks.register(router, (status, message) => emulator.errorBody(status, message));
   const port = await listen(server, options.port ?? 0);
   origin = `http://127.0.0.1:${port}`;
 
@@ -181,14 +191,20 @@ export async function startEmulator<C extends object, Alt extends object>(
     faults,
     userCount: () => state.userCount(),
     requests: () => log.map((record) => ({ ...record })),
+    simulations: webhooks.simulations,
+    simulate: (simulation, userId) => webhooks.simulate(simulation, userId),
+    subscriptionCount: () => webhooks.subscriptionCount(),
+    deliveries: () => webhooks.deliveries(),
     reset: () => {
       state.reset();
+      webhooks.reset();
       faults.clear();
       log.length = 0;
       sequence = 0;
     },
     close: async () => {
       closing.abort();
+      webhooks.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // close() must not wait for keep-alive clients or for requests held by injected latency.
       server.closeAllConnections();

@@ -111,8 +111,44 @@ export interface EmulatorContext<C extends object = object, Alt extends object =
 export interface EmulatorState {
   /** How many users the emulator currently holds. */
   userCount(): number;
-  /** Forget every user and token. */
+  /** Forget every user and token (and webhook subscription). */
   reset(): void;
+  /** Optional: the emulator's webhooks (subscriptions it accepts, deliveries it can simulate). */
+  webhooks?: EmulatorWebhooks;
+}
+
+/**
+ * One delivery an emulator wants sent: the exact bytes and headers (signed, encrypted) for one
+ * subscription and one event. The core sends it, retries it and records every attempt.
+ */
+export interface OutgoingWebhook extends WebhookRequest {
+  /** The subscription's id, as the emulator's subscription routes name it. */
+  subscription: string;
+  /** The provider's event name (`accounts.connected`, `user-payroll-submitted`, …). */
+  event: string;
+}
+
+/** What an emulator plans for a simulation: the deliveries in order, or why there are none. */
+export type WebhookPlan =
+  | { ok: true; deliveries: readonly OutgoingWebhook[] }
+  /** `unknown-simulation`: a name not in `simulations`; `unknown-user`: no such user in the emulator. */
+  | { ok: false; reason: 'unknown-simulation' | 'unknown-user' };
+
+/** An emulator's webhooks, as the core sees them (the subscription routes are the emulator's own). */
+export interface EmulatorWebhooks {
+  /**
+   * The names `simulate` accepts: the provider's event names the emulator can send, and named flows
+   * (Argyle's `connection`: `accounts.added`, `accounts.connected`, `users.fully_synced`).
+   */
+  readonly simulations: readonly string[];
+  /**
+   * The deliveries for `simulation` and `userId`, one per event and subscription that asked for the
+   * event, in the order the provider sends them; nothing is sent here. A subscription gets its
+   * deliveries in this order; different subscriptions are served in parallel.
+   */
+  plan(simulation: string, userId: string): WebhookPlan;
+  /** How many subscriptions the emulator holds. */
+  subscriptionCount(): number;
 }
 
 /** One credential of a run, labelled as `payroll-identity sandbox` prints it (`apiKeyId: …`). */
@@ -305,9 +341,25 @@ export interface RunningEmulator<
   userCount(): number;
   /** Every request received so far, oldest first. */
   requests(): readonly RecordedRequest[];
-  /** Forget users, tokens, the request log and every fault. */
+  /** The names {@link RunningEmulator.simulate} accepts (none when the emulator sends no webhooks). */
+  readonly simulations: readonly string[];
+  /**
+   * Sends the webhooks of `simulation` (an event name or a flow, see `simulations`) for `userId` to
+   * every subscription that asked for them, retrying failed deliveries; resolves once every delivery
+   * is delivered or given up. Rejects, sending nothing, for an unknown user or simulation, or when the
+   * emulator sends no webhooks.
+   */
+  simulate(simulation: string, userId: string): Promise<DeliveryReport>;
+  /** How many webhook subscriptions the emulator holds. */
+  subscriptionCount(): number;
+  /** Every webhook delivery attempt so far, oldest first: no body, no headers. */
+  deliveries(): readonly DeliveryRecord[];
+  /**
+   * Forget users, tokens, webhook subscriptions, the request and delivery logs and every fault;
+   * deliveries still under way are abandoned.
+   */
   reset(): void;
-  /** Stops the server and drops open connections. */
+  /** Stops the server, drops open connections and abandons deliveries under way. */
   close(): Promise<void>;
 }
 
@@ -317,4 +369,102 @@ export interface EmulatorStartOptions {
   port?: number;
   /** Random faults from the start (they can be changed later with `faults.configure`). */
   faults?: FaultOptions;
+  /** How the emulator delivers webhooks (attempts, backoff, timeout, hosts). */
+  webhooks?: WebhookDeliveryOptions;
+}
+
+/** One webhook request: where, the exact body, and the headers (a signature among them). */
+export interface WebhookRequest {
+  /** An `http:` or `https:` URL. */
+  url: string;
+  /** Sent as is: the bytes a signature covers. */
+  body: string | Uint8Array;
+  /** Request headers; `content-length` is set from the body. */
+  headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * How webhooks are delivered. A delivery is retried on a connection error, a timeout or a non-2xx
+ * answer, up to `attempts` in all.
+ */
+export interface WebhookDeliveryOptions {
+  /** Attempts per delivery, the first included: 1–10, default 3. */
+  attempts?: number;
+  /**
+   * Milliseconds to wait before the second, third, … attempt (0–60000 each, default `[50, 200]`);
+   * the last value repeats when there are more attempts than values.
+   */
+  backoffMs?: readonly number[];
+  /** Milliseconds one attempt may take, answer included: 1–60000, default 5000. */
+  timeoutMs?: number;
+  /**
+   * Deliver to hosts other than loopback (`127.0.0.0/8`, `::1`, `localhost`). Off by default, so that
+   * an emulator never becomes an open relay; a refused URL fails at once with `host-not-allowed`.
+   */
+  allowNonLoopback?: boolean;
+}
+
+/**
+ * Why an attempt failed without an answer: `connection` (refused, reset, DNS), `timeout`,
+ * `host-not-allowed` (not loopback, see {@link WebhookDeliveryOptions.allowNonLoopback}),
+ * `invalid-url` (not http(s)), `aborted` (the emulator was reset or closed).
+ */
+export type DeliveryError = 'connection' | 'timeout' | 'host-not-allowed' | 'invalid-url' | 'aborted';
+
+/** One attempt of one delivery. */
+export interface DeliveryAttempt {
+  /** 1 for the first attempt, then 2, … */
+  attempt: number;
+  /** The subscriber's answer status; absent when there was no answer. */
+  status?: number;
+  /** Why there was no answer. */
+  error?: DeliveryError;
+  /** Whether the subscriber accepted the delivery (a 2xx). */
+  ok: boolean;
+}
+
+/** How one delivery ended. */
+export interface DeliveryOutcome {
+  /** Whether an attempt was accepted. */
+  delivered: boolean;
+  /** Every attempt, in order. */
+  attempts: readonly DeliveryAttempt[];
+}
+
+/** One delivery of a simulation: a subscription, an event, and its attempts. */
+export interface DeliveryResult extends DeliveryOutcome {
+  /** The subscription's id. */
+  subscription: string;
+  /** The provider's event name. */
+  event: string;
+  /** The subscriber URL's origin and path (never its query string or user info). */
+  url: string;
+}
+
+/** What {@link RunningEmulator.simulate} reports once every delivery settled. */
+export interface DeliveryReport {
+  /** The simulation's name, as given. */
+  simulation: string;
+  /** The user it was for. */
+  userId: string;
+  /** Deliveries made: one per event and subscription that asked for it (0 when nobody subscribed). */
+  deliveries: number;
+  /** Of those, delivered. */
+  delivered: number;
+  /** Of those, given up after their last attempt. */
+  failed: number;
+  /** Each delivery, in the order the provider sends them. */
+  results: readonly DeliveryResult[];
+}
+
+/** One attempt in an emulator's delivery log ({@link RunningEmulator.deliveries}). */
+export interface DeliveryRecord extends DeliveryAttempt {
+  /** 1 for the first attempt since the start (or the last reset), then 2, … */
+  sequence: number;
+  /** The subscription's id. */
+  subscription: string;
+  /** The provider's event name. */
+  event: string;
+  /** The subscriber URL's origin and path (never its query string or user info). */
+  url: string;
 }

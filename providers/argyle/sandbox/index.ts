@@ -1,7 +1,8 @@
 /**
  * The Argyle emulator: a stateful local fake of Argyle's documented user API (v2 and legacy v1),
  * written from the documents independently of the adapter in `providers/argyle/`, so the adapter
- * can be tested against a second reading. Routes sit at the root: `/v2/...` and `/v1/...`.
+ * can be tested against a second reading. Routes sit at the root: `/v2/...` and `/v1/...`, webhook
+ * subscriptions at `/v2/webhooks`.
  */
 
 import { randomSecret, type SandboxEmulator } from '../../../src/sandbox/index.js';
@@ -11,6 +12,7 @@ import { registerV1Routes } from './routes-v1.js';
 import { registerV2Routes } from './routes-v2.js';
 import { ArgyleUserStore } from './store.js';
 import { TokenMinter } from './tokens.js';
+import { ArgyleWebhookStore, argyleWebhooks, registerWebhookRoutes } from './webhooks.js';
 
 export type { ArgyleCredentials } from './http.js';
 
@@ -42,10 +44,16 @@ export const emulator: SandboxEmulator<ArgyleCredentials, never> = {
     const deps = { store, tokens, origin: context.origin };
     registerV2Routes(router, deps);
     registerV1Routes(router, deps);
+    const webhooks = new ArgyleWebhookStore();
+    registerWebhookRoutes(router, { webhooks, origin: context.origin });
     return {
       userCount: () => store.count(),
-      // Tokens are stateless JWTs: forgetting the users is the whole reset.
-      reset: () => store.clear(),
+      // Tokens are stateless JWTs: forgetting the users and the subscriptions is the whole reset.
+      reset: () => {
+        store.clear();
+        webhooks.clear();
+      },
+      webhooks: argyleWebhooks(store, webhooks),
     };
   },
 };

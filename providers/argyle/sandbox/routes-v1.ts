@@ -31,7 +31,7 @@ export function registerV1Routes(router: SandboxRouter, { store, tokens, origin 
       path: '/v1/users',
       allowed: ['limit', 'cursor'],
       origin: origin(),
-      users: () => store.list(),
+      items: () => store.list(),
       render: renderV1,
     }),
   );

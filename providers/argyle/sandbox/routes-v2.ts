@@ -34,7 +34,7 @@ export function registerV2Routes(router: SandboxRouter, { store, tokens, origin 
       path: '/v2/users',
       allowed: ['limit', 'external_id', 'cursor'],
       origin: origin(),
-      users: (params) => store.list(params.get('external_id') ?? undefined),
+      items: (params) => store.list(params.get('external_id') ?? undefined),
       render: renderV2,
     }),
   );

@@ -1,13 +1,14 @@
 /**
  * The Teal emulator: a stateful local fake of Teal's documented user API, written from the
  * documents independently of the adapter in `providers/teal/`. Routes sit at the root
- * (`/users`, `/users/{user_id}`, `/user-tokens`), as in Teal's API reference.
+ * (`/users`, `/users/{user_id}`, `/user-tokens`, `/webhooks`), as in Teal's API reference.
  */
 
 import { randomSecret, type SandboxEmulator, type SandboxRequestHead } from '../../../src/sandbox/index.js';
 import { demo } from './demo.js';
 import { registerRoutes } from './routes.js';
 import { TealUserStore } from './store.js';
+import { registerWebhookRoutes, TealWebhookStore, tealWebhooks } from './webhooks.js';
 
 /** The tenant `credentials` the emulator accepts: an API key… */
 export interface TealApiKeyCredentials {
@@ -61,6 +62,15 @@ export const emulator: SandboxEmulator<TealApiKeyCredentials, TealBearerCredenti
       authorized(request, apiKey, bearerToken) ? undefined : { status: 401, body: UNAUTHORIZED },
     );
     registerRoutes(router, { store, origin: context.origin });
-    return { userCount: () => store.count(), reset: () => store.clear() };
+    const webhooks = new TealWebhookStore();
+    registerWebhookRoutes(router, webhooks);
+    return {
+      userCount: () => store.count(),
+      reset: () => {
+        store.clear();
+        webhooks.clear();
+      },
+      webhooks: tealWebhooks(store, webhooks),
+    };
   },
 };

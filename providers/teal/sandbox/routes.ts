@@ -20,19 +20,19 @@ const MAX_LIMIT = 100;
 const CONFLICT_MESSAGE =
   'This user already exists. Forename, surname and date of birth must be a unique combination';
 
-const errors = (...messages: string[]) => ({ errors: messages });
+export const errors = (...messages: string[]) => ({ errors: messages });
 
 /** A JSON answer. */
-const reply = (status: number, body?: unknown): SandboxReply =>
+export const reply = (status: number, body?: unknown): SandboxReply =>
   body === undefined ? { status } : { status, body };
 
 /** Well-formed unknown ids are named, as in the reference's example; anything else is not echoed. */
-const notFound = (id: string | undefined) =>
+export const notFound = (id: string | undefined) =>
   errors(`The resource with id [${id && UUID_RE.test(id) ? id : '...'}] does not exist`);
 
 type Parsed<T> = { ok: true; data: T } | { ok: false; messages: string[] };
 
-function parse<S extends z.ZodType>(
+export function parse<S extends z.ZodType>(
   schema: S,
   body: unknown,
   mode: 'create' | 'update',
@@ -63,22 +63,9 @@ export function registerRoutes(router: SandboxRouter, { store, origin }: TealRou
 
   // Reference: GET /users?offset=&limit= → {pagination: {offset, limit, count, total_count}, users}.
   router.route('GET', '/users', (request) => {
-    const params = request.query;
-    const problems: string[] = [];
-    for (const key of new Set(params.keys())) {
-      if (key !== 'offset' && key !== 'limit')
-        problems.push(`The query parameter \`${key}\` is not supported`);
-      else if (params.getAll(key).length > 1)
-        problems.push(`The query parameter \`${key}\` must be given once`);
-    }
-    const offset = integerParam(params.get('offset'), 0, 0, Number.MAX_SAFE_INTEGER);
-    const limit = integerParam(params.get('limit'), DEFAULT_LIMIT, 1, MAX_LIMIT);
-    if (offset === undefined) problems.push('The query parameter `offset` must be an integer of 0 or more');
-    if (limit === undefined)
-      problems.push(`The query parameter \`limit\` must be an integer from 1 to ${MAX_LIMIT}`);
-    if (problems.length > 0 || offset === undefined || limit === undefined) {
-      return reply(400, errors(...problems));
-    }
+    const paging = parsePaging(request.query);
+    if (!paging.ok) return reply(400, errors(...paging.problems));
+    const { offset, limit } = paging;
     const all = store.list();
     const users = all.slice(offset, offset + limit).map(render);
     return reply(200, { pagination: { offset, limit, count: users.length, total_count: all.length }, users });
@@ -116,6 +103,28 @@ export function registerRoutes(router: SandboxRouter, { store, origin }: TealRou
     const webappLink = `${origin()}/webapp?token=${encodeURIComponent(token)}`;
     return reply(201, { token, webapp_link: webappLink, created_at });
   });
+}
+
+/**
+ * `offset` (≥ 0, default 0) and `limit` (1–100, default 20), each at most once, and no other query
+ * parameter: the paging of `GET /users` and `GET /webhooks`.
+ */
+export function parsePaging(
+  params: URLSearchParams,
+): { ok: true; offset: number; limit: number } | { ok: false; problems: string[] } {
+  const problems: string[] = [];
+  for (const key of new Set(params.keys())) {
+    if (key !== 'offset' && key !== 'limit') problems.push(`The query parameter \`${key}\` is not supported`);
+    else if (params.getAll(key).length > 1)
+      problems.push(`The query parameter \`${key}\` must be given once`);
+  }
+  const offset = integerParam(params.get('offset'), 0, 0, Number.MAX_SAFE_INTEGER);
+  const limit = integerParam(params.get('limit'), DEFAULT_LIMIT, 1, MAX_LIMIT);
+  if (offset === undefined) problems.push('The query parameter `offset` must be an integer of 0 or more');
+  if (limit === undefined)
+    problems.push(`The query parameter \`limit\` must be an integer from 1 to ${MAX_LIMIT}`);
+  if (problems.length > 0 || offset === undefined || limit === undefined) return { ok: false, problems };
+  return { ok: true, offset, limit };
 }
 
 /** A query integer within [min, max]: the default when absent, `undefined` when invalid. */

@@ -4,8 +4,9 @@
  * the problem is reported (to `onError`, the identity's logger and its `onConfigurationChange` hook)
  * by field and reason, never with a value from the file.
  */
-import { watch as watchFs } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { readFileSync, statSync, watch as watchFs } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { InvalidConfigurationError } from '../errors.js';
 import { type LoadConfigOptions, loadConfigFile } from './load.js';
 
 /**
@@ -43,9 +44,11 @@ export interface ConfigWatcher {
 }
 
 /**
- * Watches `path` (its folder, so that editors that replace the file are seen too) and applies each
- * change with `identity.reconfigure`. Reloads run one at a time; a change during a reload is read
- * once that reload ends.
+ * Watches `path` (its folder, so that editors that replace the file, and symlink swaps such as a
+ * Kubernetes ConfigMap update, are seen too) and applies each change with `identity.reconfigure`.
+ * Reloads are read one at a time; a reload does not wait for the previous change's calls to drain.
+ * Replace the file atomically (write a new file, then rename it over the old one): a file written
+ * in several parts may be read half-written (and then refused, or applied, as it stands).
  *
  * @example
  * ```ts
@@ -64,14 +67,28 @@ export function watchConfigFile(
   options: WatchConfigOptions = {},
 ): ConfigWatcher {
   const file = resolve(path);
-  const name = basename(file);
   const debounceMs = options.debounceMs ?? 100;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  /** Changes applied but still draining: `settled()` waits for them too. */
+  const draining = new Set<Promise<void>>();
   let pending = false;
   let closed = false;
+  /** A hash of the last text read: an event that changed nothing (a neighbour file) is ignored. */
+  let lastText: string | undefined = readText(file);
 
-  const reload = async (): Promise<void> => {
+  const safely = (handler: (() => void) | undefined): void => {
+    try {
+      handler?.();
+    } catch {
+      // A throwing handler must not stop the watch.
+    }
+  };
+  const report = (error: unknown): void => safely(() => options.onError?.(error));
+
+  const reload = (): void => {
+    const text = readText(file);
+    if (text !== undefined && text === lastText) return;
     let config: ReturnType<typeof loadConfigFile>;
     try {
       config = loadConfigFile(file, options.env ? { env: options.env } : {});
@@ -80,21 +97,19 @@ export function watchConfigFile(
       report(error);
       return;
     }
-    try {
-      // An invalid configuration changes nothing; reconfigure reports it to the logger and hooks.
-      await identity.reconfigure(config);
-      options.onApplied?.();
-    } catch (error) {
-      report(error);
-    }
-  };
-
-  const report = (error: unknown): void => {
-    try {
-      options.onError?.(error);
-    } catch {
-      // A throwing handler must not stop the watch.
-    }
+    lastText = text;
+    // Validation and the switch happen synchronously inside reconfigure; what it then awaits is the
+    // old configuration's drain, which the next reload need not wait for.
+    const change = identity.reconfigure(config).then(
+      () => safely(options.onApplied),
+      (error: unknown) => {
+        // An invalid file is not "the last text read": fixing it back must apply again.
+        lastText = undefined;
+        report(error);
+      },
+    );
+    draining.add(change);
+    void change.finally(() => draining.delete(change));
   };
 
   const schedule = (): void => {
@@ -106,26 +121,50 @@ export function watchConfigFile(
       pending = true;
       running = running.then(() => {
         pending = false;
-        return closed ? undefined : reload();
+        if (!closed) reload();
       });
     }, debounceMs);
   };
 
-  const watcher = watchFs(dirname(file), { persistent: false }, (_event, changed) => {
-    if (changed === null || changed === name || changed.toString() === name) schedule();
-  });
+  let watcher: ReturnType<typeof watchFs>;
+  try {
+    // Every event in the folder is a reason to look again: a symlink swap (a Kubernetes ConfigMap
+    // renames `..data`) or an edit of the file a link points to is named after another file. The
+    // content check above skips what did not change this file.
+    watcher = watchFs(dirname(file), { persistent: false }, () => schedule());
+  } catch {
+    throw InvalidConfigurationError.of([
+      { field: '(file)', reason: 'its folder does not exist or cannot be watched' },
+    ]);
+  }
   watcher.on('error', report);
 
   return {
     close() {
       closed = true;
       if (timer) clearTimeout(timer);
+      timer = undefined;
+      pending = false;
       watcher.close();
     },
     async settled() {
       // A debounce still pending counts as a reload to wait for.
-      while (timer !== undefined || pending) await new Promise((r) => setTimeout(r, debounceMs));
+      while (!closed && (timer !== undefined || pending)) {
+        await new Promise((r) => setTimeout(r, debounceMs));
+      }
       await running;
+      await Promise.all([...draining]);
     },
   };
+}
+
+/** The file's text as it is now (following links), or undefined when it cannot be read. */
+function readText(file: string): string | undefined {
+  try {
+    // Bounded like loading: a file too large to load is not read here either.
+    if (statSync(file).size > 16 * 1024 * 1024) return undefined;
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }

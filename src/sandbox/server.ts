@@ -3,6 +3,7 @@
  * routing, bodies, the provider-shaped answers for the server's own errors, and the lifecycle. What
  * the provider's API does is the emulator's business.
  */
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -62,6 +63,8 @@ export async function startEmulator<C extends object, Alt extends object>(
   const delivery = deliverySettings(options.webhooks);
   const router = new Router();
   const closing = new AbortController();
+  // Every request held by a latency fault listens to it: any number may wait at once.
+  setMaxListeners(0, closing.signal);
   const log: RecordedRequest[] = [];
   let sequence = 0;
   let origin = '';

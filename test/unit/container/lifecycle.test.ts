@@ -4,7 +4,7 @@
  * after a change resolves, no request carries a replaced credential; an invalid change changes
  * nothing. A tenant moved from Argyle to Teal keeps its Argyle users reachable by reference.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
@@ -339,5 +339,92 @@ describe('watchConfigFile', () => {
       watcher.close();
       await identity.close();
     }
+  });
+});
+
+describe('watchConfigFile, the harder cases', () => {
+  const settle = async (until: () => boolean) => {
+    for (let i = 0; i < 300 && !until(); i++) await new Promise((r) => setTimeout(r, 10));
+  };
+
+  it('sees a Kubernetes-style symlink swap, and an edit of the file a link points to', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pi-watch-k8s-'));
+    const wire = recordingArgyle();
+    const version = (name: string, key: typeof KEY_A) => {
+      mkdirSync(join(dir, name));
+      writeFileSync(
+        join(dir, name, 'tenants.json'),
+        JSON.stringify({ tenants: { acme: argyleTenant(key) } }),
+      );
+    };
+    version('..v1', KEY_A);
+    symlinkSync('..v1', join(dir, '..data'));
+    symlinkSync(join('..data', 'tenants.json'), join(dir, 'tenants.json'));
+    const identity = createPayrollIdentity({
+      tenants: { acme: argyleTenant(KEY_A) },
+      transport: wire.transport,
+    });
+    let applied = 0;
+    const watcher = watchConfigFile(join(dir, 'tenants.json'), identity, {
+      debounceMs: 10,
+      onApplied: () => applied++,
+    });
+    try {
+      version('..v2', KEY_B);
+      symlinkSync('..v2', join(dir, '..data_tmp'));
+      renameSync(join(dir, '..data_tmp'), join(dir, '..data'));
+      await settle(() => applied === 1);
+      await watcher.settled();
+      await identity.forTenant('acme').getUser(USER_ID);
+      expect(wire.seen.at(-1)?.auth).toBe(wire.basic(KEY_B));
+    } finally {
+      watcher.close();
+      await identity.close();
+    }
+  });
+
+  it('settled() resolves after close() even with a change pending; a throwing onApplied is not an error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pi-watch-close-'));
+    const file = join(dir, 'tenants.json');
+    writeFileSync(file, JSON.stringify({ tenants: { acme: argyleTenant(KEY_A) } }));
+    const wire = recordingArgyle();
+    const identity = createPayrollIdentity({
+      tenants: { acme: argyleTenant(KEY_A) },
+      transport: wire.transport,
+    });
+    const errors: unknown[] = [];
+    let applied = 0;
+    const watcher = watchConfigFile(file, identity, {
+      debounceMs: 10,
+      onError: (e) => errors.push(e),
+      onApplied: () => {
+        applied++;
+        throw new Error('host bug');
+      },
+    });
+    writeFileSync(file, JSON.stringify({ tenants: { acme: argyleTenant(KEY_B) } }));
+    await settle(() => applied === 1);
+    await watcher.settled();
+    expect(errors).toEqual([]);
+    writeFileSync(file, JSON.stringify({ tenants: { acme: argyleTenant(KEY_A) } }));
+    watcher.close();
+    await expect(
+      Promise.race([
+        watcher.settled().then(() => 'settled'),
+        new Promise((r) => setTimeout(() => r('hung'), 1000)),
+      ]),
+    ).resolves.toBe('settled');
+    await identity.close();
+  });
+
+  it('a folder that does not exist is invalid_configuration, not a raw file-system error', () => {
+    const identity = createPayrollIdentity({
+      tenants: { acme: argyleTenant(KEY_A) },
+      transport: recordingArgyle().transport,
+    });
+    expect(() => watchConfigFile(join(tmpdir(), 'no-such-dir-pi', 'tenants.yaml'), identity)).toThrow(
+      expect.objectContaining({ code: 'invalid_configuration' }),
+    );
+    void identity.close();
   });
 });

@@ -67,8 +67,14 @@ interface Hostile {
   rows: { probe: string; provider: string; worstMs: number; worstInput: string }[];
   worstMs: number;
 }
+/** Section 7: webhook deliveries verified per second, per scenario. */
+interface Webhooks {
+  samples: { batches: number; perBatch: number };
+  rows: { scenario: string; bodyBytes: number; usPerDelivery: number; perSec: number }[];
+}
 export interface Results {
   hostile?: Hostile;
+  webhooks?: Webhooks;
   overhead?: Overhead;
   cpu?: Cpu;
   pagination?: { argyle: Pagination; teal: Pagination };
@@ -310,6 +316,15 @@ export function render(output: {
       table(
         ['probe', 'provider', 'worst ms', 'worst shape'],
         r.hostile.rows.map((x) => [x.probe, x.provider, f(x.worstMs, 2), x.worstInput]),
+      ),
+    );
+  }
+  if (r.webhooks) {
+    parts.push(
+      `### 7. Webhook deliveries verified per second, in-process (median of ${r.webhooks.samples.batches} interleaved batches of ${r.webhooks.samples.perBatch})`,
+      table(
+        ['scenario', 'body bytes', 'µs/delivery', 'deliveries/s'],
+        r.webhooks.rows.map((x) => [x.scenario, x.bodyBytes, f(x.usPerDelivery, 1), f(x.perSec, 0)]),
       ),
     );
   }

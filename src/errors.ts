@@ -27,6 +27,24 @@ export type Operation =
   | 'createLinkToken';
 
 /**
+ * The webhook operations, as errors and request events name them: `parseWebhook` (verifying a
+ * delivery, no request) and the three subscription calls of `users.webhooks`.
+ */
+export type WebhookOperation =
+  | 'parseWebhook'
+  | 'createWebhookSubscription'
+  | 'listWebhookSubscriptions'
+  | 'deleteWebhookSubscription';
+
+/** Any operation an error may name: a `UserService` operation or a webhook one. */
+export type CallOperation = Operation | WebhookOperation;
+
+/** Why a webhook delivery was refused (`InvalidWebhookError.reason`). */
+export type WebhookFailureReason = 'signature' | 'decryption' | 'payload';
+
+const WEBHOOK_FAILURE_REASONS: readonly WebhookFailureReason[] = ['signature', 'decryption', 'payload'];
+
+/**
  * What every error is built with (adapters and the HTTP client pass it; everything is optional). A
  * class with details of its own takes them in the same object: see {@link ErrorContextFor}.
  */
@@ -35,8 +53,8 @@ export interface ErrorContext {
   provider?: string;
   /** The tenant id. */
   tenant?: string;
-  /** The `UserService` operation that failed. */
-  operation?: Operation;
+  /** The operation that failed (a `UserService` one, or a webhook one). */
+  operation?: CallOperation;
   /** The provider's HTTP status, when it answered. */
   status?: number;
   /** The provider's request id, when it sent one. */
@@ -365,6 +383,19 @@ export const ERROR_CODES = Object.freeze({
   }),
   /** `forTenant(id)` with an id the configuration does not name. */
   unknown_tenant: spec('UnknownTenantError', false),
+  /** A webhook delivery that failed verification, decryption or parsing (`parseWebhook`). */
+  invalid_webhook: spec('InvalidWebhookError', false, {
+    /**
+     * Which step refused it: `'signature'` (missing, malformed or wrong, or no provider of the tenant
+     * signs with that header), `'decryption'` (an encrypted delivery that does not decrypt, or a plain
+     * one where the tenant expects encryption), `'payload'` (too large, not JSON, not the provider's
+     * documented shape). Anything else given is kept as `'payload'`.
+     */
+    reason: detail(
+      (given: WebhookFailureReason): WebhookFailureReason =>
+        WEBHOOK_FAILURE_REASONS.includes(given) ? given : 'payload',
+    ),
+  }),
 });
 
 /** Every error code; see docs/errors.md for the provider answers behind each. */
@@ -442,8 +473,8 @@ export class PayrollIdentityErrorBase<C extends ErrorCode = ErrorCode> extends E
   readonly provider: string | undefined;
   /** The tenant id, when the error concerns one. */
   readonly tenant: string | undefined;
-  /** The `UserService` operation that failed. */
-  readonly operation: Operation | undefined;
+  /** The operation that failed (a `UserService` one, or a webhook one). */
+  readonly operation: CallOperation | undefined;
   /** The provider's HTTP status, when it answered. */
   readonly status: number | undefined;
   /** The provider's request id, when it sent one that looks like an id. */
@@ -617,6 +648,13 @@ export class UnexpectedResponseError extends errorClass('unexpected_response') {
 
 /** `unsupported_operation`: the tenant's provider has no such operation (see `capabilities.operations`). */
 export class UnsupportedOperationError extends errorClass('unsupported_operation') {}
+
+/**
+ * `invalid_webhook`: `parseWebhook` refused a delivery; `reason` says at which step (`'signature'`,
+ * `'decryption'`, `'payload'`). Never retryable: the same bytes fail the same way. Its message never
+ * quotes the body, a header, a secret or anything read from the delivery.
+ */
+export class InvalidWebhookError extends errorClass('invalid_webhook') {}
 
 /**
  * `invalid_configuration`: the configuration (or its file) is invalid; `problems` lists every

@@ -51,6 +51,7 @@ export { TOKENS } from './container/tokens.js';
 export {
   AbortedError,
   AuthenticationFailedError,
+  type CallOperation,
   ClosedIdentityError,
   type ConfigurationProblem,
   ConflictError,
@@ -60,6 +61,7 @@ export {
   type FieldErrors,
   InvalidConfigurationError,
   InvalidInputError,
+  InvalidWebhookError,
   isPayrollIdentityError,
   MAX_RETRY_AFTER_MS,
   NetworkError,
@@ -76,6 +78,8 @@ export {
   UnexpectedResponseError,
   UnknownTenantError,
   UnsupportedOperationError,
+  type WebhookFailureReason,
+  type WebhookOperation,
 } from './errors.js';
 export type { CircuitBreakerOptions } from './http/circuit.js';
 export type { RetryOptions } from './http/retry-policy.js';
@@ -111,3 +115,13 @@ export type {
   ValidUpdateUserInput,
 } from './user.js';
 export type { CallOptions, Capabilities, UserService } from './user-service.js';
+export type {
+  ParseWebhookInput,
+  SubscribeWebhookInput,
+  TenantWebhooks,
+  WebhookEvent,
+  WebhookEventKind,
+  WebhookEventType,
+  WebhookHeaders,
+  WebhookSubscription,
+} from './webhooks/types.js';

@@ -43,6 +43,8 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   timeout: 504,
   aborted: 499,
   invalid_configuration: 500,
+  // A webhook delivery that fails verification: the sender's problem.
+  invalid_webhook: 400,
 };
 
 function headerTenant(request: FastifyRequest): string | undefined {

@@ -7,6 +7,7 @@ import { argyleAuth } from './auth.js';
 import { ARGYLE_BASE_URLS, argyleBaseUrlOverride, argyleTenantShape } from './config.js';
 import { describeArgyleError } from './errors.js';
 import { argyleUsers } from './users.js';
+import { argyleWebhooks } from './webhooks.js';
 
 export const argyleProvider = defineProvider({
   name: 'argyle',
@@ -18,6 +19,8 @@ export const argyleProvider = defineProvider({
   describeError: describeArgyleError,
   auth: (config) => argyleAuth(config.credentials),
   users: argyleUsers,
+  // Signed deliveries and the subscription API: webhooks.ts, docs/providers/argyle.md ("Webhooks").
+  webhooks: argyleWebhooks,
   // The local emulator (`payroll-identity/sandbox`), loaded only when a sandbox starts.
   sandbox: () => import('./sandbox/index.js').then((m) => m.emulator),
 });
@@ -32,3 +35,4 @@ export {
   type OpenBanking,
 } from './config.js';
 export { describeArgyleError } from './errors.js';
+export { ARGYLE_WEBHOOK_EVENTS } from './webhooks.js';

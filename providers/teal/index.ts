@@ -8,6 +8,7 @@ import { tealTenantShape } from './config.js';
 import { describeTealError } from './errors.js';
 import { TEAL } from './mappers.js';
 import { tealUsers } from './users.js';
+import { tealWebhooks } from './webhooks.js';
 
 export const tealProvider = defineProvider({
   name: TEAL,
@@ -18,9 +19,12 @@ export const tealProvider = defineProvider({
   describeError: describeTealError,
   auth: (config) => tealAuth(config.credentials),
   users: tealUsers,
+  // Signed (and optionally encrypted) deliveries, the subscription API: webhooks.ts, docs/providers/teal.md.
+  webhooks: () => tealWebhooks,
   // The local emulator (`payroll-identity/sandbox`), loaded only when a sandbox starts.
   sandbox: () => import('./sandbox/index.js').then((m) => m.emulator),
 });
 
 export type { TealCredentials, TealTenantConfig } from './config.js';
 export type { TealProviderOptions, TealProviderOptionsPatch } from './options.js';
+export { TEAL_WEBHOOK_EVENTS } from './webhooks.js';

@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { type ConfigurationProblem, InvalidConfigurationError } from '../errors.js';
 import { DEFAULT_CIRCUIT_BREAKER } from '../http/circuit.js';
 import { DEFAULT_RETRY } from '../http/retry-policy.js';
+// A cycle (secret.ts builds on `secretString`), safe: each side uses the other only inside functions.
+import { Secret } from '../http/secret.js';
 import { baseUrlProblem } from '../http/url.js';
 import type { BaseTenantConfig, ProviderDefinition } from '../provider/definition.js';
 import { issuePath } from '../validation.js';
@@ -58,6 +60,79 @@ export const circuitBreakerShape = z
   })
   .prefault({});
 
+/** Most webhook secrets a tenant may list (the current one and those being rotated out). */
+export const MAX_WEBHOOK_SECRETS = 5;
+
+/** Why a secret of `webhooks.secret` is refused (`where`: its position in a list), never echoing it. */
+function webhookSecretProblem(value: string, where: string): string | undefined {
+  const trimmed = value.trim();
+  if (trimmed.length === 0) return `webhooks.secret${where} must not be empty`;
+  if (trimmed.length < MIN_SECRET_LENGTH) {
+    return `webhooks.secret${where} looks too short to be a secret (under ${MIN_SECRET_LENGTH} characters)`;
+  }
+  return undefined;
+}
+
+/** The base64 (standard alphabet, padded) of exactly 32 bytes: 43 characters and one `=`. */
+const BASE64_32_BYTES = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
+
+/**
+ * A tenant's `webhooks`: the secret deliveries are signed with (a list during a rotation: each is
+ * tried, the first is the one new subscriptions get) and, for a provider that encrypts deliveries,
+ * the AES-256 key. Every value is validated like a credential, never echoed, and held as a `Secret`.
+ */
+export const webhooksShape = z.strictObject({
+  /** One secret, or a list of at most `MAX_WEBHOOK_SECRETS` (the first is sent when subscribing). */
+  secret: z
+    .union([z.string(), z.array(z.string()).max(MAX_WEBHOOK_SECRETS * 4)], {
+      error: (issue) =>
+        issue.input === undefined
+          ? 'is required'
+          : `webhooks.secret must be a string or a list of at most ${MAX_WEBHOOK_SECRETS} strings`,
+    })
+    .superRefine((value, ctx) => {
+      if (typeof value === 'string') {
+        const problem = webhookSecretProblem(value, '');
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        return;
+      }
+      if (value.length === 0) ctx.addIssue({ code: 'custom', message: 'webhooks.secret must list a secret' });
+      if (value.length > MAX_WEBHOOK_SECRETS) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `webhooks.secret lists ${value.length} secrets; at most ${MAX_WEBHOOK_SECRETS} (a rotation needs two)`,
+        });
+        return;
+      }
+      value.forEach((secret, index) => {
+        const problem = webhookSecretProblem(secret, `[${index}]`);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      });
+      const distinct = new Set(value.map((secret) => secret.trim()));
+      if (distinct.size < value.length) {
+        ctx.addIssue({ code: 'custom', message: 'webhooks.secret lists the same secret twice' });
+      }
+    })
+    .transform((value): readonly Secret[] =>
+      Object.freeze((typeof value === 'string' ? [value] : value).map((s) => new Secret(s.trim()))),
+    ),
+  /** AES-256-GCM key of encrypted deliveries: the base64 of 32 random bytes (`openssl rand -base64 32`). */
+  encryptionKey: z
+    .string('webhooks.encryptionKey must be a string')
+    .trim()
+    .superRefine((value, ctx) => {
+      if (!BASE64_32_BYTES.test(value)) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'webhooks.encryptionKey must be the base64 of exactly 32 bytes (44 characters ending in "="; e.g. `openssl rand -base64 32`)',
+        });
+      }
+    })
+    .transform((value) => new Secret(value))
+    .optional(),
+});
+
 const TENANT_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 /** Settings every tenant shares, whatever its provider. */
@@ -87,6 +162,8 @@ export const sharedTenantShape = {
   retry: retryShape,
   /** The circuit breaker. */
   circuitBreaker: circuitBreakerShape,
+  /** Webhook secrets (and encryption key), for `parseWebhook` and subscriptions (docs/webhooks.md). */
+  webhooks: webhooksShape.optional(),
 };
 
 /** Shortest credential accepted: a shorter one is a placeholder or a typo, and would be too short to redact. */

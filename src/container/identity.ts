@@ -28,7 +28,7 @@ import type { Transport } from '../http/transport.js';
 import type { ConfigurationChangeEvent, RequestHooks } from '../observe/events.js';
 import type { Logger } from '../observe/logger.js';
 import { TracedUserService } from '../observe/traced-service.js';
-import { buildDeclarations, definitionProblems } from '../provider/check.js';
+import { buildDeclarations, buildWebhookDeclarations, definitionProblems } from '../provider/check.js';
 import type { UsersDeclaration } from '../provider/declaration.js';
 import {
   type BaseTenantConfig,
@@ -36,10 +36,14 @@ import {
   type Environment,
   type ProviderDefinition,
   resolveBaseUrl,
+  type TenantWebhooksConfig,
 } from '../provider/definition.js';
 import { beforeSending } from '../provider/guard.js';
 import { DeclaredUserService } from '../provider/service.js';
-import type { UserService } from '../user-service.js';
+import type { WebhooksDeclaration } from '../provider/webhooks.js';
+import { type DeliveryCandidate, parseDelivery } from '../webhooks/deliveries.js';
+import { DeclaredWebhookSubscriptions } from '../webhooks/subscriptions.js';
+import type { ParseWebhookInput, WebhookEvent } from '../webhooks/types.js';
 import { type BuiltService, Generation, type TenantConfig, TenantUserService } from './tenant-handle.js';
 import { TOKENS } from './tokens.js';
 
@@ -63,6 +67,12 @@ export interface TenantConfigInput {
   retry?: Partial<RetryOptions>;
   /** Per-tenant circuit breaker; each field defaults (docs/reliability.md). */
   circuitBreaker?: Partial<CircuitBreakerOptions>;
+  /**
+   * The provider's webhooks (docs/webhooks.md): `secret`, the signing secret (a list of at most 5
+   * during a rotation, each tried; the first is given to new subscriptions), and `encryptionKey`, the
+   * base64 of 32 bytes, for a provider that encrypts deliveries (Teal).
+   */
+  webhooks?: { secret: string | readonly string[]; encryptionKey?: string };
   [providerSpecific: string]: unknown;
 }
 
@@ -111,6 +121,17 @@ export interface PayrollIdentity {
   forTenant(tenant: string): TenantUserService;
   /** The configured tenant ids (as of now: `reconfigure`, `setTenant` and `removeTenant` change them). */
   readonly tenants: readonly string[];
+  /**
+   * Verifies and reads one webhook delivery for `tenant` (docs/webhooks.md): `body` exactly as
+   * received (bytes, or the same bytes as a string), `headers` as a record or a `Headers` object. The
+   * provider is the one of the tenant's (current or retained) whose signature header the delivery
+   * carries, with `webhooks` configured; the signature is checked in constant time against each of
+   * its secrets, the body decrypted when its configuration has an `encryptionKey`, the JSON validated.
+   * Resolves to the neutral event; rejects with `invalid_webhook` (`reason`: `'signature'`,
+   * `'decryption'` or `'payload'`), `unknown_tenant`, or `invalid_input` for a body or headers of
+   * the wrong kind. Nothing is sent anywhere.
+   */
+  parseWebhook(input: ParseWebhookInput): Promise<WebhookEvent>;
   /**
    * Replaces the whole tenants configuration (the same shape `createPayrollIdentity` takes; its
    * `providers`, `logger`, `hooks` and `transport` are fixed at creation and must be left out or be
@@ -181,6 +202,7 @@ function fingerprintOf(config: TenantConfig): string {
 interface Validated {
   configs: Map<string, TenantConfig>;
   declarations: WeakMap<BaseTenantConfig, UsersDeclaration>;
+  webhooks: WeakMap<BaseTenantConfig, WebhooksDeclaration>;
 }
 
 /** Validates tenants, their base URLs and their providers' declarations: every problem at once. */
@@ -189,8 +211,10 @@ function validate(tenants: unknown, providers: ReadonlyMap<string, ProviderDefin
   const all = [...configs.values()].flatMap(configsOf);
   checkBaseUrls(providers, new Map(all.map((c, i) => [String(i), c])));
   const { declarations, problems } = buildDeclarations(providers, all);
+  const { webhooks, problems: webhookProblems } = buildWebhookDeclarations(providers, configs.values());
+  problems.push(...webhookProblems);
   if (problems.length > 0) throw InvalidConfigurationError.of(problems);
-  return { configs, declarations };
+  return { configs, declarations, webhooks };
 }
 
 /** Builds the identity from configuration and the given provider definitions. */
@@ -205,8 +229,10 @@ export function createPayrollIdentityWith(
   }
   const providers = registry([...builtIns, ...(config.providers ?? [])]);
   let declarations: WeakMap<BaseTenantConfig, UsersDeclaration>;
+  let webhookDeclarations: WeakMap<BaseTenantConfig, WebhooksDeclaration>;
   const initial = validate(config.tenants, providers);
   declarations = initial.declarations;
+  webhookDeclarations = initial.webhooks;
 
   const root = globalContainer.createChildContainer();
   root.register(TOKENS.ProviderRegistry, { useValue: providers });
@@ -267,8 +293,15 @@ export function createPayrollIdentityWith(
       }),
     });
     const service = child.resolve(TOKENS.UserService);
+    const webhooks = new DeclaredWebhookSubscriptions(
+      definition.name,
+      webhookDeclarations.get(tenantConfig)?.subscriptions,
+      tenantConfig,
+      child.resolve(TOKENS.HttpClient),
+    );
     return {
       service,
+      webhooks,
       async close() {
         if (child.isRegistered(TOKENS.HttpClient)) child.resolve(TOKENS.HttpClient).close();
         await child.dispose();
@@ -309,9 +342,12 @@ export function createPayrollIdentityWith(
       for (const c of configsOf(generation.config)) {
         const users = declarations.get(c);
         if (users) next.declarations.set(c, users);
+        const webhooks = webhookDeclarations.get(c);
+        if (webhooks) next.webhooks.set(c, webhooks);
       }
     }
     declarations = next.declarations;
+    webhookDeclarations = next.webhooks;
     tenantIds = Object.freeze([...generations.keys()]);
     if (added.length + changed.length + removed.length > 0) {
       notify({ outcome: 'applied', added, changed, removed });
@@ -370,6 +406,18 @@ export function createPayrollIdentityWith(
     return generation;
   }
 
+  /** The tenant's configurations a delivery may come from: those with `webhooks`, current provider first. */
+  function deliveryCandidates(generation: Generation): DeliveryCandidate[] {
+    const candidates: DeliveryCandidate[] = [];
+    for (const c of configsOf(generation.config)) {
+      const declaration = webhookDeclarations.get(c);
+      if (declaration && c.webhooks) {
+        candidates.push({ config: c as BaseTenantConfig & { webhooks: TenantWebhooksConfig }, declaration });
+      }
+    }
+    return candidates;
+  }
+
   function refuseIfClosed(what: string): void {
     if (closed) throw ClosedIdentityError.of({ operation: undefined, tenant: what });
   }
@@ -399,6 +447,18 @@ export function createPayrollIdentityWith(
       const handle = cached ?? new TenantUserService(tenant, () => current(tenant));
       handles.set(tenant, handle);
       return handle;
+    },
+    async parseWebhook(input) {
+      if (closed) throw ClosedIdentityError.of({ operation: 'parseWebhook' });
+      let tenant: unknown;
+      try {
+        tenant = (input as { tenant?: unknown } | null | undefined)?.tenant;
+      } catch {
+        tenant = undefined;
+      }
+      const generation = typeof tenant === 'string' ? generations.get(tenant) : undefined;
+      if (!generation) throw UnknownTenantError.of(tenant, tenantIds);
+      return parseDelivery(generation.config.tenant, deliveryCandidates(generation), input);
     },
     async reconfigure(next) {
       refuseIfClosed('(reconfigure)');

@@ -23,6 +23,13 @@ import type {
 } from '../user.js';
 import type { CallOptions, Capabilities, UserService } from '../user-service.js';
 import { readingInput } from '../validation.js';
+import type { DeclaredWebhookSubscriptions } from '../webhooks/subscriptions.js';
+import type {
+  SubscribeWebhookInput,
+  TenantWebhooks,
+  WebhookEventType,
+  WebhookSubscription,
+} from '../webhooks/types.js';
 
 /** A user at a given provider: `{ provider, id }` (a `User` is one). */
 export interface UserRef {
@@ -50,6 +57,8 @@ export interface TenantConfig extends BaseTenantConfig {
 /** One provider's service of a generation, with what closes it. */
 export interface BuiltService {
   service: UserService;
+  /** The provider's webhook subscriptions, on the same HTTP client. */
+  webhooks: DeclaredWebhookSubscriptions;
   close(): Promise<void>;
 }
 
@@ -84,13 +93,22 @@ export class Generation {
 
   /** The service of `provider` (built on first use); `provider` must be one {@link has} knows. */
   service(provider: string = this.config.provider): UserService {
+    return this.#builtFor(provider).service;
+  }
+
+  /** The webhook subscriptions of `provider` (built on first use, with its service). */
+  webhooks(provider: string = this.config.provider): DeclaredWebhookSubscriptions {
+    return this.#builtFor(provider).webhooks;
+  }
+
+  #builtFor(provider: string): BuiltService {
     const built = this.#built.get(provider);
-    if (built) return built.service;
+    if (built) return built;
     const config = this.#configs.get(provider);
     if (!config) throw new Error(`no provider ${provider} in this tenant's configuration`);
     const fresh = this.#build(config);
     this.#built.set(provider, fresh);
-    return fresh.service;
+    return fresh;
   }
 
   /** The service of `provider` if a call already built it (printing never builds one). */
@@ -161,11 +179,22 @@ function route(
 export class TenantUserService implements UserService {
   readonly tenant: string;
   readonly #current: () => Generation;
+  /** A getter's, not an own field: a clone or a spread of the handle stays `{ tenant }`. */
+  readonly #webhooks: TenantWebhooks;
 
   /** `current` returns the tenant's generation now, or throws (`unknown_tenant` once removed). */
   constructor(tenant: string, current: () => Generation) {
     this.tenant = tenant;
     this.#current = current;
+    this.#webhooks = Object.freeze(new HandleWebhooks(current));
+  }
+
+  /**
+   * The tenant's webhook subscriptions at its current provider (`subscribe`, `list`, `unsubscribe`),
+   * following its configuration like every call here (docs/webhooks.md).
+   */
+  get webhooks(): TenantWebhooks {
+    return this.#webhooks;
   }
 
   /** The tenant's current provider. */
@@ -307,6 +336,41 @@ export class TenantUserService implements UserService {
 
   [inspect.custom](): string {
     return `UserService ${inspect(this.toJSON())}`;
+  }
+}
+
+/** `users.webhooks`: each call on the generation current when it starts, at its current provider. */
+class HandleWebhooks implements TenantWebhooks {
+  readonly #current: () => Generation;
+
+  constructor(current: () => Generation) {
+    this.#current = current;
+  }
+
+  get events(): readonly WebhookEventType[] {
+    return this.#current().webhooks().events;
+  }
+
+  async #run<T>(call: (webhooks: DeclaredWebhookSubscriptions) => Promise<T>): Promise<T> {
+    const generation = this.#current();
+    generation.enter();
+    try {
+      return await call(generation.webhooks());
+    } finally {
+      generation.leave();
+    }
+  }
+
+  subscribe(input: SubscribeWebhookInput, options?: CallOptions): Promise<WebhookSubscription> {
+    return this.#run((webhooks) => webhooks.subscribe(input, options));
+  }
+
+  list(options?: CallOptions): Promise<WebhookSubscription[]> {
+    return this.#run((webhooks) => webhooks.list(options));
+  }
+
+  unsubscribe(id: string, options?: CallOptions): Promise<void> {
+    return this.#run((webhooks) => webhooks.unsubscribe(id, options));
   }
 }
 

@@ -8,6 +8,7 @@ import { isPayrollIdentityError } from '../errors.js';
 import { PROFILE_FIELDS } from '../user.js';
 import type { UsersDeclaration } from './declaration.js';
 import type { BaseTenantConfig, ProviderDefinition } from './definition.js';
+import { WEBHOOK_EVENT_TYPES, type WebhooksDeclaration } from './webhooks.js';
 
 /** A provider name reads as one in a message, a log line and a tenant id (`demo-<name>`). */
 const PROVIDER_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
@@ -31,6 +32,9 @@ export function definitionProblems(definitions: readonly unknown[]): Configurati
     }
     for (const key of ['auth', 'users', 'describeError'] as const) {
       if (!isFunction(d[key])) problems.push({ field: `${field}.${key}`, reason: 'must be a function' });
+    }
+    if (d.webhooks !== undefined && !isFunction(d.webhooks)) {
+      problems.push({ field: `${field}.webhooks`, reason: 'must be a function when given' });
     }
     if (typeof d.tenantShape !== 'object' || d.tenantShape === null) {
       problems.push({ field: `${field}.tenantShape`, reason: 'must be an object of zod schemas' });
@@ -116,4 +120,143 @@ export function buildDeclarations(
     else declarations.set(config, users as UsersDeclaration);
   }
   return { declarations, problems };
+}
+
+/** A header name a declaration may give (HTTP token characters, bounded). */
+const HEADER_NAME = /^[A-Za-z0-9-]{1,64}$/;
+
+/** Problems of one tenant's webhooks declaration (what `webhooks(config)` returned). */
+export function webhooksDeclarationProblems(webhooks: unknown, tenant: string): ConfigurationProblem[] {
+  const field = 'provider webhooks declaration';
+  const problem = (reason: string): ConfigurationProblem => ({ tenant, field, reason });
+  if (typeof webhooks !== 'object' || webhooks === null)
+    return [problem('webhooks(config) must return an object')];
+  const w = webhooks as Partial<WebhooksDeclaration>;
+  const problems: ConfigurationProblem[] = [];
+  const signature = w.signature;
+  if (
+    typeof signature?.header !== 'string' ||
+    !HEADER_NAME.test(signature.header) ||
+    !['sha256', 'sha512'].includes(signature.algorithm) ||
+    !['hex', 'base64'].includes(signature.encoding)
+  ) {
+    problems.push(
+      problem(
+        'signature must give a header name, algorithm "sha256" or "sha512", encoding "hex" or "base64"',
+      ),
+    );
+  }
+  if (
+    w.encryption !== undefined &&
+    (w.encryption.algorithm !== 'aes-256-gcm' ||
+      typeof w.encryption.ivHeader !== 'string' ||
+      !HEADER_NAME.test(w.encryption.ivHeader))
+  ) {
+    problems.push(problem('encryption must give algorithm "aes-256-gcm" and an IV header name'));
+  }
+  if (typeof (w.payload as { safeParse?: unknown } | undefined)?.safeParse !== 'function') {
+    problems.push(problem('payload must be a zod schema'));
+  }
+  if (!isFunction(w.toEvent)) problems.push(problem('toEvent must be a function'));
+  const subscriptions = w.subscriptions;
+  if (subscriptions !== undefined) {
+    const events = subscriptions.events as Record<string, unknown> | undefined;
+    if (
+      typeof events !== 'object' ||
+      events === null ||
+      Object.entries(events).some(
+        ([type, name]) =>
+          !(WEBHOOK_EVENT_TYPES as readonly string[]).includes(type) ||
+          typeof name !== 'string' ||
+          name === '',
+      )
+    ) {
+      problems.push(problem('subscriptions.events must map neutral event types to provider event names'));
+    }
+    const { create, list } = subscriptions;
+    if (typeof create?.path !== 'string' || !isFunction(create.body) || !isFunction(create.result)) {
+      problems.push(problem('subscriptions.create must give a path, body() and result()'));
+    }
+    if (typeof list?.path !== 'string' || !isFunction(list.query) || !isFunction(list.read)) {
+      problems.push(problem('subscriptions.list must give a path, query() and read()'));
+    }
+    if (!isFunction(subscriptions.delete?.path))
+      problems.push(problem('subscriptions.delete must give path()'));
+  }
+  return problems;
+}
+
+/**
+ * Every tenant configuration's webhooks declaration (of a provider that declares webhooks), built
+ * once and checked, and each configuration's `webhooks` settings checked against it: a provider
+ * without webhooks cannot take `webhooks`, nor one that never encrypts an `encryptionKey`, and two
+ * providers of one tenant cannot sign with the same header (a delivery would be ambiguous).
+ */
+export function buildWebhookDeclarations(
+  definitions: ReadonlyMap<string, ProviderDefinition>,
+  tenants: Iterable<BaseTenantConfig & { retainedProviders?: readonly BaseTenantConfig[] }>,
+): { webhooks: WeakMap<BaseTenantConfig, WebhooksDeclaration>; problems: ConfigurationProblem[] } {
+  const webhooks = new WeakMap<BaseTenantConfig, WebhooksDeclaration>();
+  const problems: ConfigurationProblem[] = [];
+  for (const tenantConfig of tenants) {
+    const configs = [tenantConfig, ...(tenantConfig.retainedProviders ?? [])];
+    /** Signature header (lower case) → the provider of this tenant signing with it. */
+    const headers = new Map<string, string>();
+    configs.forEach((config, index) => {
+      const at = index === 0 ? '' : `retainedProviders[${index - 1}].`;
+      const definition = definitions.get(config.provider);
+      if (!definition) return;
+      if (definition.webhooks === undefined) {
+        if (config.webhooks !== undefined) {
+          problems.push({
+            tenant: config.tenant,
+            field: `${at}webhooks`,
+            reason: `provider ${config.provider} declares no webhooks`,
+          });
+        }
+        return;
+      }
+      let declared: unknown;
+      try {
+        declared = definition.webhooks(config);
+      } catch (error) {
+        if (isPayrollIdentityError(error) && error.code === 'invalid_configuration') {
+          problems.push(...(error as { problems: ConfigurationProblem[] }).problems);
+        } else {
+          problems.push({
+            tenant: config.tenant,
+            field: `provider ${config.provider}`,
+            reason: 'its webhooks(config) failed',
+          });
+        }
+        return;
+      }
+      const found = webhooksDeclarationProblems(declared, config.tenant);
+      if (found.length > 0) {
+        problems.push(...found);
+        return;
+      }
+      const declaration = declared as WebhooksDeclaration;
+      webhooks.set(config, declaration);
+      if (config.webhooks === undefined) return;
+      if (config.webhooks.encryptionKey !== undefined && declaration.encryption === undefined) {
+        problems.push({
+          tenant: config.tenant,
+          field: `${at}webhooks.encryptionKey`,
+          reason: `provider ${config.provider} does not encrypt deliveries`,
+        });
+      }
+      const header = declaration.signature.header.toLowerCase();
+      const other = headers.get(header);
+      if (other !== undefined) {
+        problems.push({
+          tenant: config.tenant,
+          field: `${at}webhooks`,
+          reason: `providers ${other} and ${config.provider} sign deliveries with the same header; configure webhooks for one of them`,
+        });
+      }
+      headers.set(header, config.provider);
+    });
+  }
+  return { webhooks, problems };
 }

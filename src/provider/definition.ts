@@ -9,13 +9,26 @@ import type { CircuitBreakerOptions } from '../http/circuit.js';
 import type { AuthStrategy } from '../http/client.js';
 import type { DescribeError } from '../http/errors.js';
 import type { RetryOptions } from '../http/retry-policy.js';
+import type { Secret } from '../http/secret.js';
 import type { SandboxEmulator } from '../sandbox/types.js';
 import type { UsersDeclaration } from './declaration.js';
+import type { WebhooksDeclaration } from './webhooks.js';
 
 /** Which of the provider's base URLs a tenant uses. */
 export type Environment = 'sandbox' | 'production';
 /** What happens to a field the provider cannot store: dropped and named in `ignoredFields`, or `invalid_input`. */
 export type UnsupportedFieldsPolicy = 'drop' | 'reject';
+
+/** A tenant's `webhooks` settings, after validation: every value held as a `Secret`. */
+export interface TenantWebhooksConfig {
+  /**
+   * The secrets a delivery's signature is checked against, in order (several during a rotation, at
+   * most 5); the first is the one a new subscription is given.
+   */
+  readonly secret: readonly Secret[];
+  /** The key encrypted deliveries are decrypted with (base64 of 32 bytes), when the tenant uses encryption. */
+  readonly encryptionKey?: Secret;
+}
 
 /** Tenant settings every provider shares, after validation and defaults. */
 export interface BaseTenantConfig {
@@ -37,6 +50,8 @@ export interface BaseTenantConfig {
   retry?: RetryOptions;
   /** Circuit breaker (defaults applied by the configuration schema). */
   circuitBreaker?: CircuitBreakerOptions;
+  /** Webhook secrets and encryption key, when the tenant receives the provider's webhooks. */
+  webhooks?: TenantWebhooksConfig;
   /**
    * The provider's credentials, validated by its `tenantShape` (each provider narrows the type). The
    * built-in providers hold each value as a `Secret` (printed `[REDACTED]`), which only their auth
@@ -89,6 +104,11 @@ export interface ProviderDefinition<TConfig extends BaseTenantConfig = BaseTenan
    * derived from it. May throw `InvalidConfigurationError` for settings the API cannot honour.
    */
   users(config: TConfig): UsersDeclaration;
+  /**
+   * Optional: the tenant's webhooks (signature, encryption, payload, neutral reading, subscription
+   * API), once per tenant. Without it, a tenant of this provider cannot configure `webhooks`.
+   */
+  webhooks?(config: TConfig): WebhooksDeclaration;
   /**
    * The provider's local emulator for `startSandbox` (`payroll-identity/sandbox`). Loaded lazily so
    * importing the library never loads the HTTP server.

@@ -9,6 +9,7 @@
  * this provider, and holds only the neutral fields (anything else is dropped).
  */
 import {
+  type CallOperation,
   InvalidConfigurationError,
   isPayrollIdentityError,
   OutcomeUnknownError,
@@ -18,8 +19,15 @@ import {
 import type { User } from '../user.js';
 import type { OperationContext, UserWireDeclaration } from './declaration.js';
 
+/** Who is calling the provider's code: a call's `OperationContext`, or a webhook call's. */
+export interface GuardContext {
+  provider: string;
+  tenant: string;
+  operation: CallOperation;
+}
+
 /** Provider code that runs before anything is sent: a failure there is the provider's set-up's. */
-export function beforeSending<T>(context: OperationContext, what: string, run: () => T): T {
+export function beforeSending<T>(context: GuardContext, what: string, run: () => T): T {
   try {
     return run();
   } catch (error) {
@@ -32,7 +40,7 @@ export function beforeSending<T>(context: OperationContext, what: string, run: (
 }
 
 /** Provider code that reads an answer: a failure there is an answer the provider's code cannot read. */
-export function readingAnswer<T>(context: OperationContext, what: string, run: () => T): T {
+export function readingAnswer<T>(context: GuardContext, what: string, run: () => T): T {
   try {
     return run();
   } catch (error) {

@@ -34,6 +34,7 @@ export {
   type ProviderDeclaration,
   type ProviderDefinition,
   type TenantConfigOf,
+  type TenantWebhooksConfig,
   type UnsupportedFieldsPolicy,
 } from './definition.js';
 export {
@@ -46,3 +47,17 @@ export {
   selectStored,
 } from './fields.js';
 export { capabilitiesOf, sensitiveValues } from './service.js';
+export {
+  type ProviderWebhookEvent,
+  type ProviderWebhookSubscription,
+  WEBHOOK_EVENT_TYPES,
+  type WebhookContext,
+  type WebhookEncryptionDeclaration,
+  type WebhookEventKind,
+  type WebhookEventType,
+  type WebhookSignatureDeclaration,
+  type WebhookSubscriptionPage,
+  type WebhookSubscriptionRequest,
+  type WebhookSubscriptionsDeclaration,
+  type WebhooksDeclaration,
+} from './webhooks.js';

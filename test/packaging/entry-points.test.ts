@@ -25,6 +25,7 @@ const ROOT_RUNTIME = [
   'ConflictError',
   'InvalidConfigurationError',
   'InvalidInputError',
+  'InvalidWebhookError',
   'MAX_RETRY_AFTER_MS',
   'NetworkError',
   'NotFoundError',
@@ -82,6 +83,15 @@ const ROOT_TYPES = [
   'RetryOptions',
   'CircuitBreakerOptions',
   'Transport',
+  'ParseWebhookInput',
+  'WebhookHeaders',
+  'WebhookEvent',
+  'WebhookEventType',
+  'WebhookEventKind',
+  'WebhookFailureReason',
+  'SubscribeWebhookInput',
+  'WebhookSubscription',
+  'TenantWebhooks',
 ];
 
 /**
@@ -213,7 +223,7 @@ describe('payroll-identity/provider: the provider kit', () => {
     const errors = ROOT_RUNTIME.filter((name) =>
       /Error$|^isPayrollIdentityError$|^MAX_RETRY_AFTER_MS$|^SanitizedCause$/.test(name),
     );
-    expect(errors.length).toBeGreaterThanOrEqual(17);
+    expect(errors.length).toBeGreaterThanOrEqual(18);
     const record = (m: object) => m as Record<string, unknown>;
     expect(errors.filter((name) => record(provider)[name] !== record(root)[name])).toEqual([]);
   });

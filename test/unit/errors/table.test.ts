@@ -60,6 +60,7 @@ const DETAILS: { [C in ErrorCode]: Omit<ErrorContextFor<C>, keyof ErrorContext> 
   unsupported_operation: {},
   invalid_configuration: { problems: [{ tenant: 'acme-us', field: 'baseUrl', reason: 'must be https' }] },
   unknown_tenant: {},
+  invalid_webhook: { reason: 'signature' },
 };
 
 type AnyErrorClass = new (message: string, context?: object) => PayrollIdentityErrorBase;
@@ -76,8 +77,8 @@ function build(code: ErrorCode, context: object = {}): PayrollIdentityErrorBase 
 }
 
 describe('ERROR_CODES: one table for every code', () => {
-  it('lists the fourteen codes', () => {
-    expect(CODES).toHaveLength(14);
+  it('lists the fifteen codes', () => {
+    expect(CODES).toHaveLength(15);
     expect(new Set(CODES.map((code) => ERROR_CODES[code].name)).size).toBe(CODES.length);
   });
 
@@ -180,6 +181,9 @@ describe('one constructor shape: new XError(message, context)', () => {
     const config = new InvalidConfigurationError('x', { problems: many });
     expect(config.problems).toHaveLength(51);
     expect(config.problems[50]).toEqual({ field: '(more)', reason: '10 more problems not listed' });
+    // A reason outside the three is never kept as given (a host branches on it).
+    expect(new errors.InvalidWebhookError('x', { reason: 'body text' as never }).reason).toBe('payload');
+    expect(new errors.InvalidWebhookError('x', { reason: 'decryption' }).reason).toBe('decryption');
     const hint = { tenant: 'a', provider: 'b', operation: 'createUser' as const };
     const unknown = new errors.OutcomeUnknownError('x', { reconciliation: hint });
     expect(unknown.reconciliation).toEqual(hint);
@@ -248,6 +252,7 @@ describe('serialised forms', () => {
     },
     unexpected_response: { issues: ['id: invalid_type'] },
     invalid_configuration: { problems: [{ tenant: 'acme-us', field: 'baseUrl', reason: 'must be https' }] },
+    invalid_webhook: { reason: 'signature' },
   };
 
   it.each(CODES)('%s: the shared properties in order, then its details', (code) => {

@@ -7,7 +7,4 @@ import { tealProvider } from '../providers/teal/index.js';
 import type { ProviderDefinition } from './provider/definition.js';
 
 /** The providers `createPayrollIdentity` knows without configuration: Argyle and Teal. */
-export const BUILT_IN_PROVIDERS: readonly ProviderDefinition[] = [
-  argyleProvider,
-  tealProvider,
-];
+export const BUILT_IN_PROVIDERS: readonly ProviderDefinition[] = [argyleProvider, tealProvider];

@@ -32,7 +32,7 @@ function specifiers(source: string): string[] {
 }
 
 /** Why `specifier` in `file` breaks the boundary, or undefined when it is allowed. */
-export function violation(file: string, specifier: string): string | undefined {
+function violation(file: string, specifier: string): string | undefined {
   const folder = join(PROVIDERS, relative(PROVIDERS, file).split(sep)[0] as string);
   if (specifier.startsWith('node:') || ALLOWED_PACKAGES.has(specifier)) return undefined;
   if (!specifier.startsWith('.')) return `imports the package "${specifier}"`;

@@ -217,6 +217,14 @@ function validate(tenants: unknown, providers: ReadonlyMap<string, ProviderDefin
   return { configs, declarations, webhooks };
 }
 
+/** A declaration built outside validation (never expected): checked like at load. */
+function checkedUsers(definition: ProviderDefinition, config: BaseTenantConfig): UsersDeclaration {
+  const { declarations, problems } = buildDeclarations(new Map([[definition.name, definition]]), [config]);
+  const users = declarations.get(config);
+  if (!users || problems.length > 0) throw InvalidConfigurationError.of(problems);
+  return users;
+}
+
 /** Builds the identity from configuration and the given provider definitions. */
 export function createPayrollIdentityWith(
   config: PayrollIdentityConfig,
@@ -228,11 +236,12 @@ export function createPayrollIdentityWith(
     ]);
   }
   const providers = registry([...builtIns, ...(config.providers ?? [])]);
-  let declarations: WeakMap<BaseTenantConfig, UsersDeclaration>;
-  let webhookDeclarations: WeakMap<BaseTenantConfig, WebhooksDeclaration>;
   const initial = validate(config.tenants, providers);
-  declarations = initial.declarations;
-  webhookDeclarations = initial.webhooks;
+  // Checked declarations by configuration object: kept for as long as the configuration is.
+  const declarations = initial.declarations;
+  const webhookDeclarations = initial.webhooks;
+  /** Generations retired and still draining (of any tenant): a change resolves only once none is. */
+  const draining = new Set<Generation>();
 
   const root = globalContainer.createChildContainer();
   root.register(TOKENS.ProviderRegistry, { useValue: providers });
@@ -287,7 +296,7 @@ export function createPayrollIdentityWith(
       useFactory: instancePerContainerCachingFactory((c) => {
         const http = c.resolve(TOKENS.HttpClient);
         const config = c.resolve(TOKENS.TenantConfig);
-        const users = declarations.get(config) ?? definition.users(config);
+        const users = declarations.get(config) ?? checkedUsers(definition, config);
         const service = new DeclaredUserService(definition.name, users, config, http);
         return new TracedUserService(service, http.baseUrl);
       }),
@@ -332,35 +341,57 @@ export function createPayrollIdentityWith(
         if (next.configs.has(tenant)) continue;
         generations.delete(tenant);
         fingerprints.delete(tenant);
+        handles.delete(tenant);
         retiring.push(old);
         removed.push(tenant);
       }
     }
-    for (const [tenant, generation] of generations) {
-      if (next.configs.has(tenant)) continue;
-      // Keep the declarations of tenants left as they were.
-      for (const c of configsOf(generation.config)) {
-        const users = declarations.get(c);
-        if (users) next.declarations.set(c, users);
-        const webhooks = webhookDeclarations.get(c);
-        if (webhooks) next.webhooks.set(c, webhooks);
+    // The new generations' checked declarations (a kept tenant keeps its own); only the tenants
+    // named, so one setTenant among 10,000 tenants costs one tenant's work.
+    for (const tenantConfig of next.configs.values()) {
+      for (const c of configsOf(tenantConfig)) {
+        const users = next.declarations.get(c);
+        if (users) declarations.set(c, users);
+        const webhooks = next.webhooks.get(c);
+        if (webhooks) webhookDeclarations.set(c, webhooks);
       }
     }
-    declarations = next.declarations;
-    webhookDeclarations = next.webhooks;
-    tenantIds = Object.freeze([...generations.keys()]);
+    if (added.length + removed.length > 0) tenantIds = Object.freeze([...generations.keys()]);
     if (added.length + changed.length + removed.length > 0) {
       notify({ outcome: 'applied', added, changed, removed });
     }
-    await Promise.all(retiring.map((g) => g.retire(drainMsOf(g.config))));
+    await retire(retiring);
+  }
+
+  /**
+   * Retires generations and resolves once they, and every generation retired before (by an earlier
+   * change still draining), are closed: after that no replaced configuration sends anything.
+   */
+  async function retire(retiring: readonly Generation[]): Promise<void> {
+    for (const generation of retiring) {
+      draining.add(generation);
+      void generation.retire(drainMsOf(generation.config)).finally(() => draining.delete(generation));
+    }
+    await Promise.all([...draining].map((g) => g.closed));
   }
 
   function notify(event: ConfigurationChangeEvent): void {
     try {
-      hooks.onConfigurationChange?.(event);
+      const result: unknown = hooks.onConfigurationChange?.(event);
+      // A hook that throws or rejects is ignored, like every hook.
+      if (result instanceof Promise) result.catch(() => {});
     } catch {
-      // A hook that throws is ignored, like every hook.
+      // ignored, as above
     }
+    try {
+      log(event);
+    } catch {
+      // A logger that throws must not turn a change into a failure (it was applied) or hide why a
+      // change was refused.
+    }
+  }
+
+  function log(event: ConfigurationChangeEvent): void {
     if (!logger) return;
     if (event.outcome === 'applied') {
       logger.info(
@@ -386,7 +417,12 @@ export function createPayrollIdentityWith(
       return run();
     } catch (error) {
       reportRejection(error);
-      throw error;
+      if (isPayrollIdentityError(error)) throw error;
+      // A getter or proxy of the host's that throws: its text may hold a value, so it is not passed on.
+      throw InvalidConfigurationError.of(
+        [{ field: '(configuration)', reason: 'could not be read (a getter or proxy threw)' }],
+        { cause: error },
+      );
     }
   }
 
@@ -494,15 +530,18 @@ export function createPayrollIdentityWith(
       if (!old) throw UnknownTenantError.of(tenant, tenantIds);
       generations.delete(tenant);
       fingerprints.delete(tenant);
+      // Handles already handed out keep working (they reject unknown_tenant); the map forgets them.
+      handles.delete(tenant);
       tenantIds = Object.freeze([...generations.keys()]);
       notify({ outcome: 'applied', added: [], changed: [], removed: [tenant] });
-      await old.retire(drainMsOf(old.config));
+      await retire([old]);
     },
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
-      // Calls in flight end `aborted`: nothing waits for them.
-      await Promise.all([...generations.values()].map((g) => g.retire(0)));
+      // Calls in flight end `aborted`: nothing waits for them, not even those still draining from
+      // an earlier change.
+      await Promise.all([...generations.values(), ...draining].map((g) => g.retire(0)));
       await root.dispose();
     },
     toJSON() {

@@ -12,6 +12,7 @@ import { inspect } from 'node:util';
 import { InvalidInputError, type Operation, UnknownTenantError } from '../errors.js';
 import type { BaseTenantConfig } from '../provider/definition.js';
 import type { UserListing, UserPage } from '../provider/listing.js';
+import { showUntrusted } from '../untrusted-text.js';
 import type {
   CreatedUser,
   CreateUserInput,
@@ -72,6 +73,8 @@ export class Generation {
   #inflight = 0;
   #retired = false;
   #drained: (() => void) | undefined;
+  #closed: Promise<void> | undefined;
+  #closedResolve!: () => void;
 
   constructor(config: TenantConfig, build: (config: BaseTenantConfig) => BuiltService) {
     this.config = config;
@@ -127,15 +130,31 @@ export class Generation {
     if (this.#inflight === 0 && this.#retired) this.#drained?.();
   }
 
+  /** Resolves once this generation's connections are closed (after {@link retire}). */
+  get closed(): Promise<void> {
+    this.#closed ??= new Promise<void>((resolve) => {
+      this.#closedResolve = resolve;
+    });
+    return this.#closed;
+  }
+
   /**
    * No new call starts here any more: waits for the calls in flight (at most `drainMs`), then
-   * closes every connection (a call still running then ends `aborted`).
+   * closes every connection (a call still running then ends `aborted`). Retiring again with a
+   * shorter wait (`close()`'s 0) cuts a wait in progress short.
    */
   async retire(drainMs: number): Promise<void> {
+    const closed = this.closed;
+    if (this.#retired) {
+      if (drainMs === 0) this.#drained?.();
+      return closed;
+    }
     this.#retired = true;
-    if (this.#inflight > 0) {
+    if (this.#inflight > 0 && drainMs > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, drainMs);
+        // A drain never keeps the process alive on its own.
+        timer.unref();
         this.#drained = () => {
           clearTimeout(timer);
           resolve();
@@ -144,6 +163,8 @@ export class Generation {
     }
     const built = [...this.#built.values()];
     await Promise.all(built.map((b) => b.close()));
+    this.#closedResolve();
+    return closed;
   }
 }
 
@@ -159,9 +180,10 @@ function route(
 ): { service: UserService; id: unknown } {
   // A bare id (or anything else, which the service then refuses as an id) is the current provider's.
   if (!isObject(ref)) return { service: generation.service(), id: ref };
+  // Own properties only, read once (a getter or proxy that throws is invalid_input, never thrown on).
   const { provider, id } = readingInput(ref, { ...context, what: 'user reference' }, () => ({
-    provider: ref.provider,
-    id: ref.id,
+    provider: Object.hasOwn(ref, 'provider') ? ref.provider : undefined,
+    id: Object.hasOwn(ref, 'id') ? ref.id : undefined,
   }));
   if (typeof provider !== 'string' || !generation.has(provider)) {
     throw new InvalidInputError(
@@ -217,7 +239,7 @@ export class TenantUserService implements UserService {
     const generation = this.#current();
     if (!generation.has(provider)) {
       throw new InvalidInputError(
-        `${this.tenant}: no provider "${typeof provider === 'string' ? provider.slice(0, 64) : typeof provider}" in this tenant's configuration`,
+        `${this.tenant}: no provider ${typeof provider === 'string' ? showUntrusted(provider, 64) : typeof provider} in this tenant's configuration`,
         {
           tenant: this.tenant,
           fieldErrors: {
@@ -294,10 +316,18 @@ export class TenantUserService implements UserService {
       };
       let rest: unknown = filter;
       let provider = generation.config.provider;
-      if (isObject(filter) && 'provider' in filter) {
-        const { provider: wanted, ...others } = readingInput(filter, { ...context, what: 'filter' }, () => ({
-          ...filter,
-        }));
+      // Read once, inside readingInput: a proxy or getter that throws is invalid_input.
+      const read = isObject(filter)
+        ? readingInput(filter, { ...context, what: 'filter' }, () =>
+            Object.hasOwn(filter, 'provider') ? { ...filter } : undefined,
+          )
+        : undefined;
+      if (read !== undefined) {
+        const { provider: _named, ...others } = read;
+        rest = others;
+      }
+      const wanted = read?.provider;
+      if (wanted !== undefined) {
         if (typeof wanted !== 'string' || !generation.has(wanted)) {
           throw new InvalidInputError(
             `${this.tenant} listUsers: the filter names a provider this tenant neither uses nor retains (it uses ${generation.providers.join(', ')})`,
@@ -310,7 +340,6 @@ export class TenantUserService implements UserService {
           );
         }
         provider = wanted;
-        rest = others;
       }
       yield* walk(generation.service(provider).listUsers(rest as ListUsersFilter, options));
     } finally {

@@ -44,7 +44,16 @@ function recordingArgyle() {
   const transport = async (config: InternalAxiosRequestConfig): Promise<AxiosResponse> => {
     const headers = config.headers as unknown as Record<string, unknown>;
     seen.push({ path: String(config.url), auth: String(headers.Authorization ?? headers.authorization) });
-    if (gate) await gate;
+    if (gate) {
+      await Promise.race([
+        gate,
+        new Promise((_, reject) =>
+          config.signal?.addEventListener?.('abort', () =>
+            reject(Object.assign(new Error('aborted'), { code: 'ERR_CANCELED', name: 'CanceledError' })),
+          ),
+        ),
+      ]);
+    }
     return {
       status: 200,
       statusText: 'OK',
@@ -426,5 +435,111 @@ describe('watchConfigFile, the harder cases', () => {
       expect.objectContaining({ code: 'invalid_configuration' }),
     );
     void identity.close();
+  });
+});
+
+describe('overlapping changes, close and host code', () => {
+  it('a later change resolves only once every earlier configuration has stopped sending', async () => {
+    const wire = recordingArgyle();
+    const identity = createPayrollIdentity({
+      tenants: { acme: argyleTenant(KEY_A) },
+      transport: wire.transport,
+    });
+    const users = identity.forTenant('acme');
+    const release = wire.hold();
+    const inFlight = users.getUser(USER_ID);
+    await new Promise((r) => setTimeout(r, 5));
+    let second = false;
+    let third = false;
+    const p2 = identity.setTenant('acme', argyleTenant(KEY_B)).then(() => {
+      second = true;
+    });
+    const p3 = identity
+      .setTenant('acme', argyleTenant({ ...KEY_B, apiKeySecret: 'secret-CCCC-not-real' }))
+      .then(() => {
+        third = true;
+      });
+    await new Promise((r) => setTimeout(r, 20));
+    // The call on key A is still running: neither change may claim that the old key is gone.
+    expect([second, third]).toEqual([false, false]);
+    release();
+    await inFlight;
+    await Promise.all([p2, p3]);
+    expect(wire.seen.filter((s) => s.auth === wire.basic(KEY_A))).toHaveLength(1);
+    await identity.close();
+  });
+
+  it('close() stops calls still draining from an earlier change, at once', async () => {
+    const wire = recordingArgyle();
+    const identity = createPayrollIdentity({
+      tenants: { acme: argyleTenant(KEY_A, { timeoutMs: 60_000 }) },
+      transport: wire.transport,
+    });
+    wire.hold();
+    const inFlight = identity.forTenant('acme').getUser(USER_ID);
+    await new Promise((r) => setTimeout(r, 5));
+    void identity.setTenant('acme', argyleTenant(KEY_B));
+    const started = Date.now();
+    await identity.close();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect((await rejection(() => inFlight)).code).toBe('aborted');
+  });
+
+  it('a hook that rejects and a logger that throws change nothing about a change', async () => {
+    const wire = recordingArgyle();
+    const throwing = () => {
+      throw new Error('logger down');
+    };
+    const identity = createPayrollIdentity({
+      tenants: { acme: argyleTenant(KEY_A) },
+      transport: wire.transport,
+      hooks: { onConfigurationChange: async () => Promise.reject(new Error('hook down')) },
+      logger: { debug: throwing, info: throwing, warn: throwing, error: throwing },
+    });
+    await identity.setTenant('acme', argyleTenant(KEY_B));
+    const refused = await rejection(() =>
+      identity.setTenant('acme', { ...argyleTenant(KEY_B), environment: 'staging' } as never),
+    );
+    expect(refused.code).toBe('invalid_configuration');
+    await new Promise((r) => setTimeout(r, 10));
+    await identity.close();
+  });
+
+  it('a getter that throws in a new configuration is invalid_configuration, without its text', async () => {
+    const identity = createPayrollIdentity({
+      tenants: { acme: argyleTenant(KEY_A) },
+      transport: recordingArgyle().transport,
+    });
+    const tenants = {
+      get acme(): TenantConfigInput {
+        throw new Error('getter saw secret-ZZZZ-not-real');
+      },
+    };
+    const error = await rejection(() => identity.reconfigure({ tenants }));
+    expect(error.code).toBe('invalid_configuration');
+    expect(JSON.stringify(error)).not.toContain('secret-ZZZZ');
+    expect(error.message).not.toContain('secret-ZZZZ');
+    await identity.close();
+  });
+
+  it('a tenant left unchanged keeps its checked declaration (the provider is not asked again)', async () => {
+    const { argyleProvider } = await import('../../../providers/argyle/index.js');
+    const { createPayrollIdentityWith } = await import('../../../src/container/identity.js');
+    let calls = 0;
+    const counted = {
+      ...argyleProvider,
+      users: (config: Parameters<typeof argyleProvider.users>[0]) => {
+        calls += 1;
+        if (calls > 2) throw new Error('users() called again with secret-YYYY');
+        return argyleProvider.users(config);
+      },
+    };
+    const wire = recordingArgyle();
+    const config = { tenants: { acme: argyleTenant(KEY_A) }, transport: wire.transport };
+    const identity = createPayrollIdentityWith(config, [counted as typeof argyleProvider]);
+    await identity.reconfigure({ tenants: { acme: argyleTenant(KEY_A) } });
+    expect(calls).toBe(2);
+    await expect(identity.forTenant('acme').getUser(USER_ID)).resolves.toMatchObject({ id: USER_ID });
+    await identity.close();
   });
 });

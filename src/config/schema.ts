@@ -133,6 +133,9 @@ export const webhooksShape = z.strictObject({
     .optional(),
 });
 
+/** What a configuration field name looks like (`apiKeySecret`, `payrollPeriodMonths`). */
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
 const TENANT_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 /** Settings every tenant shares, whatever its provider. */
@@ -231,7 +234,7 @@ function retainedProblems(
     if (seen.has(retained.provider)) {
       problems.push({
         tenant,
-        field: `retainedProviders[${index}].provider`,
+        field: `retainedProviders.${index}.provider`,
         reason:
           retained.provider === config.provider
             ? 'is the tenant’s current provider (a user reference names a provider, so each may appear once)'
@@ -262,11 +265,79 @@ function problemsFrom(error: z.ZodError): ConfigurationProblem[] {
       return [{ ...problemLocation(path.slice(0, 2)), field: '(tenant id)', reason: TENANT_ID_RULE }];
     }
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ ...problemLocation([...path, key]), reason: 'unknown field' }));
+      // A key is text the host typed: under credentials or webhooks it may be a secret itself (YAML
+      // reads `{apiKeySecret:live-…}` as one key), and elsewhere a key that is no field name may be a
+      // value typed in the wrong place. Such keys are not echoed.
+      const secretBearing = path.includes('credentials') || path.includes('webhooks');
+      const shown = issue.keys.map((key) =>
+        secretBearing || !FIELD_NAME.test(key) ? '(an unknown key)' : key,
+      );
+      return [...new Set(shown)].map((key) => ({
+        ...problemLocation([...path, key]),
+        reason: 'unknown field',
+      }));
     }
     const reason = /received undefined/.test(issue.message) ? 'is required' : issue.message;
     return [{ ...problemLocation(path), reason }];
   });
+}
+
+/**
+ * Validates the tenants against the registered providers and applies defaults: each tenant on its
+ * own, so that one tenant's problems never hide another's. Returns the valid tenants and every
+ * problem found (see {@link validateTenants} for the throwing form).
+ */
+export function checkTenants(
+  input: unknown,
+  definitions: readonly ProviderDefinition[],
+): { tenants: Map<string, BaseTenantConfig>; problems: ConfigurationProblem[] } {
+  const data =
+    typeof input === 'object' && input !== null && 'tenants' in input
+      ? { tenants: (input as TenantsConfigInput).tenants }
+      : input;
+  const tenants = new Map<string, BaseTenantConfig>();
+  // Before the schema reads anything: a `__proto__` key or an inherited field would fool it.
+  const unsafe = plainDataProblems((data as { tenants?: unknown } | null)?.tenants, ['tenants']);
+  if (unsafe.length > 0) return { tenants, problems: unsafe };
+  const top = z.strictObject({ tenants: z.record(z.string(), z.unknown()) }).safeParse(data);
+  if (!top.success) return { tenants, problems: problemsFrom(top.error) };
+  const entry = tenantSchema(definitions);
+  const problems: ConfigurationProblem[] = [];
+  for (const [tenant, raw] of Object.entries(top.data.tenants)) {
+    if (!TENANT_ID_RE.test(tenant)) {
+      problems.push({
+        ...problemLocation(['tenants', tenant]),
+        field: '(tenant id)',
+        reason: TENANT_ID_RULE,
+      });
+      continue;
+    }
+    const result = entry.safeParse(raw);
+    if (!result.success) {
+      problems.push(
+        ...problemsFrom(
+          new z.ZodError(
+            result.error.issues.map((issue) => ({ ...issue, path: ['tenants', tenant, ...issue.path] })),
+          ),
+        ),
+      );
+      continue;
+    }
+    const { retainedProviders, ...current } = result.data as Omit<BaseTenantConfig, 'tenant'> & {
+      retainedProviders?: Omit<BaseTenantConfig, 'tenant'>[];
+    };
+    const config: BaseTenantConfig & { retainedProviders?: BaseTenantConfig[] } = { ...current, tenant };
+    if (retainedProviders !== undefined && retainedProviders.length > 0) {
+      config.retainedProviders = retainedProviders.map((r) => ({ ...r, tenant }));
+      const found = retainedProblems(tenant, config);
+      if (found.length > 0) {
+        problems.push(...found);
+        continue;
+      }
+    }
+    tenants.set(tenant, config);
+  }
+  return { tenants, problems };
 }
 
 /**
@@ -277,31 +348,7 @@ export function validateTenants(
   input: unknown,
   definitions: readonly ProviderDefinition[],
 ): Map<string, BaseTenantConfig> {
-  const schema = z.strictObject({
-    tenants: z.record(z.string().regex(TENANT_ID_RE, TENANT_ID_RULE), tenantSchema(definitions)),
-  });
-  const data =
-    typeof input === 'object' && input !== null && 'tenants' in input
-      ? { tenants: (input as TenantsConfigInput).tenants }
-      : input;
-  // Before the schema reads anything: a `__proto__` key or an inherited field would fool it.
-  const unsafe = plainDataProblems((data as { tenants?: unknown } | null)?.tenants, ['tenants']);
-  if (unsafe.length > 0) throw InvalidConfigurationError.of(unsafe);
-  const result = schema.safeParse(data);
-  if (!result.success) throw InvalidConfigurationError.of(problemsFrom(result.error));
-  const tenants = new Map<string, BaseTenantConfig>();
-  const problems: ConfigurationProblem[] = [];
-  for (const [tenant, parsed] of Object.entries(result.data.tenants)) {
-    const { retainedProviders, ...current } = parsed as Omit<BaseTenantConfig, 'tenant'> & {
-      retainedProviders?: Omit<BaseTenantConfig, 'tenant'>[];
-    };
-    const config: BaseTenantConfig & { retainedProviders?: BaseTenantConfig[] } = { ...current, tenant };
-    if (retainedProviders !== undefined && retainedProviders.length > 0) {
-      config.retainedProviders = retainedProviders.map((r) => ({ ...r, tenant }));
-      problems.push(...retainedProblems(tenant, config));
-    }
-    tenants.set(tenant, config);
-  }
+  const { tenants, problems } = checkTenants(input, definitions);
   if (problems.length > 0) throw InvalidConfigurationError.of(problems);
   return tenants;
 }

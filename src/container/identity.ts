@@ -11,11 +11,12 @@ import {
   container as globalContainer,
   instancePerContainerCachingFactory,
 } from 'tsyringe';
-import { validateTenants } from '../config/schema.js';
+import { checkTenants } from '../config/schema.js';
 import { REPORT_CONFIGURATION_PROBLEM } from '../config/watch.js';
 import {
   AbortedError,
   ClosedIdentityError,
+  type ConfigurationProblem,
   InvalidConfigurationError,
   isPayrollIdentityError,
   UnknownTenantError,
@@ -207,14 +208,39 @@ interface Validated {
 
 /** Validates tenants, their base URLs and their providers' declarations: every problem at once. */
 function validate(tenants: unknown, providers: ReadonlyMap<string, ProviderDefinition>): Validated {
-  const configs = validateTenants({ tenants }, [...providers.values()]) as Map<string, TenantConfig>;
+  const checked = checkTenants({ tenants }, [...providers.values()]);
+  const configs = checked.tenants as Map<string, TenantConfig>;
+  const problems = [...checked.problems];
+  // The tenants that passed the schema are checked further, so one report lists everything.
+  for (const config of configs.values()) problems.push(...baseUrlProblems(providers, config));
   const all = [...configs.values()].flatMap(configsOf);
-  checkBaseUrls(providers, new Map(all.map((c, i) => [String(i), c])));
-  const { declarations, problems } = buildDeclarations(providers, all);
+  const built = buildDeclarations(providers, all);
+  problems.push(...built.problems);
   const { webhooks, problems: webhookProblems } = buildWebhookDeclarations(providers, configs.values());
   problems.push(...webhookProblems);
   if (problems.length > 0) throw InvalidConfigurationError.of(problems);
-  return { configs, declarations, webhooks };
+  return { configs, declarations: built.declarations, webhooks };
+}
+
+/** The `baseUrl` problems of a tenant and its retained providers, each named where it is. */
+function baseUrlProblems(
+  providers: ReadonlyMap<string, ProviderDefinition>,
+  config: TenantConfig,
+): ConfigurationProblem[] {
+  const found: ConfigurationProblem[] = [];
+  configsOf(config).forEach((c, index) => {
+    try {
+      checkBaseUrls(providers, new Map([['0', c]]));
+    } catch (error) {
+      if (!isPayrollIdentityError(error, 'invalid_configuration')) throw error;
+      for (const problem of error.problems) {
+        found.push(
+          index === 0 ? problem : { ...problem, field: `retainedProviders.${index - 1}.${problem.field}` },
+        );
+      }
+    }
+  });
+  return found;
 }
 
 /** A declaration built outside validation (never expected): checked like at load. */

@@ -658,8 +658,8 @@ describe('--provider: a tenant that moved from Argyle to Teal, Argyle retained',
     const result = await runCli(['users', 'list', '--config', bad, '--tenant', 'brit-lend']);
     expect(result.code).toBe(EXIT.usage);
     expect(result.stderr).toMatch(/^invalid_configuration: /);
-    expect(result.stderr).toContain('retainedProviders[1].provider: appears twice');
-    expect(result.stderr).toContain('retainedProviders[2].provider: is the tenant’s current provider');
+    expect(result.stderr).toContain('retainedProviders.1.provider: appears twice');
+    expect(result.stderr).toContain('retainedProviders.2.provider: is the tenant’s current provider');
     expect(result.stderr).not.toContain(sandbox.argyle.credentials.apiKeySecret);
   });
 });

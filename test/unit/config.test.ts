@@ -80,7 +80,7 @@ describe('validateTenants', () => {
         'b|provider',
         'c|credentials.key',
         'c|unsupportedFields',
-        'd|credentials.extra',
+        'd|credentials.(an unknown key)',
         'd|colour',
         'e|credentials',
       ]),

@@ -194,14 +194,12 @@ describe('tenant ids and keys are bounded, escaped and never echoed whole', () =
     expect(bidi.problems[0]?.tenant).toBe('acme\\u{202e}');
   });
 
-  it('an unknown key of 1 MiB is named by its first 64 characters, escaped', () => {
+  it('an unknown key of 1 MiB (no field name: it may be a value typed in the wrong place) is not echoed', () => {
     const key = `x\u001b[31m${'k'.repeat(MIB)}`;
     const error = configError(() =>
       validateTenants({ tenants: { acme: { ...tenant, [key]: 'value-not-shown' } } }, [fakeProvider]),
     );
-    expect(error.problems).toEqual([
-      { tenant: 'acme', field: `x\\u{1b}[31m${'k'.repeat(58)}…`, reason: 'unknown field' },
-    ]);
+    expect(error.problems).toEqual([{ tenant: 'acme', field: '(an unknown key)', reason: 'unknown field' }]);
     expect(rendered(error)).not.toContain('value-not-shown');
     expect(error.message.length).toBeLessThan(400);
   });

@@ -284,8 +284,8 @@ describe('a tenant moves from Argyle to Teal', () => {
       identity.setTenant('lender', { ...teal(), retainedProviders: [argyle(), argyle(), teal()] }),
     )) as InvalidConfigurationError;
     expect(error.problems.map((p) => p.field)).toEqual([
-      'retainedProviders[1].provider',
-      'retainedProviders[2].provider',
+      'retainedProviders.1.provider',
+      'retainedProviders.2.provider',
     ]);
   });
 
@@ -540,6 +540,58 @@ describe('overlapping changes, close and host code', () => {
     await identity.reconfigure({ tenants: { acme: argyleTenant(KEY_A) } });
     expect(calls).toBe(2);
     await expect(identity.forTenant('acme').getUser(USER_ID)).resolves.toMatchObject({ id: USER_ID });
+    await identity.close();
+  });
+});
+
+describe('configuration problems', () => {
+  it('every problem at once, whichever stage finds it, retained providers named where they are', async () => {
+    const identity = createPayrollIdentity({
+      tenants: { acme: argyleTenant(KEY_A) },
+      transport: recordingArgyle().transport,
+    });
+    const error = (await rejection(() =>
+      identity.reconfigure({
+        tenants: {
+          schema: { provider: 'argyle', environment: 'staging', credentials: KEY_A } as never,
+          url: argyleTenant(KEY_A, { baseUrl: 'https://api.argyle.example/v1' }),
+          dup: { ...argyleTenant(KEY_A), retainedProviders: [argyleTenant(KEY_B)] },
+          retainedUrl: {
+            provider: 'teal',
+            environment: 'sandbox',
+            credentials: { apiKey: 'teal-key-0000-not-real' },
+            retainedProviders: [argyleTenant(KEY_A, { baseUrl: 'https://api.argyle.example/v1' })],
+          },
+        },
+      }),
+    )) as InvalidConfigurationError;
+    expect(error.problems.map((p) => `${p.tenant}:${p.field}`).sort()).toEqual([
+      'dup:retainedProviders.0.provider',
+      'retainedUrl:retainedProviders.0.baseUrl',
+      'schema:environment',
+      'url:baseUrl',
+    ]);
+    await identity.close();
+  });
+
+  it('an unknown key under credentials is never echoed (YAML reads `{apiKeySecret:value}` as one key)', async () => {
+    const identity = createPayrollIdentity({
+      tenants: { acme: argyleTenant(KEY_A) },
+      transport: recordingArgyle().transport,
+    });
+    const events: ConfigurationChangeEvent[] = [];
+    const error = (await rejection(() =>
+      identity.setTenant('acme', {
+        provider: 'argyle',
+        environment: 'sandbox',
+        credentials: { 'apiKeyId:live-key-id-0123456789': null, 'apiKeySecret:live-secret-ABCDEFGHIJ': null },
+      } as never),
+    )) as InvalidConfigurationError;
+    const shown = `${JSON.stringify(error)}${error.message}${inspect(error, { depth: 10 })}`;
+    expect(shown).not.toContain('live-secret-ABCDEFGHIJ');
+    expect(shown).not.toContain('0123456789');
+    expect(error.problems.map((p) => p.field)).toContain('credentials.(an unknown key)');
+    void events;
     await identity.close();
   });
 });

@@ -223,7 +223,7 @@ export interface ReconciliationHint {
   /** The tenant's provider. */
   provider: string | undefined;
   /** The operation whose outcome is unknown (a create). */
-  operation: Operation;
+  operation: CallOperation;
   /** The `externalId` the create carried: look the user up by it (`listUsers({ externalId })`). */
   externalId?: string;
 }

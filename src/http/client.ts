@@ -21,11 +21,11 @@ import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axi
 import type { z } from 'zod';
 import {
   AbortedError,
+  type CallOperation,
   type ErrorContext,
   InvalidConfigurationError,
   InvalidInputError,
   NetworkError,
-  type Operation,
   PayrollIdentityError,
   ProviderUnavailableError,
   TimeoutError,
@@ -104,7 +104,7 @@ export interface HttpClientOptions {
 /** One call an adapter makes through {@link HttpClient.request}. */
 export interface RequestSpec<T> {
   /** The `UserService` operation the call belongs to (errors and events carry it). */
-  operation: Operation;
+  operation: CallOperation;
   /** The HTTP method. */
   method: HttpMethod;
   /** Path below the base URL, starting with `/`. Ids in it must already be validated. */
@@ -180,7 +180,7 @@ interface CallState {
   lookup: boolean;
 }
 
-type Context = ErrorContext & { provider: string; tenant: string; operation: Operation };
+type Context = ErrorContext & { provider: string; tenant: string; operation: CallOperation };
 
 /** A call in flight, as `close()` sees it. */
 interface InFlight {

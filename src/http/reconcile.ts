@@ -12,8 +12,8 @@
  */
 import {
   AbortedError,
+  type CallOperation,
   type ErrorCode,
-  type Operation,
   OutcomeUnknownError,
   PayrollIdentityError,
   type ReconciliationHint,
@@ -26,7 +26,7 @@ import { isTimeoutReason } from './call-options.js';
 export interface AmbiguousCall<T> {
   tenant: string;
   provider: string;
-  operation: Operation;
+  operation: CallOperation;
   /** The failure that made the outcome ambiguous. */
   error: PayrollIdentityError;
   reconcile?: (signal: AbortSignal | undefined) => Promise<T | undefined>;
@@ -58,7 +58,7 @@ function safeExternalId(value: string | undefined): string | undefined {
 
 /** What a caller reconciles an ambiguous or cancelled create with: never personal data. */
 export function reconciliationHint(
-  context: { tenant: string; provider: string; operation: Operation },
+  context: { tenant: string; provider: string; operation: CallOperation },
   externalId: string | undefined,
 ): ReconciliationHint {
   const safe = safeExternalId(externalId);
@@ -153,7 +153,7 @@ export async function settleAmbiguous<T>(call: AmbiguousCall<T>): Promise<Reconc
       : '; the lookup to reconcile it found nothing'
     : '';
   throw new OutcomeUnknownError(
-    `${what}: ${answer}; it was not sent again${lookup}. Check whether it took effect (e.g. list users by externalId) before retrying.`,
+    `${what}: ${answer}; it was not sent again${lookup}. Check whether it took effect (${context.operation === 'createUser' ? 'e.g. list users by externalId' : 'e.g. list the subscriptions'}) before retrying.`,
     {
       ...context,
       status: call.error.status,

@@ -5,7 +5,7 @@
  */
 import type { AxiosResponse } from 'axios';
 import type { z } from 'zod';
-import { type ErrorContext, type Operation, UnexpectedResponseError } from '../errors.js';
+import { type CallOperation, type ErrorContext, UnexpectedResponseError } from '../errors.js';
 import { safeRequestId } from '../observe/events.js';
 import type { Redactor } from '../redact.js';
 import { issuePath } from '../validation.js';
@@ -13,7 +13,7 @@ import { type DescribeError, type ErrorDescription, errorFromStatus } from './er
 import { parseRetryAfter } from './retry-after.js';
 
 export interface ResponseSpec<T> {
-  operation: Operation;
+  operation: CallOperation;
   response?: z.ZodType<T>;
   expectStatus?: readonly number[];
   sensitive?: Iterable<string | undefined | null>;
@@ -61,7 +61,7 @@ function parseJson(text: unknown): { ok: true; value: unknown } | { ok: false } 
 export function readResponse<T>(
   response: AxiosResponse,
   spec: ResponseSpec<T>,
-  context: ErrorContext & { provider: string; operation: Operation },
+  context: ErrorContext & { provider: string; operation: CallOperation },
   redactor: Redactor,
   describeError: DescribeError,
   onRetryAfter: (ms: number | undefined) => void,

@@ -10,7 +10,7 @@
  * message or a credential: nothing the call was given.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { isPayrollIdentityError, type Operation } from '../errors.js';
+import { type CallOperation, isPayrollIdentityError } from '../errors.js';
 import type { CircuitEvent, OutcomeEvent, RequestEndEvent, RequestStartEvent, RetryEvent } from './events.js';
 import type { OtelAttributes, OtelInstruments, OtelSpan } from './otel.js';
 
@@ -44,7 +44,7 @@ export type CallOutcome = 'ok' | 'reconciled' | 'error';
 
 export class CallTelemetry {
   readonly #tools: OtelInstruments;
-  readonly #operation: Operation;
+  readonly #operation: CallOperation;
   readonly #tenant: string;
   readonly #provider: string;
   /** Unset when no tracer is registered or the sampler dropped the span. */
@@ -65,7 +65,7 @@ export class CallTelemetry {
 
   constructor(
     tools: OtelInstruments,
-    operation: Operation,
+    operation: CallOperation,
     tenant: string,
     provider: string,
     server: ServerAddress | undefined,

@@ -4,7 +4,7 @@
  * method, a path *template* (`/v2/users/{id}`, never the query), the attempt, the status, the
  * duration, the provider's request id and an error code.
  */
-import type { ErrorCode, Operation } from '../errors.js';
+import type { CallOperation, ErrorCode } from '../errors.js';
 import { looksPersonal } from '../redact.js';
 import { currentCall } from './call-telemetry.js';
 import { type Logger, safeLog } from './logger.js';
@@ -16,7 +16,7 @@ export interface RequestEventBase {
   /** The provider's name. */
   provider: string;
   /** The `UserService` operation the request belongs to. */
-  operation: Operation;
+  operation: CallOperation;
   /** The HTTP method. */
   method: string;
   /** The path with ids replaced by `{id}`; no query string. */
@@ -70,7 +70,7 @@ export interface OutcomeEvent {
   /** The provider's name. */
   provider: string;
   /** The operation whose outcome was ambiguous. */
-  operation: Operation;
+  operation: CallOperation;
   /** `reconciled`: an ambiguous create was found by the adapter's lookup; `unknown`: it was not. */
   outcome: 'reconciled' | 'unknown';
   /** The failure that made the outcome ambiguous. */

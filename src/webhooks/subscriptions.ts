@@ -13,10 +13,8 @@
 import { inspect } from 'node:util';
 import { z } from 'zod';
 import {
-  type CallOperation,
   InvalidConfigurationError,
   InvalidInputError,
-  type Operation,
   UnexpectedResponseError,
   UnsupportedOperationError,
   type WebhookOperation,
@@ -237,7 +235,7 @@ export class DeclaredWebhookSubscriptions {
     const create = declaration.create;
     const body = beforeSending(context, 'webhook subscription body', () => create.body(request, context));
     const { data } = await this.#http.request<CreateOutcome>({
-      operation: httpOperation(context.operation),
+      operation: context.operation,
       method: create.method,
       path: create.path,
       body,
@@ -282,7 +280,7 @@ export class DeclaredWebhookSubscriptions {
     for (let page = 1; ; page++) {
       const query = beforeSending(context, 'webhook list query', () => list.query(next));
       const { data } = await this.#http.request({
-        operation: httpOperation(context.operation),
+        operation: context.operation,
         method: list.method,
         path: list.path,
         query,
@@ -314,20 +312,11 @@ export class DeclaredWebhookSubscriptions {
     const remove = this.#declared(context).delete;
     const valid = parseInput(SubscriptionIdSchema, id, { ...context, what: 'webhook subscription id' });
     await this.#http.request({
-      operation: httpOperation(context.operation),
+      operation: context.operation,
       method: remove.method,
       path: beforeSending(context, 'webhook subscription path', () => remove.path(encodeURIComponent(valid))),
       ...(remove.expectStatus ? { expectStatus: remove.expectStatus } : {}),
       options,
     });
   }
-}
-
-/**
- * The client's `RequestSpec.operation` names the six user operations; it only carries the name into
- * errors and request events, where a webhook operation is as valid (`ErrorContext.operation` takes
- * it). Until the client's type names webhook operations too, this is where the two meet.
- */
-function httpOperation(operation: CallOperation): Operation {
-  return operation as Operation;
 }

@@ -387,7 +387,15 @@ export function parseDelivery(
   const type = typeof shown.type === 'string' && EVENT_KINDS.has(shown.type) ? shown.type : 'provider_event';
 
   const event: Record<string, unknown> = {
-    id: createHash('sha256').update(provider).update('\n').update(plaintext).digest('hex'),
+    // The same delivery (bytes) to the same tenant: the same id. Two tenants sharing a provider
+    // account each get their own.
+    id: createHash('sha256')
+      .update(tenant)
+      .update('\n')
+      .update(provider)
+      .update('\n')
+      .update(plaintext)
+      .digest('hex'),
     type,
     provider,
     tenant,
@@ -396,7 +404,22 @@ export function parseDelivery(
     ...(occurredAt !== undefined ? { occurredAt } : {}),
     providerEvent,
   };
-  // Not enumerable: printing, serialising or spreading the event never shows the delivery's data.
-  Object.defineProperty(event, 'payload', { value: json, enumerable: false });
+  // Behind a getter, and not enumerable: printing (even `%o` or `showHidden`), serialising or
+  // spreading the event never shows the delivery's data; `event.payload` reads it. Frozen all the
+  // way down, so a handler cannot change what the next one reads.
+  const payload = deepFreeze(json);
+  Object.defineProperty(event, 'payload', { get: () => payload, enumerable: false });
   return Object.freeze(event) as unknown as WebhookEvent;
+}
+
+/** Freezes a parsed JSON value and everything in it (with a stack of its own: nesting is unbounded). */
+function deepFreeze<T>(value: T): T {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node !== 'object' || node === null || Object.isFrozen(node)) continue;
+    Object.freeze(node);
+    for (const child of Object.values(node)) stack.push(child);
+  }
+  return value;
 }

@@ -45,6 +45,10 @@ export function headerReader(headers: unknown): HeaderReader | undefined {
       return value.includes(',') ? { repeated: true } : { value };
     };
   }
+  // Anything else with a prototype of its own (a `Map`, a polyfill's headers class) is not a record:
+  // reading its own keys would find none and refuse every delivery as unsigned.
+  const proto = Object.getPrototypeOf(headers);
+  if (proto !== Object.prototype && proto !== null) return undefined;
   const record = headers as Record<string, unknown>;
   const names = Object.keys(record);
   if (names.length > MAX_HEADER_NAMES) return undefined;

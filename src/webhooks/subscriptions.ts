@@ -47,12 +47,18 @@ const MAX_TEXT = 256;
  * sandbox), no credentials in it, no fragment. Never echoes the URL.
  */
 export function webhookUrlProblem(value: string): string | undefined {
+  // What is checked is what is sent: text the URL parser would repair (spaces, control characters,
+  // backslashes, a missing `//`, an IP written in hex) is refused rather than repaired.
+  if (!/^[\x21-\x7e]+$/.test(value) || value.includes('\\'))
+    return 'must be a plain URL (no spaces or control characters)';
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     return 'must be an absolute URL';
   }
+  if (url.href !== value && url.href !== `${value}/`)
+    return 'must be written as it would be sent (e.g. https://host/path)';
   if (url.username || url.password) return 'must not contain credentials';
   if (url.hash) return 'must not contain a fragment';
   if (url.protocol === 'https:') return undefined;

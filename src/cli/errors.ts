@@ -29,11 +29,13 @@ export function exitCodeFor(error: unknown): ExitCode {
 }
 
 /**
- * `code: message`, then one indented line per field error and per provider message (the message
+ * `code: message` (`invalid_webhook (reason): message` for a refused delivery), then one indented line per field error and per provider message (the message
  * itself never quotes the provider: what Teal said about a duplicate is only in `providerMessages`).
  */
 export function describeError(error: PayrollIdentityError): string {
-  const lines = [`${error.code}: ${error.message}`];
+  // A refused webhook says at which step: `invalid_webhook (signature): …`.
+  const reason = isPayrollIdentityError(error, 'invalid_webhook') ? ` (${error.reason})` : '';
+  const lines = [`${error.code}${reason}: ${error.message}`];
   if (isPayrollIdentityError(error, 'invalid_input') && 'fieldErrors' in error) {
     const fields = error.fieldErrors as Record<string, string[]>;
     for (const [field, messages] of Object.entries(fields)) lines.push(`  ${field}: ${messages.join('; ')}`);

@@ -19,6 +19,28 @@ export interface CliIo {
   stderr(text: string): void;
   /** Ends long-running commands (`sandbox`); the binary fires it on SIGINT/SIGTERM. */
   signal?: AbortSignal;
+  /**
+   * Standard input as bytes (`webhooks verify` reads a delivery from it); the binary gives
+   * `process.stdin`. Absent: the command has no standard input to read.
+   */
+  stdin?: () => AsyncIterable<Uint8Array | string>;
+}
+
+/**
+ * Reads `input` to its end, or until more than `limit` bytes came (then stops reading: the result
+ * is `limit + 1` bytes long, so the caller can tell "too long" from "exactly `limit`").
+ */
+export async function readBounded(input: AsyncIterable<Uint8Array | string>, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of input) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk);
+    const room = limit + 1 - size;
+    chunks.push(bytes.length > room ? bytes.subarray(0, room) : bytes);
+    size += Math.min(bytes.length, room);
+    if (size > limit) break;
+  }
+  return Buffer.concat(chunks, size);
 }
 
 /** Writes one line to stdout. */

@@ -18,6 +18,7 @@ const io = {
   stdout: (text: string) => process.stdout.write(text),
   stderr: (text: string) => process.stderr.write(text),
   signal: stop.signal,
+  stdin: () => process.stdin,
 };
 let finished = false;
 // Until `run` settles, ending is a failure: Node ends a process whose event loop is empty even while

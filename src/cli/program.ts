@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { addDemoCommand } from './commands/demo.js';
 import { addSandboxCommand } from './commands/sandbox.js';
 import { addUsersCommand, type CommandContext } from './commands/users.js';
+import { addWebhooksCommand } from './commands/webhooks.js';
 import { reportError } from './errors.js';
 import { type CliIo, EXIT, type ExitCode, warn } from './io.js';
 import { unfinishedModuleError } from './provider-modules.js';
@@ -21,6 +22,9 @@ function buildProgram(context: CommandContext): Command {
     .version(VERSION)
     // Settings made before `.command()` are inherited by every subcommand.
     .exitOverride()
+    // A command's options come before its subcommand's name (`sandbox --port 4010`, `sandbox simulate
+    // --provider-module m.js`): each command reads only its own, so two with the same name never clash.
+    .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (text) => context.io.stdout(text),
@@ -32,6 +36,7 @@ function buildProgram(context: CommandContext): Command {
   addDemoCommand(program, context);
   addSandboxCommand(program, context);
   addUsersCommand(program, context);
+  addWebhooksCommand(program, context);
   return program;
 }
 

@@ -204,6 +204,25 @@ export interface SandboxDemoPlan {
   duplicateConflict: boolean;
   /** `providerOptions` added to every create of the demo (e.g. `{ teal: { payrollPeriodMonths: 12 } }`). */
   providerOptions?: ProviderOptions;
+  /**
+   * Optional: the demo's webhook loop, for an emulator that sends webhooks. The demo gives the tenant
+   * a random `webhooks.secret` (and a random `encryptionKey` when `encrypted`), subscribes a receiver
+   * of its own, runs `simulation` for the created user after its link token, verifies every delivery
+   * with `parseWebhook` and prints the neutral events, then unsubscribes. Without it, the webhook
+   * steps are shown as not applicable.
+   */
+  webhooks?: {
+    /**
+     * The simulation standing for the applicant connecting their payroll: one of the emulator's
+     * `simulations` (e.g. Argyle's `connection`, Teal's `user-payroll-submitted`).
+     */
+    simulation: string;
+    /**
+     * Whether the provider encrypts deliveries: the demo's tenant then gets a random
+     * `webhooks.encryptionKey`, and the deliveries come encrypted. Default `false`.
+     */
+    encrypted?: boolean;
+  };
 }
 
 /** A provider's emulator: a second, independent reading of the provider's documents. */

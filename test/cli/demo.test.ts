@@ -11,11 +11,18 @@ import { MOVE_STEPS, MOVE_TENANT, type MovingIdentity, TenantMoveDemo } from '..
 import { demoPlans } from '../../src/cli/demo/plans.js';
 import { DemoReport } from '../../src/cli/demo/report.js';
 import { DEMO_STEPS } from '../../src/cli/demo/steps.js';
+import { WEBHOOK_STEPS } from '../../src/cli/demo/webhooks.js';
 import { EXIT, type ExitCode } from '../../src/cli/io.js';
 import { demoTenantId } from '../../src/cli/sandbox-tenants.js';
 import { createPayrollIdentity, type TenantListFilter, type TenantUserService } from '../../src/index.js';
 import { BUILT_IN_PROVIDERS } from '../../src/providers.js';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import {
+  type Sandbox,
+  type SandboxEmulator,
+  type SandboxOptions,
+  type SandboxRouter,
+  startSandbox,
+} from '../../src/sandbox/index.js';
 import { captureIo, runCli } from './support.js';
 
 const DEMO_TENANTS = { argyle: demoTenantId('argyle'), teal: demoTenantId('teal') };
@@ -58,6 +65,43 @@ function stepLine(lines: string[], label: string): string {
   return line;
 }
 
+/** The built-in emulator of `provider`, its webhook subscriptions' bodies changed by `tamper` as they arrive. */
+async function tamperedSubscriptions(
+  provider: string,
+  tamper: (body: Record<string, unknown>) => Record<string, unknown>,
+): Promise<SandboxEmulator> {
+  const emulator = (await BUILT_IN_PROVIDERS.find(
+    (d) => d.name === provider,
+  )?.sandbox?.()) as SandboxEmulator;
+  return {
+    ...emulator,
+    register(router, context) {
+      const wrapped: SandboxRouter = {
+        guard: (guard) => router.guard(guard),
+        route: (method, pattern, handler) =>
+          router.route(
+            method,
+            pattern,
+            method === 'POST' && /\/webhooks$/.test(pattern)
+              ? (request) => handler({ ...request, body: tamper(request.body as Record<string, unknown>) })
+              : handler,
+          ),
+      };
+      return emulator.register(wrapped, context);
+    },
+  };
+}
+
+/** A sandbox whose `provider` emulator is `emulator`, delivering each webhook once (no retries to wait for). */
+function startWith(provider: string, emulator: SandboxEmulator): SandboxStarter {
+  return (options: SandboxOptions) =>
+    startSandbox({
+      ...options,
+      extraEmulators: [...(options.extraEmulators ?? []), emulator],
+      emulators: { [provider]: { webhooks: { attempts: 1 } } },
+    });
+}
+
 describe('payroll-identity demo', () => {
   it('passes every step for every built-in tenant and exits 0', async () => {
     let sandbox: Sandbox | undefined;
@@ -77,6 +121,51 @@ describe('payroll-identity demo', () => {
       expect(stepLine(teal, label)).toMatch(/^ {2}✓ /);
       expect(stepLine(argyle, label)).toMatch(label === DEMO_STEPS.duplicate ? /^ {2}– / : /^ {2}✓ /);
     }
+    for (const label of Object.values(WEBHOOK_STEPS)) {
+      expect(stepLine(teal, label)).toMatch(/^ {2}✓ /);
+      expect(stepLine(argyle, label)).toMatch(/^ {2}✓ /);
+    }
+    // The webhook loop: subscribed before the create, simulated after the link token, every delivery
+    // verified by parseWebhook in the receiver and printed as a neutral event, unsubscribed at the end.
+    for (const lines of [argyle, teal]) {
+      const at = (label: string) => lines.indexOf(stepLine(lines, label));
+      expect(at(WEBHOOK_STEPS.subscribe)).toBeLessThan(at(DEMO_STEPS.create));
+      expect(at(WEBHOOK_STEPS.simulate)).toBe(at(DEMO_STEPS.token) + 1);
+      expect(at(WEBHOOK_STEPS.verify)).toBe(at(WEBHOOK_STEPS.simulate) + 1);
+      expect(at(WEBHOOK_STEPS.unsubscribe)).toBe(lines.length - 1);
+    }
+    const argyleUser = /user (\S+) ·/.exec(stepLine(argyle, DEMO_STEPS.create))?.[1];
+    const tealUser = /user (\S+) ·/.exec(stepLine(teal, DEMO_STEPS.create))?.[1];
+    expect(stepLine(argyle, WEBHOOK_STEPS.subscribe)).toMatch(
+      /subscription \S+ → http:\/\/127\.0\.0\.1:\d+\/webhooks\/demo-argyle · user\.account_added, /,
+    );
+    expect(stepLine(teal, WEBHOOK_STEPS.subscribe)).toContain('encrypted with the tenant’s random key');
+    expect(stepLine(argyle, WEBHOOK_STEPS.simulate)).toContain(
+      `simulate('connection', ${argyleUser}) at the emulator: 3 deliveries, each answered 200`,
+    );
+    expect(stepLine(argyle, WEBHOOK_STEPS.verify)).toContain('3 verified with parseWebhook on the raw body');
+    expect(stepLine(teal, WEBHOOK_STEPS.verify)).toContain(
+      '1 verified with parseWebhook on the raw body (signature verified and body decrypted)',
+    );
+    const events = (lines: string[]) => {
+      const from = lines.indexOf(stepLine(lines, WEBHOOK_STEPS.verify)) + 1;
+      const to = lines.indexOf(stepLine(lines, DEMO_STEPS.duplicate));
+      return lines.slice(from, to).map((line) => line.trim());
+    };
+    expect(events(argyle).map((line) => line.split(' ')[0])).toEqual([
+      'user.account_added',
+      'user.account_connected',
+      'user.fully_synced',
+    ]);
+    for (const line of events(argyle)) expect(line).toContain(`provider argyle · user ${argyleUser}`);
+    expect(events(teal)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^user\\.payroll_submitted +\\(user-payroll-submitted\\) · provider teal · user ${tealUser} · occurredAt \\d{4}-\\d\\d-\\d\\dT`,
+        ),
+      ),
+    ]);
+    expect(stepLine(argyle, WEBHOOK_STEPS.unsubscribe)).toContain('list() no longer shows it');
 
     // Teal cannot store email or phone: the create names them.
     expect(stepLine(teal, DEMO_STEPS.create)).toMatch(/ignoredFields: .*email.*phone/);
@@ -85,7 +174,7 @@ describe('payroll-identity demo', () => {
     expect(stepLine(teal, DEMO_STEPS.invalidEmail)).toContain('invalid_input:');
     expect(stepLine(teal, DEMO_STEPS.invalidEmail)).toContain('email: Must be a valid email address');
     expect(stepLine(argyle, DEMO_STEPS.delete)).toContain('not_found');
-    expect(out).toMatch(/21 of 21 steps passed, 1 not applicable: every step behaved as expected\./);
+    expect(out).toMatch(/29 of 29 steps passed, 1 not applicable: every step behaved as expected\./);
 
     // One section per built-in provider with an emulator (each has a demo plan), in registration order.
     const emulated = BUILT_IN_PROVIDERS.filter((d) => d.sandbox).map((d) => demoTenantId(d.name));
@@ -108,13 +197,26 @@ describe('payroll-identity demo', () => {
     expect(stepLine(move, MOVE_STEPS.createAfter)).toMatch(/user \S+ at teal, the current provider/);
     expect(stepLine(move, MOVE_STEPS.listRetained)).toContain(`still finds user ${firstId}`);
     expect(stepLine(move, MOVE_STEPS.cleanUp)).toContain('get now answers not_found');
-    // Nothing is left behind at either emulator.
+    // Nothing is left behind at either emulator: no user, no subscription; every delivery went through at once.
     expect(sandbox?.argyle.userCount()).toBe(0);
     expect(sandbox?.teal.userCount()).toBe(0);
+    expect(sandbox?.argyle.subscriptionCount()).toBe(0);
+    expect(sandbox?.teal.subscriptionCount()).toBe(0);
+    expect(sandbox?.argyle.deliveries().map((d) => [d.event, d.attempt, d.status])).toEqual([
+      ['accounts.added', 1, 200],
+      ['accounts.connected', 1, 200],
+      ['users.fully_synced', 1, 200],
+    ]);
+    expect(sandbox?.teal.deliveries().map((d) => [d.event, d.attempt, d.status])).toEqual([
+      ['user-payroll-submitted', 1, 200],
+    ]);
 
-    // The sandbox's credentials are never printed by the demo.
+    // The sandbox's credentials are never printed by the demo, nor the tenants' webhook secrets and
+    // keys (random hex of 64 characters, base64 of 32 bytes), which appear nowhere in it.
     expect(sandbox).toBeDefined();
     for (const value of credentialValues(sandbox as Sandbox)) expect(out).not.toContain(value);
+    expect(out).not.toMatch(/[0-9a-f]{64}/);
+    expect(out).not.toMatch(/[A-Za-z0-9+/]{43}=/);
   });
 
   it('shows link tokens only by their first characters', async () => {
@@ -129,8 +231,14 @@ describe('payroll-identity demo', () => {
   it('exits 1 and marks the step ✗ when a provider misbehaves', async () => {
     const { code, out } = await demo(async (options) => {
       const sandbox = await startSandbox(options);
-      // Every DELETE at Teal fails: the delete step cannot pass.
-      sandbox.teal.faults.next({ kind: 'server-error', status: 500, method: 'DELETE', count: 100 });
+      // Every DELETE of a user at Teal fails: the delete step cannot pass.
+      sandbox.teal.faults.next({
+        kind: 'server-error',
+        status: 500,
+        method: 'DELETE',
+        path: /^\/users\//,
+        count: 100,
+      });
       return sandbox;
     });
     expect(code).toBe(EXIT.failure);
@@ -188,6 +296,10 @@ describe('payroll-identity demo', () => {
     const teal = section(out, DEMO_TENANTS.teal);
     expect(stepLine(teal, DEMO_STEPS.create)).toMatch(/^ {2}✗ /);
     expect(stepLine(teal, DEMO_STEPS.get)).toMatch(/^ {2}✗ .*not run: no user was created/);
+    expect(stepLine(teal, WEBHOOK_STEPS.simulate)).toMatch(/^ {2}✗ .*not run: no user was created/);
+    expect(stepLine(teal, WEBHOOK_STEPS.verify)).toMatch(/^ {2}✗ .*not run: no user was created/);
+    // The subscription made before the create is still removed.
+    expect(stepLine(teal, WEBHOOK_STEPS.unsubscribe)).toMatch(/^ {2}✓ /);
     expect(stepLine(section(out, DEMO_TENANTS.argyle), DEMO_STEPS.create)).toMatch(/^ {2}✓ /);
   });
 
@@ -202,6 +314,11 @@ describe('payroll-identity demo', () => {
     }
     // What Acme Pay cannot store is named by the create.
     expect(stepLine(acme, DEMO_STEPS.create)).toMatch(/ignoredFields: .*phone.*nationalId/);
+    // Its emulator sends no webhooks: one line says so, and nothing is subscribed.
+    expect(stepLine(acme, WEBHOOK_STEPS.simulate)).toMatch(
+      /^ {2}– .*not applicable: the acmepay emulator's demo plan has no webhook simulation$/,
+    );
+    expect(acme.some((line) => line.includes(WEBHOOK_STEPS.subscribe))).toBe(false);
     const headings = [...stdout.matchAll(/^== tenant (\S+) /gm)].map((m) => m[1]);
     expect(headings.at(-1)).toBe('demo-acmepay');
     expect(code).toBe(EXIT.ok);
@@ -219,6 +336,48 @@ describe('payroll-identity demo', () => {
     expect(code).toBeUndefined();
     expect(out).toBe('');
     expect(err).toMatch(/demo plan of emulator teal is not valid \(update\.lastName, duplicateConflict\)/);
+  });
+
+  it('refuses a demo plan whose webhook simulation the emulator does not know', async () => {
+    const teal = await tamperedSubscriptions('teal', (body) => body);
+    const unknown = { ...teal, demo: { ...teal.demo!, webhooks: { simulation: 'payday' } } };
+    const error = await demo(startWith('teal', unknown)).catch((thrown: unknown) => thrown);
+    expect(String(error)).toMatch(
+      /demo plan of emulator teal is not valid \(webhooks\.simulation: not one of the emulator's simulations\)/,
+    );
+  });
+
+  it('fails the verify step, and exits 1, when a Teal delivery is signed with another secret', async () => {
+    // The emulator keeps another signing secret than the one the tenant subscribed with.
+    const teal = await tamperedSubscriptions('teal', (body) => ({
+      ...body,
+      signing_secret: 'not-the-tenant-secret',
+    }));
+    const { code, out } = await demo(startWith('teal', teal));
+    expect(code).toBe(EXIT.failure);
+    const lines = section(out, DEMO_TENANTS.teal);
+    expect(stepLine(lines, WEBHOOK_STEPS.simulate)).toMatch(
+      /^ {2}✗ .*1 of 1 deliveries were not accepted by the receiver$/,
+    );
+    expect(stepLine(lines, WEBHOOK_STEPS.verify)).toMatch(
+      /^ {2}✗ .*1 delivery attempt\(s\) refused by parseWebhook: invalid_webhook \(signature\)$/,
+    );
+    // No event is printed for a refused delivery, and the other tenant is unaffected.
+    expect(lines.some((line) => /^ {6}user\.payroll_submitted/.test(line))).toBe(false);
+    for (const label of Object.values(WEBHOOK_STEPS))
+      expect(stepLine(section(out, DEMO_TENANTS.argyle), label)).toMatch(/^ {2}✓ /);
+    expect(out).toContain('2 step(s) did NOT behave as expected');
+  });
+
+  it('fails the verify step when Argyle deliveries come unsigned', async () => {
+    const argyle = await tamperedSubscriptions('argyle', ({ secret: _dropped, ...body }) => body);
+    const { code, out } = await demo(startWith('argyle', argyle));
+    expect(code).toBe(EXIT.failure);
+    const lines = section(out, DEMO_TENANTS.argyle);
+    expect(stepLine(lines, WEBHOOK_STEPS.verify)).toMatch(
+      /^ {2}✗ .*3 delivery attempt\(s\) refused by parseWebhook: invalid_webhook \(signature\)$/,
+    );
+    expect(stepLine(lines, WEBHOOK_STEPS.unsubscribe)).toMatch(/^ {2}✓ /);
   });
 });
 

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MOVE_STEPS, MOVE_TENANT } from '../../src/cli/demo/move.js';
 import { DEMO_STEPS } from '../../src/cli/demo/steps.js';
+import { WEBHOOK_STEPS } from '../../src/cli/demo/webhooks.js';
 import { demoTenantId, sandboxTenantsYaml } from '../../src/cli/sandbox-tenants.js';
 import type { CreatedUser } from '../../src/index.js';
 import { BUILT_IN_PROVIDERS } from '../../src/providers.js';
@@ -65,6 +66,23 @@ describe('the built binary', { timeout: 60_000 }, () => {
     for (const label of Object.values(DEMO_STEPS)) {
       expect(lines.filter((l) => l.includes(` ${label} `)).length).toBe(providers.length);
     }
+    // The webhook loop, for every built-in provider (each emulator sends webhooks): every step passed,
+    // so every delivery was verified by parseWebhook in the demo's receiver.
+    for (const label of Object.values(WEBHOOK_STEPS)) {
+      expect(
+        lines.filter((l) => l.startsWith(`  ✓ ${label} `)),
+        label,
+      ).toHaveLength(providers.length);
+    }
+    const verified = lines.filter((l) => l.startsWith(`  ✓ ${WEBHOOK_STEPS.verify} `));
+    for (const line of verified) expect(line).toMatch(/ \d+ verified with parseWebhook on the raw body /);
+    const events = lines.filter((l) => /^ {6}user\.[a-z_]+ +\([^)]+\) · provider /.test(l));
+    expect(events.map((l) => l.trim().split(' ')[0])).toEqual([
+      'user.account_added',
+      'user.account_connected',
+      'user.fully_synced',
+      'user.payroll_submitted',
+    ]);
     // The move: from the first provider with a demo plan to the second, after every tenant's own steps.
     const [from, to] = providers;
     const heading = `== a tenant moves: ${MOVE_TENANT}, from ${from} to ${to} ==`;

@@ -10,7 +10,7 @@ export interface CapturedIo extends CliIo {
   err(): string;
 }
 
-export function captureIo(signal?: AbortSignal): CapturedIo {
+export function captureIo(signal?: AbortSignal, stdin?: string | Uint8Array): CapturedIo {
   let out = '';
   let err = '';
   return {
@@ -21,6 +21,13 @@ export function captureIo(signal?: AbortSignal): CapturedIo {
       err += text;
     },
     ...(signal && { signal }),
+    // Standard input in chunks of 64 KiB, as a pipe delivers it.
+    ...(stdin !== undefined && {
+      stdin: async function* () {
+        const bytes = typeof stdin === 'string' ? Buffer.from(stdin, 'utf8') : Buffer.from(stdin);
+        for (let at = 0; at < bytes.length; at += 64 * 1024) yield bytes.subarray(at, at + 64 * 1024);
+      },
+    }),
     out: () => out,
     err: () => err,
   };
@@ -32,8 +39,12 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function runCli(argv: readonly string[]): Promise<CliResult> {
-  const io = captureIo();
+/** Runs the program on `argv`; `options.stdin` is its standard input (none when absent). */
+export async function runCli(
+  argv: readonly string[],
+  options: { stdin?: string | Uint8Array; signal?: AbortSignal } = {},
+): Promise<CliResult> {
+  const io = captureIo(options.signal, options.stdin);
   const code = await run(argv, io);
   return { code, stdout: io.out(), stderr: io.err() };
 }

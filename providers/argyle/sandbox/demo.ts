@@ -28,4 +28,6 @@ export const demo: SandboxDemoPlan = {
   update: { lastName: 'Doe-Example', email: 'jane.doe-example@example.com' },
   // Argyle accepts any number of users with the same details.
   duplicateConflict: false,
+  // Connecting a payroll account: accounts.added, accounts.connected, users.fully_synced (signed, never encrypted).
+  webhooks: { simulation: 'connection' },
 };

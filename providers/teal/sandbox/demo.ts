@@ -25,4 +25,6 @@ export const demo: SandboxDemoPlan = {
   duplicateConflict: true,
   // Teal requires the months of payroll history to request on every create.
   providerOptions: { teal: { payrollPeriodMonths: 12 } },
+  // The applicant submitting their payroll: user-payroll-submitted, signed and AES-256-GCM encrypted.
+  webhooks: { simulation: 'user-payroll-submitted', encrypted: true },
 };

@@ -1,19 +1,27 @@
 /**
  * `payroll-identity demo` (what `npm start` runs): starts the embedded sandbox, configures one tenant
  * `demo-<provider>` per emulator that has a demo plan (every built-in provider's, and those of
- * `--provider-module` providers), walks each through the neutral `UserService`, then moves a tenant
+ * `--provider-module` providers), walks each through the neutral `UserService` (and, where the plan
+ * has one, the webhook loop: subscribe, simulated connection, deliveries verified by a receiver in
+ * this process, unsubscribe), then moves a tenant
  * from the first such provider to the second (keeping the first as a retained provider), and prints
  * a report. Exits 0 only when every step behaved as expected.
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { createPayrollIdentityWith, type PayrollIdentity } from '../../container/identity.js';
+import {
+  createPayrollIdentityWith,
+  type PayrollIdentity,
+  type TenantConfigInput,
+} from '../../container/identity.js';
 import { BUILT_IN_PROVIDERS } from '../../providers.js';
 import type { SandboxOptions } from '../../sandbox/index.js';
 import { MOVE_STEPS, MOVE_TENANT, TenantMoveDemo } from '../demo/move.js';
 import { demoPlans, hasDemo } from '../demo/plans.js';
+import { DemoWebhookReceiver } from '../demo/receiver.js';
 import { DemoReport } from '../demo/report.js';
 import { TenantDemo, type TenantPlan } from '../demo/steps.js';
+import { demoWebhookSettings, noWebhookSteps, WebhookDemo } from '../demo/webhooks.js';
 import { reportError } from '../errors.js';
 import { EXIT } from '../io.js';
 import {
@@ -24,7 +32,7 @@ import {
   ProviderModuleFlagSchema,
   providerEmulators,
 } from '../provider-modules.js';
-import { type RunningSandbox, sandboxTenants } from '../sandbox-tenants.js';
+import type { RunningSandbox } from '../sandbox-tenants.js';
 import type { CommandContext } from './users.js';
 
 /**
@@ -70,6 +78,49 @@ async function runMove(
   await new TenantMoveDemo(identity, end(from), end(to), report, { signal }).run();
 }
 
+/**
+ * One tenant per plan, pointed at the plan's emulator; a plan with a webhook loop gives its tenant
+ * `webhooks` settings that are random for this run.
+ */
+function demoTenants(
+  sandbox: RunningSandbox,
+  plans: readonly TenantPlan[],
+): Record<string, TenantConfigInput> {
+  const tenants: Record<string, TenantConfigInput> = {};
+  for (const plan of plans) {
+    const config: TenantConfigInput = sandbox.emulator(plan.provider).tenant();
+    tenants[plan.tenant] = plan.webhooks
+      ? { ...config, webhooks: demoWebhookSettings(plan.webhooks) }
+      : config;
+  }
+  return tenants;
+}
+
+/** One tenant's steps: its users, and around them, when its plan has one, the webhook loop. */
+async function runTenant(
+  identity: PayrollIdentity,
+  sandbox: RunningSandbox,
+  receiver: DemoWebhookReceiver,
+  plan: TenantPlan,
+  report: DemoReport,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const users = identity.forTenant(plan.tenant);
+  const options = { signal };
+  report.heading(`tenant ${plan.tenant} (provider ${users.provider})`);
+  report.line(`  applicant: ${plan.applicantSummary}`);
+  const { webhooks } = plan;
+  if (webhooks === undefined) {
+    await new TenantDemo(users, plan, report, options, noWebhookSteps(report, plan.provider)).run();
+    return;
+  }
+  const emulator = sandbox.emulator(plan.provider);
+  const loop = new WebhookDemo(users, emulator, receiver, { ...plan, webhooks }, report, options);
+  await loop.subscribe();
+  await new TenantDemo(users, plan, report, options, loop).run();
+  await loop.unsubscribe();
+}
+
 export async function runDemo(context: CommandContext, options: DemoOptions = {}): Promise<void> {
   const report = new DemoReport(context.io);
   const loaded = options.providers ?? [];
@@ -83,9 +134,11 @@ export async function runDemo(context: CommandContext, options: DemoOptions = {}
       return;
     }
     const identity = createPayrollIdentityWith(
-      { ...sandboxTenants(sandbox, hasDemo), providers: loaded.map((p) => p.definition) },
+      { tenants: demoTenants(sandbox, plans), providers: loaded.map((p) => p.definition) },
       BUILT_IN_PROVIDERS,
     );
+    // The lender's side of the webhooks: a receiver in this process, verifying with parseWebhook.
+    const receiver = await DemoWebhookReceiver.start((input) => identity.parseWebhook(input));
     try {
       const move = plans.length >= 2 ? `, then tenant ${MOVE_TENANT} moves from one provider to another` : '';
       report.line(
@@ -94,16 +147,15 @@ export async function runDemo(context: CommandContext, options: DemoOptions = {}
       const running = [...sandbox.emulators.values()].filter(hasDemo);
       report.line(`Sandbox: ${running.map((e) => `${e.name} at ${e.baseUrl}`).join(', ')}`);
       report.line(
+        `Webhook receiver: ${receiver.origin} (this process; each tenant's secret and key are random for this run and never printed)`,
+      );
+      report.line(
         '✓ behaved as expected (a refusal counts when it is the expected one) · ✗ did not · – not applicable',
       );
-      for (const plan of plans) {
-        const users = identity.forTenant(plan.tenant);
-        report.heading(`tenant ${plan.tenant} (provider ${users.provider})`);
-        report.line(`  applicant: ${plan.applicantSummary}`);
-        await new TenantDemo(users, plan, report, { signal: context.io.signal }).run();
-      }
+      for (const plan of plans) await runTenant(identity, sandbox, receiver, plan, report, context.io.signal);
       await runMove(identity, sandbox, plans, report, context.io.signal);
     } finally {
+      await receiver.close();
       await identity.close();
     }
   } finally {

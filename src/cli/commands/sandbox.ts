@@ -20,6 +20,7 @@ import {
   providerEmulators,
 } from '../provider-modules.js';
 import { type RunningSandbox, sandboxTenantsYaml } from '../sandbox-tenants.js';
+import { addSimulateCommand } from './simulate.js';
 import type { CommandContext } from './users.js';
 
 const SandboxFlagsSchema = z.object({
@@ -123,4 +124,5 @@ export function addSandboxCommand(program: Command, context: CommandContext): vo
   addProviderModuleOption(command).action(async (options: unknown) => {
     await runSandbox(context, options);
   });
+  addSimulateCommand(command, context);
 }

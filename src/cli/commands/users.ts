@@ -39,15 +39,16 @@ export interface CommandContext {
   exit(code: ExitCode): void;
 }
 
-const CommonFlagsSchema = z.object({
+export const CommonFlagsSchema = z.object({
   config: z.string(),
   tenant: z.string(),
   json: z.boolean().default(false),
   providerModule: ProviderModuleFlagSchema,
 });
-type CommonFlags = z.output<typeof CommonFlagsSchema>;
+export type CommonFlags = z.output<typeof CommonFlagsSchema>;
 
-function addCommonFlags(command: Command): Command {
+/** `--config`, `--tenant`, `--json` and `--provider-module`: what every command on one configured tenant takes. */
+export function addCommonFlags(command: Command): Command {
   return addProviderModuleOption(command)
     .addOption(
       new Option('--config <file>', 'tenant configuration (YAML or JSON)')
@@ -94,13 +95,22 @@ function printJson(io: CliIo, value: unknown): void {
  * The identity of the configuration file, with the providers of `--provider-module` and of the
  * file's `providerModules` (paths relative to the file) beside the built-in ones.
  */
-async function identityFor(flags: CommonFlags): Promise<PayrollIdentity> {
+export async function identityFor(flags: CommonFlags): Promise<PayrollIdentity> {
   // The file's content is validated by createPayrollIdentityWith, which lists every problem by tenant and field.
+  return createPayrollIdentityWith(await configurationFor(flags), BUILT_IN_PROVIDERS);
+}
+
+/**
+ * The configuration file's tenants (not yet validated) and the providers of `--provider-module` and
+ * of the file's `providerModules`, to be used beside the built-in ones.
+ */
+export async function configurationFor(
+  flags: Pick<CommonFlags, 'config' | 'providerModule'>,
+): Promise<PayrollIdentityConfig> {
   const config = loadConfigFile(flags.config);
   const sources = [...flagSources(flags.providerModule), ...configSources(config, flags.config)];
   const providers = (await loadProviderModules(sources)).map((loaded) => loaded.definition);
-  const identityConfig: PayrollIdentityConfig = { tenants: config.tenants, providers };
-  return createPayrollIdentityWith(identityConfig, BUILT_IN_PROVIDERS);
+  return { tenants: config.tenants, providers };
 }
 
 /**

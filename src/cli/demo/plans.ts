@@ -1,7 +1,8 @@
 /**
  * The demo's plans: one per running emulator that describes one (`SandboxEmulator.demo`), in the
  * sandbox's order, each for the tenant `demo-<provider>`. A plan comes from the emulator's code (a
- * provider module's, possibly): its shape is checked before anything runs.
+ * provider module's, possibly): its shape is checked before anything runs, and its webhook
+ * simulation must be one the emulator knows.
  */
 import { z } from 'zod';
 import type { RunningEmulator, Sandbox } from '../../sandbox/index.js';
@@ -17,6 +18,9 @@ const DemoPlanSchema = z.object({
   update: z.looseObject({ lastName: z.string() }),
   duplicateConflict: z.boolean(),
   providerOptions: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  webhooks: z
+    .strictObject({ simulation: z.string().min(1).max(200), encrypted: z.boolean().optional() })
+    .optional(),
 });
 
 /** Whether the emulator takes part in the demo. */
@@ -35,6 +39,13 @@ export function demoPlans(sandbox: Sandbox): TenantPlan[] {
       const fields = [...new Set(checked.error.issues.map((issue) => issue.path.join('.') || '(plan)'))];
       throw new UsageError(
         `the demo plan of emulator ${showUntrusted(emulator.name)} is not valid (${fields.slice(0, 5).join(', ')}).`,
+      );
+    }
+    // The webhook loop runs a simulation the emulator must know (checked here, before any step).
+    const simulation = checked.data.webhooks?.simulation;
+    if (simulation !== undefined && !emulator.simulations.includes(simulation)) {
+      throw new UsageError(
+        `the demo plan of emulator ${showUntrusted(emulator.name)} is not valid (webhooks.simulation: not one of the emulator's simulations).`,
       );
     }
     plans.push({ ...plan, tenant: demoTenantId(emulator.name), provider: emulator.name });

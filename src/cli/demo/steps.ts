@@ -1,6 +1,6 @@
 /**
  * The demo's steps for one tenant, through the neutral `UserService` only: create, get, update, list,
- * link token, duplicate create, invalid email, delete. A step that is meant to fail passes when it
+ * link token (then, when given, the connection's webhook steps), duplicate create, invalid email, delete. A step that is meant to fail passes when it
  * fails with the expected code; every other step checks what it got back.
  */
 import { type ErrorCode, InvalidInputError, isPayrollIdentityError } from '../../errors.js';
@@ -8,6 +8,7 @@ import type { SandboxDemoPlan } from '../../sandbox/types.js';
 import type { CreateUserInput, User } from '../../user.js';
 import type { CallOptions, UserService } from '../../user-service.js';
 import { DemoCheckFailed, type DemoReport, describeFailure, tokenPreview } from './report.js';
+import type { ConnectionSteps } from './webhooks.js';
 
 /** An emulator's demo plan, for the tenant pointed at it. */
 export interface TenantPlan extends SandboxDemoPlan {
@@ -58,6 +59,8 @@ export class TenantDemo {
     private readonly plan: TenantPlan,
     private readonly report: DemoReport,
     private readonly options: CallOptions,
+    /** What runs once the user has a link token: the applicant connecting their payroll (webhooks). */
+    private readonly connection?: ConnectionSteps,
   ) {}
 
   /** A create's input: the plan's `providerOptions` go with every create, merged per provider. */
@@ -115,7 +118,10 @@ export class TenantDemo {
     });
     if (userId === undefined) {
       const rest = Object.values(DEMO_STEPS).filter((label) => label !== DEMO_STEPS.create);
-      for (const label of rest) this.report.step('failed', label, 'not run: no user was created');
+      for (const label of rest) {
+        this.report.step('failed', label, 'not run: no user was created');
+        if (label === DEMO_STEPS.token) this.connection?.notRun('no user was created');
+      }
       return;
     }
     const id = userId;
@@ -155,6 +161,9 @@ export class TenantDemo {
       const expires = token.expiresAt ? ` · expires ${token.expiresAt}` : '';
       return `token ${tokenPreview(token.token)}${expires}`;
     });
+
+    // The applicant would now connect their payroll in the provider's flow: the provider says so by webhook.
+    await this.connection?.run(id);
 
     if (plan.duplicateConflict) {
       // The same person as now stored (the update changed the name), sent again.

@@ -86,6 +86,36 @@ export function declarationProblems(users: unknown, tenant: string): Configurati
   return problems;
 }
 
+/** What {@link declared} returns when the provider's function threw. */
+const FAILED = Symbol('declaration failed');
+
+/**
+ * Calls one of a provider's declaring functions (`users(config)`, `webhooks(config)`). Its own
+ * `InvalidConfigurationError` keeps its problems; anything else it throws is reported without its
+ * text (it may quote the configuration).
+ */
+function declared(
+  config: BaseTenantConfig,
+  what: 'users' | 'webhooks',
+  make: () => unknown,
+  problems: ConfigurationProblem[],
+): unknown {
+  try {
+    return make();
+  } catch (error) {
+    if (isPayrollIdentityError(error) && error.code === 'invalid_configuration') {
+      problems.push(...(error as { problems: ConfigurationProblem[] }).problems);
+    } else {
+      problems.push({
+        tenant: config.tenant,
+        field: `provider ${config.provider}`,
+        reason: `its ${what}(config) failed`,
+      });
+    }
+    return FAILED;
+  }
+}
+
 /**
  * Every tenant's users declaration, built once and checked. A provider's `users(config)` may throw
  * an `InvalidConfigurationError` for settings its API cannot honour; anything else it throws is
@@ -100,21 +130,8 @@ export function buildDeclarations(
   for (const config of tenants) {
     const definition = definitions.get(config.provider);
     if (!definition) continue;
-    let users: unknown;
-    try {
-      users = definition.users(config);
-    } catch (error) {
-      if (isPayrollIdentityError(error) && error.code === 'invalid_configuration') {
-        problems.push(...(error as { problems: ConfigurationProblem[] }).problems);
-      } else {
-        problems.push({
-          tenant: config.tenant,
-          field: `provider ${config.provider}`,
-          reason: 'its users(config) failed',
-        });
-      }
-      continue;
-    }
+    const users = declared(config, 'users', () => definition.users(config), problems);
+    if (users === FAILED) continue;
     const found = declarationProblems(users, config.tenant);
     if (found.length > 0) problems.push(...found);
     else declarations.set(config, users as UsersDeclaration);
@@ -203,7 +220,7 @@ export function buildWebhookDeclarations(
     /** Signature header (lower case) → the provider of this tenant signing with it. */
     const headers = new Map<string, string>();
     configs.forEach((config, index) => {
-      const at = index === 0 ? '' : `retainedProviders[${index - 1}].`;
+      const at = index === 0 ? '' : `retainedProviders.${index - 1}.`;
       const definition = definitions.get(config.provider);
       if (!definition) return;
       if (definition.webhooks === undefined) {
@@ -216,27 +233,15 @@ export function buildWebhookDeclarations(
         }
         return;
       }
-      let declared: unknown;
-      try {
-        declared = definition.webhooks(config);
-      } catch (error) {
-        if (isPayrollIdentityError(error) && error.code === 'invalid_configuration') {
-          problems.push(...(error as { problems: ConfigurationProblem[] }).problems);
-        } else {
-          problems.push({
-            tenant: config.tenant,
-            field: `provider ${config.provider}`,
-            reason: 'its webhooks(config) failed',
-          });
-        }
-        return;
-      }
-      const found = webhooksDeclarationProblems(declared, config.tenant);
+      const declare = definition.webhooks;
+      const made = declared(config, 'webhooks', () => declare(config), problems);
+      if (made === FAILED) return;
+      const found = webhooksDeclarationProblems(made, config.tenant);
       if (found.length > 0) {
         problems.push(...found);
         return;
       }
-      const declaration = declared as WebhooksDeclaration;
+      const declaration = made as WebhooksDeclaration;
       webhooks.set(config, declaration);
       if (config.webhooks === undefined) return;
       if (config.webhooks.encryptionKey !== undefined && declaration.encryption === undefined) {

@@ -142,7 +142,7 @@ describe('webhooks configuration', () => {
     expect(encrypted.problems).toEqual([
       {
         tenant: 'moved',
-        field: 'retainedProviders[0].webhooks.encryptionKey',
+        field: 'retainedProviders.0.webhooks.encryptionKey',
         reason: 'provider argyle does not encrypt deliveries',
       },
     ]);

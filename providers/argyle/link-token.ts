@@ -10,7 +10,12 @@
  * A token without a readable `user_id` is passed on as it is.
  */
 
-import { checkAnsweredId, type ErrorContext, type LinkToken } from '../../src/provider/index.js';
+import {
+  checkAnsweredId,
+  type ErrorContext,
+  isPayrollIdentityError,
+  type LinkToken,
+} from '../../src/provider/index.js';
 
 /** Longest token whose claims are read (the documents' are under 1 KiB); a longer one is passed on unread. */
 const MAX_READ_TOKEN_LENGTH = 16 * 1024;
@@ -51,4 +56,23 @@ export function linkToken(
   if (typeof owner === 'string') checkAnsweredId(userId, owner, context);
   const expiresAt = expiryOf(claims);
   return expiresAt !== undefined ? { token, expiresAt } : { token };
+}
+
+/**
+ * The token that came with a new user, or none when it names another user. The user WAS created
+ * (its id is in the answer): failing the call would read as "it failed" and invite a second create,
+ * and handing out a token about someone else would open their Link session. So the user is returned
+ * without a token; the caller gets one for it with `createLinkToken` (docs/providers/argyle.md).
+ */
+export function tokenForCreated(
+  token: string,
+  userId: string,
+  context: ErrorContext & { provider: string; operation: string },
+): LinkToken | undefined {
+  try {
+    return linkToken(token, userId, context);
+  } catch (error) {
+    if (isPayrollIdentityError(error, 'unexpected_response')) return undefined;
+    throw error;
+  }
 }

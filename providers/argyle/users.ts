@@ -14,7 +14,7 @@ import {
 import type { ArgyleProviderOptions, ArgyleTenantConfig } from './config.js';
 import { ArgyleProviderOptionsSchema } from './config.js';
 import { refuseReservedMetadata, withCreateNonce } from './create-marker.js';
-import { linkToken } from './link-token.js';
+import { linkToken, tokenForCreated } from './link-token.js';
 import { fromV1User, toV1Request, type V1Fields } from './mappers/v1.js';
 import { fromV2User, toV2Request, type V2Fields } from './mappers/v2.js';
 import { cursorPage, MAX_PAGE_SIZE } from './pagination.js';
@@ -104,9 +104,8 @@ function v2Users(config: ArgyleTenantConfig): UsersDeclaration {
         // strips the create marker from its metadata.
         const { open_banking: _lender, ...stored } = sent;
         const user = fromV2User({ ...stored, id: answer.id }, PROVIDER);
-        return answer.user_token
-          ? { user, linkToken: linkToken(answer.user_token, answer.id, context) }
-          : { user };
+        const token = answer.user_token ? tokenForCreated(answer.user_token, answer.id, context) : undefined;
+        return token ? { user, linkToken: token } : { user };
       },
       // external_id is not unique at Argyle: only the user holding this call's nonce is this call's.
       reconcile: {
@@ -189,10 +188,11 @@ function v1Users(config: ArgyleTenantConfig): UsersDeclaration {
       response: V1CreateUserResponse,
       body: v1Body,
       // "the API saves that information, but only returns the `id` and `token` fields".
-      result: (answer: V1CreateUserResponse, sent: V1UserFieldsRequest, context: OperationContext) => ({
-        user: fromV1User(V1User.parse({ ...sent, id: answer.id }), PROVIDER),
-        linkToken: linkToken(answer.token, answer.id, context),
-      }),
+      result(answer: V1CreateUserResponse, sent: V1UserFieldsRequest, context: OperationContext) {
+        const user = fromV1User(V1User.parse({ ...sent, id: answer.id }), PROVIDER);
+        const token = tokenForCreated(answer.token, answer.id, context);
+        return token ? { user, linkToken: token } : { user };
+      },
     },
     updateUser: { ...shared.updateUser, body: v1Body },
     // GET /v1/users?limit= — no filter; paging as v2, or a bare array (the reference's example).

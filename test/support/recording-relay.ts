@@ -12,12 +12,16 @@ export interface Exchange {
   method: string;
   /** Path as sent, query removed. */
   path: string;
+  /** The query string as sent, without its `?` (`''` when there is none). */
+  query: string;
   /** Header names as sent (lower-cased), in order, repeated ones repeated. */
   names: string[];
   /** Header values by lower-cased name (the last of a repeated one). */
   headers: Record<string, string>;
   requestBody: string;
   status: number;
+  /** The answer's `content-type` (`''` when there is none). */
+  responseType: string;
   responseBody: string;
 }
 
@@ -37,6 +41,7 @@ export async function recordingRelay(target: string): Promise<RecordingRelay> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      const url = req.url ?? '';
       const body = Buffer.concat(chunks);
       const names: string[] = [];
       const headers: Record<string, string> = {};
@@ -60,11 +65,13 @@ export async function recordingRelay(target: string): Promise<RecordingRelay> {
             const responseBody = Buffer.concat(answered);
             exchanges.push({
               method: req.method ?? '',
-              path: (req.url ?? '').split('?', 1)[0] ?? '',
+              path: url.split('?', 1)[0] ?? '',
+              query: url.includes('?') ? url.slice(url.indexOf('?') + 1) : '',
               names,
               headers,
               requestBody: body.toString('utf8'),
               status: answer.statusCode ?? 0,
+              responseType: answer.headers['content-type'] ?? '',
               responseBody: responseBody.toString('utf8'),
             });
             res.writeHead(answer.statusCode ?? 502, answer.headers);

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { SandboxReply, SandboxRequestHead } from '../../../src/sandbox/index.js';
 import { emptyFieldErrors, type FieldErrors, toFieldErrors } from './field-errors.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from './pagination.js';
-import { UUID_RE } from './schemas.js';
+import { type UnknownFields, UUID_RE } from './schemas.js';
 
 export interface ArgyleCredentials {
   apiKeyId: string;
@@ -70,14 +70,22 @@ export interface ListQuery {
 }
 
 /**
- * The list query: only the documented parameters, each at most once, `limit` an integer 1–200.
- * Unknown parameters are refused rather than ignored, so a misspelt filter cannot list everyone.
+ * The list query: the documented parameters, each at most once, `limit` an integer 1–200. Other
+ * parameters are ignored, as DRF ignores them (so a misspelt filter lists everyone, as it would at
+ * Argyle), or refused under `unknownFields: 'reject'`.
  */
-export function parseListQuery(params: URLSearchParams, allowed: readonly string[]): Parsed<ListQuery> {
+export function parseListQuery(
+  params: URLSearchParams,
+  allowed: readonly string[],
+  unknown: UnknownFields,
+): Parsed<ListQuery> {
   const errors = emptyFieldErrors();
   for (const key of new Set(params.keys())) {
-    if (!allowed.includes(key)) errors[key] = ['Unknown query parameter.'];
-    else if (params.getAll(key).length > 1) errors[key] = ['Only one value is allowed.'];
+    if (!allowed.includes(key)) {
+      if (unknown === 'reject') errors[key] = ['Unknown query parameter.'];
+    } else if (params.getAll(key).length > 1) {
+      errors[key] = ['Only one value is allowed.'];
+    }
   }
   const raw = params.get('limit');
   let limit = DEFAULT_LIMIT;
@@ -87,5 +95,6 @@ export function parseListQuery(params: URLSearchParams, allowed: readonly string
     else if (limit < 1) errors.limit = ['Ensure this value is greater than or equal to 1.'];
     else if (limit > MAX_LIMIT) errors.limit = [`Ensure this value is less than or equal to ${MAX_LIMIT}.`];
   }
+  // The answer's links carry the query on as given (an ignored parameter too), as DRF's do.
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, data: { limit, params } };
 }

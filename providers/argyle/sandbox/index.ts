@@ -8,6 +8,7 @@
 import { randomSecret, type SandboxEmulator } from '../../../src/sandbox/index.js';
 import { demo } from './demo.js';
 import { type ArgyleCredentials, checkBasicAuth, detail } from './http.js';
+import { type ArgyleOptions, parseArgyleOptions } from './options.js';
 import { registerV1Routes } from './routes-v1.js';
 import { registerV2Routes } from './routes-v2.js';
 import { ArgyleUserStore } from './store.js';
@@ -16,8 +17,11 @@ import { ArgyleWebhookStore, argyleWebhooks, registerWebhookRoutes } from './web
 
 export type { ArgyleCredentials } from './http.js';
 
-export const emulator: SandboxEmulator<ArgyleCredentials, never> = {
+export const emulator: SandboxEmulator<ArgyleCredentials, never, ArgyleOptions> = {
   name: 'argyle',
+
+  // `unknownFields`, `v1ListShape`, `v1PageCap` (options.ts); the defaults follow Argyle's documents.
+  parseOptions: parseArgyleOptions,
 
   createCredentials: () => ({
     credentials: {
@@ -41,11 +45,12 @@ export const emulator: SandboxEmulator<ArgyleCredentials, never> = {
     const tokens = new TokenMinter();
     // Authentication comes before validation and lookups; unknown routes stay 404 without it.
     router.guard((request) => checkBasicAuth(request, context.credentials));
-    const deps = { store, tokens, origin: context.origin };
+    const { options } = context;
+    const deps = { store, tokens, origin: context.origin, options };
     registerV2Routes(router, deps);
     registerV1Routes(router, deps);
     const webhooks = new ArgyleWebhookStore();
-    registerWebhookRoutes(router, { webhooks, origin: context.origin });
+    registerWebhookRoutes(router, { webhooks, origin: context.origin, unknown: options.unknownFields });
     return {
       userCount: () => store.count(),
       // Tokens are stateless JWTs: forgetting the users and the subscriptions is the whole reset.

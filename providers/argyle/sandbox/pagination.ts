@@ -8,23 +8,43 @@
  * gets the default page size and no filter, as it would from Argyle.
  */
 import { z } from 'zod';
-import { base64Url } from '../../../src/sandbox/index.js';
 
 export const DEFAULT_LIMIT = 10;
 export const MAX_LIMIT = 200;
+
+/**
+ * A cursor is standard base64 (RFC 4648 section 4, padded) of this tag and the position's JSON, the
+ * JSON padded with spaces to leave one byte over a multiple of three. So every cursor holds `+`,
+ * `/` and ends in `==`: characters a query string must percent-encode (`%2B`, `%2F`, `%3D`), and a
+ * `+` sent unencoded arrives as a space and makes the cursor invalid. Argyle documents cursors as
+ * opaque; the emulator makes them the hardest kind to carry, so a client that does not encode them
+ * fails here rather than against Argyle.
+ */
+const CURSOR_TAG = Buffer.from([0xfb, 0xff, 0xbf]);
+/** Standard base64 with padding; long enough for any position this emulator issues, no longer. */
+const CURSOR_RE = /^[A-Za-z0-9+/]{4,252}={0,2}$/;
 
 /** `after`: items created after `seq`; `before`: items created before `seq`. */
 const CursorSchema = z.strictObject({ dir: z.enum(['after', 'before']), seq: z.number().int().min(0) });
 export type Cursor = z.output<typeof CursorSchema>;
 
 export function encodeCursor(cursor: Cursor): string {
-  return base64Url(JSON.stringify(cursor));
+  let json = JSON.stringify(cursor);
+  while ((CURSOR_TAG.length + json.length) % 3 !== 1) json += ' ';
+  return Buffer.concat([CURSOR_TAG, Buffer.from(json, 'utf8')]).toString('base64');
 }
 
-/** The cursor, or `undefined` when it is not one this emulator issued. */
+/** The cursor, or `undefined` when it is not one this emulator issued (exactly as issued). */
 export function decodeCursor(value: string): Cursor | undefined {
+  if (!CURSOR_RE.test(value) || value.length % 4 !== 0) return undefined;
+  const bytes = Buffer.from(value, 'base64');
+  // Node's decoder skips what is not base64; only a cursor that encodes back to itself is one.
+  if (bytes.toString('base64') !== value || !bytes.subarray(0, CURSOR_TAG.length).equals(CURSOR_TAG)) {
+    return undefined;
+  }
   try {
-    const parsed = CursorSchema.safeParse(JSON.parse(Buffer.from(value, 'base64url').toString('utf8')));
+    const json: unknown = JSON.parse(bytes.subarray(CURSOR_TAG.length).toString('utf8'));
+    const parsed = CursorSchema.safeParse(json);
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;

@@ -7,12 +7,18 @@ import type { SandboxRouter } from '../../../src/sandbox/index.js';
 import { detail, parseBody, pathId, reply } from './http.js';
 import { listPage } from './list.js';
 import type { ArgyleRouteDeps } from './routes-v2.js';
-import { UserTokenBodySchema, V1UserBodySchema } from './schemas.js';
+import { userTokenBodySchema, v1UserBodySchema } from './schemas.js';
 import { renderV1 } from './store.js';
 
 const NOT_FOUND = detail('Not found.');
 
-export function registerV1Routes(router: SandboxRouter, { store, tokens, origin }: ArgyleRouteDeps): void {
+export function registerV1Routes(
+  router: SandboxRouter,
+  { store, tokens, origin, options }: ArgyleRouteDeps,
+): void {
+  const V1UserBodySchema = v1UserBodySchema(options.unknownFields);
+  const UserTokenBodySchema = userTokenBodySchema(options.unknownFields);
+
   // Create a user (https://docs.argyle.com/legacy/api-reference/users#create): no payload required; optional
   // external_metadata → {token, id}.
   router.route('POST', '/v1/users', (request) => {
@@ -24,12 +30,16 @@ export function registerV1Routes(router: SandboxRouter, { store, tokens, origin 
   });
 
   // List users (https://docs.argyle.com/legacy/api-reference/users#list): prose says an object with `results`
-  // (its example shows a bare array);
-  // the emulator answers the prose's shape with v2-style cursors. Only `limit` is documented.
+  // (its example shows a bare array). By default the emulator answers the prose's shape with v2-style
+  // cursors; the options `v1ListShape: 'bare-array'` and `v1PageCap` answer the example's shape and
+  // cap the pages (v1 documents no maximum). Only `limit` is documented.
   router.route('GET', '/v1/users', (request) =>
     listPage(request, {
       path: '/v1/users',
       allowed: ['limit', 'cursor'],
+      unknown: options.unknownFields,
+      cap: options.v1PageCap,
+      shape: options.v1ListShape,
       origin: origin(),
       items: () => store.list(),
       render: renderV1,

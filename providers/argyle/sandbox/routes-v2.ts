@@ -5,7 +5,8 @@
 import type { SandboxRouter } from '../../../src/sandbox/index.js';
 import { detail, parseBody, pathId, reply } from './http.js';
 import { listPage } from './list.js';
-import { UserTokenBodySchema, V2UserBodySchema } from './schemas.js';
+import type { ArgyleOptions } from './options.js';
+import { userTokenBodySchema, v2UserBodySchema } from './schemas.js';
 import { type ArgyleUserStore, renderV2 } from './store.js';
 import type { TokenMinter } from './tokens.js';
 
@@ -13,11 +14,18 @@ export interface ArgyleRouteDeps {
   store: ArgyleUserStore;
   tokens: TokenMinter;
   origin(): string;
+  options: ArgyleOptions;
 }
 
 const NOT_FOUND = detail('Not found.');
 
-export function registerV2Routes(router: SandboxRouter, { store, tokens, origin }: ArgyleRouteDeps): void {
+export function registerV2Routes(
+  router: SandboxRouter,
+  { store, tokens, origin, options }: ArgyleRouteDeps,
+): void {
+  const V2UserBodySchema = v2UserBodySchema(options.unknownFields);
+  const UserTokenBodySchema = userTokenBodySchema(options.unknownFields);
+
   // https://docs.argyle.com/api-reference/users#create: POST /v2/users → 200 {user_token, id}; 400 field map
   // for an invalid email / phone.
   router.route('POST', '/v2/users', (request) => {
@@ -33,6 +41,7 @@ export function registerV2Routes(router: SandboxRouter, { store, tokens, origin 
     listPage(request, {
       path: '/v2/users',
       allowed: ['limit', 'external_id', 'cursor'],
+      unknown: options.unknownFields,
       origin: origin(),
       items: (params) => store.list(params.get('external_id') ?? undefined),
       render: renderV2,
@@ -47,7 +56,7 @@ export function registerV2Routes(router: SandboxRouter, { store, tokens, origin 
   });
 
   // https://docs.argyle.com/api-reference/users#update: PATCH /v2/users/{id} → User. Unknown id first (404),
-  // then the body (400), as DRF does.
+  // then the body (400), as DRF does. An object sent (`address`, `birth_date`) replaces the stored one.
   router.route('PATCH', '/v2/users/:id', (request) => {
     const id = pathId(request);
     const user = id ? store.get(id) : undefined;
@@ -65,6 +74,7 @@ export function registerV2Routes(router: SandboxRouter, { store, tokens, origin 
   });
 
   // https://docs.argyle.com/api-reference/user-tokens: POST /v2/user-tokens {user} → 200 {user_token}.
+  // An unknown user is undocumented: 404 {"detail": "Not found."}, as for an unknown id in a path.
   router.route('POST', '/v2/user-tokens', (request) => {
     const body = parseBody(UserTokenBodySchema, request.body);
     if (!body.ok) return reply(400, body.errors);

@@ -50,15 +50,20 @@ export class ArgyleUserStore {
     return this.users.get(id.toLowerCase());
   }
 
-  /** PATCH semantics: fields sent replace, fields absent stay; nested objects merge key by key. */
+  /**
+   * PATCH semantics: fields sent replace, fields absent stay. An object sent (`address`,
+   * `birth_date`, `open_banking`) replaces the stored one whole: Argyle documents no key-by-key
+   * merge, and replacing is the safe reading — a client that sends part of an address and counts on
+   * the rest being kept loses it here, rather than only against Argyle.
+   */
   apply(user: StoredUser, body: V2UserBody): void {
     for (const key of SCALARS) {
       const value = body[key];
       if (value !== undefined) user[key] = value;
     }
-    if (body.address) user.address = { ...user.address, ...body.address };
+    if (body.address) user.address = { ...body.address };
     if (body.birth_date) {
-      const { year, month, day } = { ...user.birth_date, ...body.birth_date };
+      const { year, month, day } = body.birth_date;
       user.birth_date = { year, month, day };
     }
     if (body.external_metadata !== undefined) user.external_metadata = body.external_metadata;

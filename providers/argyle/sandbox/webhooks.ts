@@ -15,7 +15,7 @@ import type {
 } from '../../../src/sandbox/index.js';
 import { detail, parseBody, pathId, reply } from './http.js';
 import { listPage } from './list.js';
-import { UUID_RE } from './schemas.js';
+import { objectOf, type UnknownFields, UUID_RE } from './schemas.js';
 import type { ArgyleUserStore } from './store.js';
 
 /** The events the emulator knows, and can send. */
@@ -56,22 +56,31 @@ const text = (max: number) =>
     .min(1, 'This field may not be blank.')
     .max(max, `Ensure this field has no more than ${max} characters.`);
 
-/** Body of `POST /v2/webhooks`: `events`, `name` and `url` required; `secret` and `config` optional. */
-export const WebhookBodySchema = z.strictObject({
-  events: z
-    .array(
-      z.enum(
-        [...ARGYLE_EVENTS, EVERY_EVENT],
-        `Not a valid choice. Valid events: ${ARGYLE_EVENTS.join(', ')}, or ${EVERY_EVENT} for all.`,
-      ),
-    )
-    .min(1, 'This list may not be empty.')
-    .max(MAX_EVENTS, `Ensure this field has no more than ${MAX_EVENTS} elements.`),
-  name: text(255),
-  url: text(MAX_URL_LENGTH).refine(isHttpUrl, 'Enter a valid URL.'),
-  secret: text(1_024).optional(),
-  config: z.record(z.string(), z.unknown()).optional(),
-});
+/**
+ * Body of `POST /v2/webhooks`: `events`, `name` and `url` required; `secret` and `config` optional.
+ * Other fields are dropped, or refused under `unknownFields: 'reject'`, as for users.
+ */
+export function webhookBodySchema(unknown: UnknownFields) {
+  return objectOf(
+    {
+      events: z
+        .array(
+          z.enum(
+            [...ARGYLE_EVENTS, EVERY_EVENT],
+            `Not a valid choice. Valid events: ${ARGYLE_EVENTS.join(', ')}, or ${EVERY_EVENT} for all.`,
+          ),
+        )
+        .min(1, 'This list may not be empty.')
+        .max(MAX_EVENTS, `Ensure this field has no more than ${MAX_EVENTS} elements.`),
+      name: text(255),
+      url: text(MAX_URL_LENGTH).refine(isHttpUrl, 'Enter a valid URL.'),
+      secret: text(1_024).optional(),
+      config: z.record(z.string(), z.unknown()).optional(),
+    },
+    unknown,
+  );
+}
+type WebhookBody = z.output<ReturnType<typeof webhookBodySchema>>;
 
 export interface StoredWebhook {
   readonly id: string;
@@ -90,7 +99,7 @@ export class ArgyleWebhookStore {
   private webhooks = new Map<string, StoredWebhook>();
   private seq = 0;
 
-  create(body: z.output<typeof WebhookBodySchema>): StoredWebhook {
+  create(body: WebhookBody): StoredWebhook {
     this.seq += 1;
     const webhook: StoredWebhook = {
       id: randomUUID(),
@@ -146,6 +155,7 @@ const NOT_FOUND = detail('Not found.');
 export interface ArgyleWebhookDeps {
   webhooks: ArgyleWebhookStore;
   origin(): string;
+  unknown: UnknownFields;
 }
 
 /** Whether `webhook` asked for `event` (by name, or with `*`). */
@@ -158,7 +168,12 @@ export function registerWebhookRoutes(router: SandboxRouter, deps: ArgyleWebhook
   for (const version of ['v2', 'v1'] as const) registerAt(router, `/${version}/webhooks`, deps);
 }
 
-function registerAt(router: SandboxRouter, base: string, { webhooks, origin }: ArgyleWebhookDeps): void {
+function registerAt(
+  router: SandboxRouter,
+  base: string,
+  { webhooks, origin, unknown }: ArgyleWebhookDeps,
+): void {
+  const WebhookBodySchema = webhookBodySchema(unknown);
   // POST {events, name, url, secret?, config?} → 201 webhook object; 400 field map.
   router.route('POST', base, (request) => {
     const body = parseBody(WebhookBodySchema, request.body);
@@ -171,6 +186,7 @@ function registerAt(router: SandboxRouter, base: string, { webhooks, origin }: A
     listPage(request, {
       path: base,
       allowed: ['limit', 'cursor'],
+      unknown,
       origin: origin(),
       items: () => webhooks.list(),
       render: renderWebhook,

@@ -111,10 +111,61 @@ export interface TealSandbox extends RunningEmulator<TealSandboxCredentials, Tea
   simulatePayrollSubmission(userId: string): Promise<DeliveryReport>;
 }
 
+/**
+ * The Teal emulator's own options (`startSandbox({ emulators: { teal: { options } } })`). The
+ * defaults follow Teal's documents; each other value is behaviour the documents do not give, chosen
+ * on purpose for a test. docs/sandbox.md, "Emulator options".
+ */
+export interface TealEmulatorOptions {
+  /**
+   * When `POST /users` is refused as a duplicate (409 ConflictedResource). Teal documents the 409
+   * but not which fields make a user "already exist". `'none'` (default): never. `'name-and-birth-date'`:
+   * when forename, surname and date of birth match a stored user (names case- and
+   * surrounding-space-insensitive, the date by day).
+   */
+  duplicateRule?: 'none' | 'name-and-birth-date';
+  /**
+   * Body fields and query parameters Teal's document does not list. `'ignore'` (default): dropped,
+   * as the document's schemas allow other properties; `'reject'`: 400 naming each.
+   */
+  unknownFields?: 'ignore' | 'reject';
+}
+
+/**
+ * The Argyle emulator's own options (`startSandbox({ emulators: { argyle: { options } } })`). The
+ * defaults follow Argyle's documents. docs/sandbox.md, "Emulator options".
+ */
+export interface ArgyleEmulatorOptions {
+  /**
+   * Body fields (nested ones included) and query parameters Argyle's documents do not list.
+   * `'ignore'` (default): dropped, as the document's schemas allow other properties; `'reject'`:
+   * 400 `{"<field>": ["Unknown field."]}` / `["Unknown query parameter."]`.
+   */
+  unknownFields?: 'ignore' | 'reject';
+  /**
+   * The shape of a legacy `GET /v1/users` answer, which v1 does not settle (its prose says an object
+   * with `results`, its example a bare array). `'envelope'` (default): `{next, previous, results}`
+   * with cursors; `'bare-array'`: the page's users as a JSON array, with no way to a next page.
+   */
+  v1ListShape?: 'envelope' | 'bare-array';
+  /**
+   * At most this many users on a `GET /v1/users` page, whatever `limit` asks (1–200): a server that
+   * caps its pages (v1 documents no maximum). Default: no cap but the 200 `limit` allows.
+   */
+  v1PageCap?: number;
+}
+
 /** Options of {@link startSandbox}. */
 export interface SandboxOptions {
-  /** Options per emulator, keyed by provider name: `{ argyle: { faults: { errorRate: 0.1 } } }`. */
-  emulators?: Readonly<Record<string, EmulatorStartOptions>>;
+  /**
+   * Options per emulator, keyed by provider name:
+   * `{ argyle: { faults: { errorRate: 0.1 } }, teal: { options: { duplicateRule: 'name-and-birth-date' } } }`.
+   */
+  emulators?: {
+    readonly argyle?: EmulatorStartOptions<ArgyleEmulatorOptions>;
+    readonly teal?: EmulatorStartOptions<TealEmulatorOptions>;
+    readonly [provider: string]: EmulatorStartOptions | undefined;
+  };
   /** Emulators to run besides the built-ins' (e.g. your own provider's); one with a built-in's name replaces it. */
   extraEmulators?: readonly SandboxEmulator[];
   /**

@@ -11,6 +11,7 @@ import { type Answer, dropMidBody, isSpoilFault, send, serialize, spoil } from '
 import { readBody } from './body.js';
 import { describeCredentials, tenantFactory } from './describe.js';
 import { type FaultDecision, Faults } from './faults.js';
+import { checkStartOptions, emulatorOptions } from './options.js';
 import { Router } from './router.js';
 import { WebhookSimulator } from './simulate.js';
 import type {
@@ -46,7 +47,9 @@ type AnsweringFault = Extract<Fault, { kind: 'server-error' | 'rate-limit' | 'ht
 
 /**
  * Starts one emulator on its own loopback server (what `startSandbox` does for each provider); for
- * running a single emulator, e.g. your own provider's.
+ * running a single emulator, e.g. your own provider's. `options.options` is checked by the
+ * emulator's `parseOptions` (what it gets is partial: the emulator fills in its defaults); a start
+ * option the core does not know, or options for an emulator that takes none, fail the start.
  *
  * @example
  * ```ts
@@ -55,10 +58,13 @@ type AnsweringFault = Extract<Fault, { kind: 'server-error' | 'rate-limit' | 'ht
  * await acme.close();
  * ```
  */
-export async function startEmulator<C extends object, Alt extends object>(
-  emulator: SandboxEmulator<C, Alt>,
-  options: EmulatorStartOptions = {},
+export async function startEmulator<C extends object, Alt extends object, O extends object = object>(
+  emulator: SandboxEmulator<C, Alt, O>,
+  options: EmulatorStartOptions<Partial<O>> = {},
 ): Promise<RunningEmulator<C, Alt>> {
+  checkStartOptions(emulator.name, options);
+  // The emulator's own options are checked before anything else is set up.
+  const own = emulatorOptions(emulator, options.options);
   const faults = new Faults(options.faults);
   const delivery = deliverySettings(options.webhooks);
   const router = new Router();
@@ -177,7 +183,12 @@ export async function startEmulator<C extends object, Alt extends object>(
   // What the emulator says about itself is checked before anything listens.
   const credentialFields = describeCredentials(emulator, credentials, alternativeCredentials);
   const tenant = tenantFactory(emulator, () => origin, credentials);
-  const state = emulator.register(router, { credentials, alternativeCredentials, origin: () => origin });
+  const state = emulator.register(router, {
+    credentials,
+    alternativeCredentials,
+    options: own.options,
+    origin: () => origin,
+  });
   const webhooks = new WebhookSimulator(emulator.name, state.webhooks, delivery);
   webhooks.register(router, (status, message) => emulator.errorBody(status, message));
   const port = await listen(server, options.port ?? 0);
@@ -190,6 +201,7 @@ export async function startEmulator<C extends object, Alt extends object>(
     alternativeCredentials,
     credentialFields,
     demo: emulator.demo,
+    options: own.described,
     tenant,
     faults,
     userCount: () => state.userCount(),

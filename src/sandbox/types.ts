@@ -98,11 +98,20 @@ export interface FaultController {
 }
 
 /** What the core hands to an emulator's `register`. */
-export interface EmulatorContext<C extends object = object, Alt extends object = object> {
+export interface EmulatorContext<
+  C extends object = object,
+  Alt extends object = object,
+  O extends object = object,
+> {
   /** The credentials accepted by this run (random per start unless given). */
   credentials: C;
   /** Other accepted credentials (e.g. Teal's member bearer token). */
   alternativeCredentials: readonly Alt[];
+  /**
+   * The emulator's own options for this run, as its {@link SandboxEmulator.parseOptions} returned
+   * them (defaults filled in); `{}` for an emulator without `parseOptions`.
+   */
+  options: O;
   /** `http://127.0.0.1:<port>`, the server's own origin; valid once the server listens. */
   origin(): string;
 }
@@ -199,9 +208,16 @@ export interface SandboxDemoPlan {
   update: CreateUserInput & { lastName: string };
   /**
    * Whether creating the same person again must fail with `conflict` (the provider documents
-   * duplicates as an error); otherwise the duplicate step is shown as not applicable.
+   * duplicates as an error, and the emulator runs with a rule that finds them: see
+   * `emulatorOptions`); otherwise the duplicate step is shown as not applicable.
    */
   duplicateConflict: boolean;
+  /**
+   * Optional: the emulator's own options (`EmulatorStartOptions.options`) the demo starts it with,
+   * for behaviour the provider's documents leave open that the plan relies on (Teal's
+   * `duplicateRule`). The report names them; without them the emulator runs with its defaults.
+   */
+  emulatorOptions?: Readonly<Record<string, unknown>>;
   /** `providerOptions` added to every create of the demo (e.g. `{ teal: { payrollPeriodMonths: 12 } }`). */
   providerOptions?: ProviderOptions;
   /**
@@ -226,7 +242,11 @@ export interface SandboxDemoPlan {
 }
 
 /** A provider's emulator: a second, independent reading of the provider's documents. */
-export interface SandboxEmulator<C extends object = object, Alt extends object = object> {
+export interface SandboxEmulator<
+  C extends object = object,
+  Alt extends object = object,
+  O extends object = object,
+> {
   /** The provider name, as in a tenant's `provider`. */
   readonly name: string;
   /** Fresh random credentials for one run; `credentials` has the shape a tenant's `credentials` takes. */
@@ -239,7 +259,16 @@ export interface SandboxEmulator<C extends object = object, Alt extends object =
   /** The provider's error body for an error the core produces (404 route, 5xx, 429, bad JSON). */
   errorBody(status: number, message: string): unknown;
   /** Add the provider's routes (and its authentication guard) to a fresh router; return its state. */
-  register(router: SandboxRouter, context: EmulatorContext<C, Alt>): EmulatorState;
+  register(router: SandboxRouter, context: EmulatorContext<C, Alt, O>): EmulatorState;
+  /**
+   * Optional: the emulator's own options (`EmulatorStartOptions.options`: behaviour the provider's
+   * documents leave open, such as a duplicate rule), checked once before the emulator starts.
+   * Gets what the caller gave (`undefined` when nothing) and returns the options in force, defaults
+   * filled in, which `register` receives as `context.options`. Throws when they are not valid (a
+   * zod error is reported issue by issue); the start then fails naming the emulator. Without it the
+   * emulator takes no options, and giving some fails the start.
+   */
+  parseOptions?(options: unknown): O;
   /**
    * Optional: a run's credentials labelled for printing, in order. Default: every string field of
    * `credentials`, then of each alternative, labelled by its key.
@@ -352,6 +381,11 @@ export interface RunningEmulator<
   readonly credentialFields: readonly SandboxCredentialField[];
   /** The emulator's demo plan, when it has one (`payroll-identity demo`). */
   readonly demo: SandboxDemoPlan | undefined;
+  /**
+   * The emulator's own options in force for this run (`EmulatorStartOptions.options` with the
+   * emulator's defaults filled in), frozen; `{}` for an emulator that takes none.
+   */
+  readonly options: Readonly<Record<string, unknown>>;
   /** A fresh tenant configuration pointed at this emulator, with this run's credentials. */
   tenant(): SandboxTenantConfig;
   /** Fault injection while it runs. */
@@ -382,14 +416,23 @@ export interface RunningEmulator<
   close(): Promise<void>;
 }
 
-/** How to start one emulator. */
-export interface EmulatorStartOptions {
+/**
+ * How to start one emulator. `O` is the shape of the emulator's own `options` (for the built-in
+ * emulators: `ArgyleEmulatorOptions`, `TealEmulatorOptions`). Any other key fails the start.
+ */
+export interface EmulatorStartOptions<O extends object = object> {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
   /** Random faults from the start (they can be changed later with `faults.configure`). */
   faults?: FaultOptions;
   /** How the emulator delivers webhooks (attempts, backoff, timeout, hosts). */
   webhooks?: WebhookDeliveryOptions;
+  /**
+   * The emulator's own behaviour options, checked by its `parseOptions` before it starts (see
+   * docs/sandbox.md, "Emulator options"). Default: the emulator's defaults, which follow the
+   * provider's documents.
+   */
+  options?: O;
 }
 
 /** One webhook request: where, the exact body, and the headers (a signature among them). */

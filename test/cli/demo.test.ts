@@ -92,13 +92,19 @@ async function tamperedSubscriptions(
   };
 }
 
-/** A sandbox whose `provider` emulator is `emulator`, delivering each webhook once (no retries to wait for). */
+/**
+ * A sandbox whose `provider` emulator is `emulator`, delivering each webhook once (no retries to wait
+ * for); the demo's own start options (its plans' emulator options) are kept.
+ */
 function startWith(provider: string, emulator: SandboxEmulator): SandboxStarter {
   return (options: SandboxOptions) =>
     startSandbox({
       ...options,
       extraEmulators: [...(options.extraEmulators ?? []), emulator],
-      emulators: { [provider]: { webhooks: { attempts: 1 } } },
+      emulators: {
+        ...options.emulators,
+        [provider]: { ...options.emulators?.[provider], webhooks: { attempts: 1 } },
+      },
     });
 }
 
@@ -171,6 +177,17 @@ describe('payroll-identity demo', () => {
     expect(stepLine(teal, DEMO_STEPS.create)).toMatch(/ignoredFields: .*email.*phone/);
     expect(stepLine(argyle, DEMO_STEPS.create)).toMatch(/ignoredFields: previousPostalCodes/);
     expect(stepLine(teal, DEMO_STEPS.duplicate)).toContain('conflict:');
+    // Teal documents the 409 but not its rule: the demo runs the emulator with the rule as an
+    // option, and the report says so, in the tenant's heading and on the step.
+    expect(teal[2]).toBe(
+      "  emulator options: duplicateRule: name-and-birth-date (set by the demo; the emulator's defaults follow teal's documents)",
+    );
+    expect(stepLine(teal, DEMO_STEPS.duplicate)).toMatch(
+      / · emulator options: duplicateRule: name-and-birth-date$/,
+    );
+    expect(sandbox?.teal.options).toMatchObject({ duplicateRule: 'name-and-birth-date' });
+    expect(argyle.some((line) => line.includes('emulator options'))).toBe(false);
+    expect(sandbox?.argyle.options).toEqual({ unknownFields: 'ignore', v1ListShape: 'envelope' });
     expect(stepLine(teal, DEMO_STEPS.invalidEmail)).toContain('invalid_input:');
     expect(stepLine(teal, DEMO_STEPS.invalidEmail)).toContain('email: Must be a valid email address');
     expect(stepLine(argyle, DEMO_STEPS.delete)).toContain('not_found');

@@ -24,7 +24,11 @@ let config: string;
 const scratch = scratchDir();
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
+  // Teal's duplicate rule is an emulator option (Teal documents the 409, not the rule): the conflict
+  // test below needs it.
+  sandbox = await startSandbox({
+    emulators: { teal: { options: { duplicateRule: 'name-and-birth-date' } } },
+  });
   config = scratch.file('tenants.yaml', sandboxTenantsYaml(sandbox));
 });
 afterAll(async () => {

@@ -36,7 +36,11 @@ const ukApplicant = {
 };
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
+  // Teal's duplicate rule is an emulator option (Teal documents the 409, not the rule): the conflict
+  // test below needs it.
+  sandbox = await startSandbox({
+    emulators: { teal: { options: { duplicateRule: 'name-and-birth-date' } } },
+  });
   identity = createPayrollIdentity({
     tenants: {
       'acme-us': {

@@ -162,7 +162,11 @@ function emulatorOf(variant: Variant): RunningEmulator<object, object> {
 }
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
+  // Teal's duplicate rule is an emulator option (Teal documents the 409, not the rule): the
+  // two-call expectations below rely on it (`twoCallExpectation`).
+  sandbox = await startSandbox({
+    emulators: { teal: { options: { duplicateRule: 'name-and-birth-date' } } },
+  });
   elsewhere = createServer((_req, res) => {
     elsewhereHits++;
     res.end('{}');
@@ -283,8 +287,9 @@ describe('fault matrix', () => {
 });
 
 /**
- * What the second of two identical creates ends with. As {@link expectedCreate}, except on Teal,
- * which refuses a second create of the same person with 409 whenever it processes one: a fault that
+ * What the second of two identical creates ends with. As {@link expectedCreate}, except on Teal
+ * (started with `duplicateRule: 'name-and-birth-date'`), which then refuses a second create of the
+ * same person with 409 whenever it processes one: a fault that
  * only rewrites a 2xx leaves that 409 as it is (`conflict`), an oversized 409 is a refusal we cannot
  * read (`unexpected_response`), a dropped 409 stays ambiguous. Teal never holds a second user.
  */

@@ -1,6 +1,8 @@
 /**
- * Sandbox fidelity, Argyle: for each documented status and validation rule (seeds 000–003 and the
- * reference), a raw HTTP request and the answer the documents promise.
+ * Sandbox fidelity, Argyle: for each documented status and validation rule (the users and user
+ * tokens references, test/openapi/argyle-*.yml, and the legacy v1 reference), a raw HTTP request
+ * and the answer the documents promise — and, for what the documents leave open, the answer under
+ * each emulator option.
  */
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -10,25 +12,37 @@ import type { RunningEmulator } from '../../src/sandbox/types.js';
 import { basic, jwtPayload, type RawRequest, raw } from './raw-http.js';
 
 type Argyle = RunningEmulator<{ apiKeyId: string; apiKeySecret: string }, never>;
+/** The emulator as it starts by default: the documented behaviour. */
 let sandbox: Argyle;
-let auth: string;
+/** The emulator that refuses fields and query parameters the documents do not list. */
+let strict: Argyle;
 
 beforeAll(async () => {
   sandbox = await startEmulator(emulator);
-  auth = basic(sandbox.credentials.apiKeyId, sandbox.credentials.apiKeySecret);
+  strict = await startEmulator(emulator, { options: { unknownFields: 'reject' } });
 });
-afterEach(() => sandbox.reset());
-afterAll(() => sandbox.close());
+afterEach(() => {
+  sandbox.reset();
+  strict.reset();
+});
+afterAll(async () => {
+  await sandbox.close();
+  await strict.close();
+});
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const UNKNOWN_ID = '018051aa-f7a9-a0db-2f38-6cfa325e9d69';
 
-/** A request with the run's valid Basic credentials. */
-const call = (path: string, request: RawRequest = {}) =>
-  raw(`${sandbox.baseUrl}${path}`, { ...request, headers: { authorization: auth, ...request.headers } });
+const authOf = (at: Argyle) => basic(at.credentials.apiKeyId, at.credentials.apiKeySecret);
 
-async function createUser(body: Record<string, unknown> = {}): Promise<string> {
-  const res = await call('/v2/users', { method: 'POST', json: body });
+/** A request with `at`'s valid Basic credentials (the default emulator's unless given). */
+const call = (path: string, request: RawRequest = {}, at: Argyle = sandbox) =>
+  raw(`${at.baseUrl}${path}`, { ...request, headers: { authorization: authOf(at), ...request.headers } });
+/** The same, at the emulator that refuses unknown fields and query parameters. */
+const strictCall = (path: string, request: RawRequest = {}) => call(path, request, strict);
+
+async function createUser(body: Record<string, unknown> = {}, at: Argyle = sandbox): Promise<string> {
+  const res = await call('/v2/users', { method: 'POST', json: body }, at);
   expect(res.status).toBe(200);
   return (res.body as { id: string }).id;
 }
@@ -108,7 +122,7 @@ describe('Argyle emulator: authentication (Basic api_key_id:api_key_secret)', ()
   });
 });
 
-describe('Argyle emulator: POST /v2/users (seed 000)', () => {
+describe('Argyle emulator: POST /v2/users', () => {
   it('creates a user from an empty body → 200 {user_token, id}', async () => {
     const res = await call('/v2/users', { method: 'POST', json: {} });
     expect(res.status).toBe(200);
@@ -139,32 +153,70 @@ describe('Argyle emulator: POST /v2/users (seed 000)', () => {
     expect(sandbox.userCount()).toBe(0);
   });
 
-  it('invalid phone → 400 {"phone_number": ["Enter a valid phone number."]}', async () => {
-    const res = await call('/v2/users', { method: 'POST', json: { phone_number: '555-0123' } });
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual({ phone_number: ['Enter a valid phone number.'] });
+  it.each(['555-0123', 'call me', '+1 415 555 0123 ext 9', '+1234567890123456', '+'])(
+    'invalid phone %j → 400 {"phone_number": ["Enter a valid phone number."]}',
+    async (phone) => {
+      const res = await call('/v2/users', { method: 'POST', json: { phone_number: phone } });
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ phone_number: ['Enter a valid phone number.'] });
+    },
+  );
+
+  it('E.164 is recommended, not required: national formats with the usual separators pass', async () => {
+    for (const phone of ['+14155550123', '(415) 555-0123', '415.555.0123', '+44 20 7946 0958']) {
+      const id = await createUser({ phone_number: phone });
+      expect((await call(`/v2/users/${id}`)).body).toMatchObject({ phone_number: phone });
+    }
   });
 
-  it('"__proto__" and "constructor" are unknown fields like any other, and pollute nothing', async () => {
+  it('"__proto__" and "constructor" are unknown fields like any other: dropped, or refused under unknownFields: reject; they pollute nothing', async () => {
     for (const [key, body] of [
       ['__proto__', '{"__proto__":{"non_field_errors":["x"]}}'],
       ['constructor', '{"constructor":{"prototype":{"polluted":true}}}'],
     ]) {
-      const res = await call('/v2/users', {
-        method: 'POST',
-        body,
-        headers: { 'content-type': 'application/json' },
-      });
-      expect(res.status).toBe(400);
-      expect(JSON.parse(res.text)).toEqual(JSON.parse(`{"${key}": ["Unknown field."]}`));
+      const request = { method: 'POST', body, headers: { 'content-type': 'application/json' } };
+      const dropped = await call('/v2/users', request);
+      expect(dropped.status).toBe(200);
+      const refused = await strictCall('/v2/users', request);
+      expect(refused.status).toBe(400);
+      expect(JSON.parse(refused.text)).toEqual(JSON.parse(`{"${key}": ["Unknown field."]}`));
     }
-    const query = await call('/v2/users?__proto__=x');
+    expect((await call('/v2/users?__proto__=x')).status).toBe(200);
+    const query = await strictCall('/v2/users?__proto__=x');
     expect(query.status).toBe(400);
     expect(Object.keys(JSON.parse(query.text) as object)).toEqual(['__proto__']);
     expect(Object.hasOwn(Object.prototype, 'non_field_errors')).toBe(false);
     expect(Object.hasOwn(Object.prototype, 'polluted')).toBe(false);
-    // The emulator still works for everyone else.
+    // The emulators still work for everyone else.
     expect((await call('/v2/users', { method: 'POST', json: {} })).status).toBe(200);
+    expect((await strictCall('/v2/users', { method: 'POST', json: {} })).status).toBe(200);
+  });
+
+  it('drops fields the documents do not list, top level and nested, by default', async () => {
+    const id = await createUser({
+      nickname: 'J',
+      first_name: 'Sarah',
+      address: { street: 'x', city: 'Springfield' },
+    });
+    const user = (await call(`/v2/users/${id}`)).body as Record<string, unknown>;
+    expect(user).not.toHaveProperty('nickname');
+    expect(user).toMatchObject({ first_name: 'Sarah', address: { city: 'Springfield', line1: null } });
+    expect(user.address).not.toHaveProperty('street');
+  });
+
+  it.each([
+    ['an unknown top-level field', { nickname: 'J' }, { nickname: ['Unknown field.'] }],
+    ['an unknown address field', { address: { street: 'x' } }, { address: { street: ['Unknown field.'] } }],
+    [
+      'an unknown lender field',
+      { open_banking: { end_user: { fax: '1' } } },
+      { open_banking: { end_user: { fax: ['Unknown field.'] } } },
+    ],
+  ])('unknownFields: reject refuses %s → 400 field map', async (_what, json, expected) => {
+    const res = await strictCall('/v2/users', { method: 'POST', json });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual(expected);
+    expect(strict.userCount()).toBe(0);
   });
 
   it('reports every invalid field at once', async () => {
@@ -192,8 +244,6 @@ describe('Argyle emulator: POST /v2/users (seed 000)', () => {
   });
 
   it.each([
-    ['an unknown top-level field', { nickname: 'J' }, { nickname: ['Unknown field.'] }],
-    ['an unknown address field', { address: { street: 'x' } }, { address: { street: ['Unknown field.'] } }],
     [
       'an external_id over 100 characters',
       { external_id: 'x'.repeat(101) },
@@ -215,19 +265,14 @@ describe('Argyle emulator: POST /v2/users (seed 000)', () => {
       { birth_date: { day: ['Ensure this value is less than or equal to 31.'] } },
     ],
     [
-      'a day that does not exist',
-      { birth_date: { year: 1990, month: 2, day: 30 } },
-      { birth_date: { non_field_errors: ['Invalid date.'] } },
-    ],
-    [
       'a non-integer birth year',
       { birth_date: { year: '1990' } },
       { birth_date: { year: ['A valid integer is required.'] } },
     ],
     [
-      'a country that is not ISO alpha-2',
-      { address: { country: 'USA' } },
-      { address: { country: ['Enter a valid two-letter country code (ISO 3166-1 alpha-2).'] } },
+      'a number for a country',
+      { address: { country: 1 } },
+      { address: { country: ['Not a valid string.'] } },
     ],
     [
       'a lender phone that is not 10–11 digits',
@@ -265,6 +310,19 @@ describe('Argyle emulator: POST /v2/users (seed 000)', () => {
     expect(res.status).toBe(200);
   });
 
+  it('checks only what the documents state: a described format (ISO country) and day ranges are not more', async () => {
+    // "Two-letter country code (ISO 3166-1 alpha-2 format)" describes the field; the documents give no
+    // error for it (they do for email and phone). Day 1–31 and month 1–12 are the documented ranges.
+    const id = await createUser({
+      address: { country: 'USA' },
+      birth_date: { year: 1990, month: 2, day: 30 },
+    });
+    expect((await call(`/v2/users/${id}`)).body).toMatchObject({
+      address: { country: 'USA' },
+      birth_date: { year: 1990, month: 2, day: 30 },
+    });
+  });
+
   it("malformed JSON → 400 in Argyle's error shape; another media type → 415", async () => {
     const bad = await call('/v2/users', {
       method: 'POST',
@@ -284,7 +342,7 @@ describe('Argyle emulator: POST /v2/users (seed 000)', () => {
   });
 });
 
-describe('Argyle emulator: retrieve, update, delete (seeds 001, 003)', () => {
+describe('Argyle emulator: retrieve, update, delete', () => {
   it('GET returns the User object with every documented field, null when unset', async () => {
     const id = await createUser();
     const res = await call(`/v2/users/${id}`);
@@ -320,18 +378,22 @@ describe('Argyle emulator: retrieve, update, delete (seeds 001, 003)', () => {
     },
   );
 
-  it('PATCH changes only the fields sent (nested objects merge) → 200 User', async () => {
+  it('PATCH changes only the fields sent; an object sent replaces the stored one whole → 200 User', async () => {
     const id = await createUser(FULL_USER);
     const res = await call(`/v2/users/${id}`, {
       method: 'PATCH',
-      json: { email: 'new@example.com', address: { city: 'Chicago' } },
+      json: { email: 'new@example.com', address: { city: 'Chicago' }, birth_date: { year: 1991 } },
     });
     expect(res.status).toBe(200);
+    // Argyle documents no key-by-key merge: a partial address leaves the rest unset here, so a client
+    // that counts on a merge finds out against the emulator.
     expect(res.body).toMatchObject({
       ...FULL_USER,
       email: 'new@example.com',
-      address: { ...FULL_USER.address, city: 'Chicago' },
+      address: { city: 'Chicago', line1: null, line2: null, state: null, country: null, postal_code: null },
+      birth_date: { year: 1991, month: null, day: null },
     });
+    expect((await call(`/v2/users/${id}`)).body).toEqual(res.body);
   });
 
   it('PATCH validates like create and changes nothing on 400', async () => {
@@ -366,7 +428,7 @@ describe('Argyle emulator: retrieve, update, delete (seeds 001, 003)', () => {
   });
 });
 
-describe('Argyle emulator: GET /v2/users cursor pagination (seed 001)', () => {
+describe('Argyle emulator: GET /v2/users cursor pagination', () => {
   interface ListBody {
     next: string | null;
     previous: string | null;
@@ -426,21 +488,51 @@ describe('Argyle emulator: GET /v2/users cursor pagination (seed 001)', () => {
     expect(rest.next).toBeNull();
   });
 
-  it('accepts limit 1 and 200; refuses 0, 201, non-integers, unknown parameters and foreign cursors → 400', async () => {
+  it('accepts limit 1 and 200; refuses 0, 201, non-integers and foreign cursors → 400', async () => {
     expect((await call('/v2/users?limit=1')).status).toBe(200);
     expect((await call('/v2/users?limit=200')).status).toBe(200);
     const cases: [string, unknown][] = [
       ['limit=0', { limit: ['Ensure this value is greater than or equal to 1.'] }],
       ['limit=201', { limit: ['Ensure this value is less than or equal to 200.'] }],
       ['limit=ten', { limit: ['A valid integer is required.'] }],
-      ['externalId=x', { externalId: ['Unknown query parameter.'] }],
       ['cursor=not-a-cursor', { cursor: ['Invalid cursor.'] }],
+      ['cursor=ZXhhbXBsZV9jdXJzb3I', { cursor: ['Invalid cursor.'] }],
     ];
     for (const [query, expected] of cases) {
       const res = await call(`/v2/users?${query}`);
       expect(res.status, query).toBe(400);
       expect(res.body).toEqual(expected);
     }
+  });
+
+  it('ignores an unknown query parameter (a misspelt filter lists everyone, as at Argyle); unknownFields: reject refuses it', async () => {
+    await createUser({ external_id: 'a' });
+    await createUser({ external_id: 'b' });
+    const misspelt = await list('/v2/users?externalId=a');
+    expect(misspelt.results).toHaveLength(2);
+    const refused = await strictCall('/v2/users?externalId=a');
+    expect(refused.status).toBe(400);
+    expect(refused.body).toEqual({ externalId: ['Unknown query parameter.'] });
+  });
+
+  it('cursors are standard base64 with "+", "/" and "=": the page links percent-encode them, and only an encoded cursor works', async () => {
+    for (let i = 0; i < 3; i += 1) await createUser();
+    const first = await list('/v2/users?limit=1');
+    const next = first.next ?? '';
+    const cursor = new URL(next).searchParams.get('cursor') ?? '';
+    expect(cursor).toMatch(/\+/);
+    expect(cursor).toMatch(/\//);
+    expect(cursor).toMatch(/=$/);
+    expect(next).toContain('%2B');
+    expect(next).toContain('%2F');
+    expect(next).toContain('%3D');
+    expect(next).not.toMatch(/cursor=[^&]*[+/=]/);
+    expect((await list(next)).results).toHaveLength(1);
+    expect((await list(`/v2/users?limit=1&cursor=${encodeURIComponent(cursor)}`)).results).toHaveLength(1);
+    // Sent as it is, "+" reads as a space and "=" may be cut: the cursor is no longer one.
+    const unencoded = await call(`/v2/users?limit=1&cursor=${cursor}`);
+    expect(unencoded.status).toBe(400);
+    expect(unencoded.body).toEqual({ cursor: ['Invalid cursor.'] });
   });
 });
 
@@ -465,18 +557,22 @@ describe('Argyle emulator: user tokens', () => {
       const cases: [unknown, unknown][] = [
         [{}, { user: ['This field is required.'] }],
         [{ user: 'abc' }, { user: ['Must be a valid UUID.'] }],
-        [{ user: UNKNOWN_ID, scope: 'all' }, { scope: ['Unknown field.'] }],
       ];
       for (const [json, expected] of cases) {
         const res = await call(path, { method: 'POST', json });
         expect(res.status).toBe(400);
         expect(res.body).toEqual(expected);
       }
+      const id = await createUser();
+      expect((await call(path, { method: 'POST', json: { user: id, scope: 'all' } })).status).toBe(200);
+      const refused = await strictCall(path, { method: 'POST', json: { user: UNKNOWN_ID, scope: 'all' } });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toEqual({ scope: ['Unknown field.'] });
     },
   );
 });
 
-describe('Argyle emulator: legacy v1 (seed 002)', () => {
+describe('Argyle emulator: legacy v1', () => {
   it('POST /v1/users with a JSON content type and no payload → {token, id}', async () => {
     const res = await call('/v1/users', {
       method: 'POST',
@@ -503,26 +599,33 @@ describe('Argyle emulator: legacy v1 (seed 002)', () => {
     expect((await call(`/v2/users/${id}`)).body).toMatchObject({ id, external_metadata: 'User group A' });
   });
 
-  it('PATCH updates only external_metadata; other fields are refused', async () => {
+  it('PATCH updates only external_metadata; other fields are dropped (refused under unknownFields: reject)', async () => {
     const id = await createUser({ first_name: 'Sarah' });
     const ok = await call(`/v1/users/${id}`, {
       method: 'PATCH',
-      json: { external_metadata: { group: 'B' } },
+      json: { external_metadata: { group: 'B' }, first_name: 'Jo' },
     });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ id, external_metadata: { group: 'B' } });
-    const refused = await call(`/v1/users/${id}`, { method: 'PATCH', json: { first_name: 'Jo' } });
+    expect((await call(`/v2/users/${id}`)).body).toMatchObject({ first_name: 'Sarah' });
+    const strictId = await createUser({}, strict);
+    const refused = await strictCall(`/v1/users/${strictId}`, {
+      method: 'PATCH',
+      json: { first_name: 'Jo' },
+    });
     expect(refused.status).toBe(400);
     expect(refused.body).toEqual({ first_name: ['Unknown field.'] });
   });
 
-  it('lists {next, previous, results} and refuses the v2-only external_id filter', async () => {
+  it('lists {next, previous, results}; the v2-only external_id filter is no filter here (refused under unknownFields: reject)', async () => {
     for (let i = 0; i < 3; i += 1) await createUser();
     const res = await call('/v1/users?limit=2');
     const body = res.body as { next: string; previous: null; results: unknown[] };
     expect(body.results).toHaveLength(2);
     expect(new URL(body.next).pathname).toBe('/v1/users');
-    expect((await call('/v1/users?external_id=x')).status).toBe(400);
+    const unfiltered = (await call('/v1/users?external_id=x')).body as { results: unknown[] };
+    expect(unfiltered.results).toHaveLength(3);
+    expect((await strictCall('/v1/users?external_id=x')).status).toBe(400);
   });
 
   it('DELETE → 204; unknown → 404', async () => {

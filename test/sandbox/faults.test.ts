@@ -14,7 +14,12 @@ let argyle: RunningEmulator<{ apiKeyId: string; apiKeySecret: string }, never>;
 let teal: RunningEmulator<{ apiKey: string }, { bearerToken: string }>;
 
 beforeAll(async () => {
-  [argyle, teal] = await Promise.all([startEmulator(argyleEmulator), startEmulator(tealEmulator)]);
+  [argyle, teal] = await Promise.all([
+    startEmulator(argyleEmulator),
+    // The Teal duplicate rule is an emulator option (Teal documents the 409, not the rule): the
+    // blind-retry test below needs it.
+    startEmulator(tealEmulator, { options: { duplicateRule: 'name-and-birth-date' } }),
+  ]);
 });
 afterEach(() => {
   argyle.reset();
@@ -58,7 +63,7 @@ describe('dropped connections', () => {
     expect((found.body as { results: unknown[] }).results).toHaveLength(1);
   });
 
-  it('drop-after on Teal: a blind retry of the create meets the 409', async () => {
+  it('drop-after on Teal (duplicateRule: name-and-birth-date): a blind retry of the create meets the 409', async () => {
     teal.faults.next({ kind: 'drop-after' });
     await expectDropped(tealCall('/users', { method: 'POST', json: JOHN }));
     expect(teal.userCount()).toBe(1);

@@ -139,6 +139,102 @@ describe('startSandbox', () => {
     await expect(startSandbox({ emulators: { argyl: {} } })).rejects.toThrow(/argyl/);
   });
 
+  it("passes each emulator its own options, typed per built-in; the defaults follow the providers' documents", async () => {
+    const sandbox = await start({
+      emulators: {
+        teal: { options: { duplicateRule: 'name-and-birth-date' } },
+        argyle: { options: { v1ListShape: 'bare-array', v1PageCap: 5 } },
+      },
+    });
+    expect(sandbox.teal.options).toEqual({ duplicateRule: 'name-and-birth-date', unknownFields: 'ignore' });
+    expect(sandbox.argyle.options).toEqual({
+      unknownFields: 'ignore',
+      v1ListShape: 'bare-array',
+      v1PageCap: 5,
+    });
+    const defaults = await start();
+    expect(defaults.teal.options).toEqual({ duplicateRule: 'none', unknownFields: 'ignore' });
+    expect(defaults.argyle.options).toEqual({ unknownFields: 'ignore', v1ListShape: 'envelope' });
+    // The rule is in force where it was asked for, and only there.
+    const john = {
+      forename: 'John',
+      surname: 'Smith',
+      date_of_birth: '1990-05-17T00:00:00.000Z',
+      post_codes: ['SW1A 1AA'],
+      payroll_period_months: 12,
+    };
+    const twice = async (run: Sandbox) => {
+      const post = () =>
+        raw(`${run.teal.baseUrl}/users`, {
+          method: 'POST',
+          json: john,
+          headers: { 'x-api-key': run.teal.credentials.apiKey },
+        });
+      return [(await post()).status, (await post()).status];
+    };
+    expect(await twice(sandbox)).toEqual([201, 409]);
+    expect(await twice(defaults)).toEqual([201, 201]);
+  });
+
+  it('refuses invalid emulator options, unknown start options, and options for an emulator that takes none, before anything listens', async () => {
+    await expect(
+      startSandbox({ emulators: { teal: { options: { duplicateRule: 'same-name' as never } } } }),
+    ).rejects.toThrow(/^startEmulator: invalid options for emulator teal: duplicateRule: /);
+    await expect(startSandbox({ emulators: { argyle: { options: { v1PageCap: 500 } } } })).rejects.toThrow(
+      /emulator argyle: v1PageCap: must be at most 200/,
+    );
+    // An emulator option one level too high is not silently ignored.
+    await expect(
+      startSandbox({ emulators: { teal: { duplicateRule: 'name-and-birth-date' } as never } }),
+    ).rejects.toThrow(
+      /unknown start option "duplicateRule" for emulator teal \(its own options go under "options"\)/,
+    );
+    await expect(
+      startSandbox({ extraEmulators: [echoEmulator('echo')], emulators: { echo: { options: { x: 1 } } } }),
+    ).rejects.toThrow(/emulator echo takes no options/);
+    // An empty object is no options at all.
+    const sandbox = await start({
+      extraEmulators: [echoEmulator('echo')],
+      emulators: { echo: { options: {} } },
+    });
+    expect(sandbox.emulator('echo').options).toEqual({});
+  });
+
+  it("an emulator's own parseOptions gets what was given and hands register what it returns", async () => {
+    const seen: unknown[] = [];
+    const emulator: SandboxEmulator<{ token: string }, never, { greeting: string }> = {
+      ...(echoEmulator('hello') as unknown as SandboxEmulator<
+        { token: string },
+        never,
+        { greeting: string }
+      >),
+      parseOptions: (given) => {
+        seen.push(given);
+        const greeting = (given as { greeting?: unknown } | undefined)?.greeting ?? 'hello';
+        if (typeof greeting !== 'string') throw new Error('greeting must be a string');
+        return { greeting };
+      },
+      register(router, context) {
+        router.route('GET', '/greet', () => ({ status: 200, body: { says: context.options.greeting } }));
+        return { userCount: () => 0, reset: () => {} };
+      },
+    };
+    const plain = await startEmulator(emulator);
+    const custom = await startEmulator(emulator, { options: { greeting: 'hi' } });
+    try {
+      expect(seen).toEqual([undefined, { greeting: 'hi' }]);
+      expect((await raw(`${plain.baseUrl}/greet`)).body).toEqual({ says: 'hello' });
+      expect((await raw(`${custom.baseUrl}/greet`)).body).toEqual({ says: 'hi' });
+      expect(custom.options).toEqual({ greeting: 'hi' });
+    } finally {
+      await plain.close();
+      await custom.close();
+    }
+    await expect(startEmulator(emulator, { options: { greeting: 1 as never } })).rejects.toThrow(
+      /^startEmulator: invalid options for emulator hello: greeting must be a string$/,
+    );
+  });
+
   it('runs extra emulators beside the built-ins, after them', async () => {
     const sandbox = await start({ extraEmulators: [echoEmulator('echo')] });
     expect([...sandbox.emulators.keys()]).toEqual([...EMULATED, 'echo']);

@@ -1,6 +1,7 @@
 /**
- * Sandbox fidelity, Teal: for each documented status and validation rule (seed 004 and the
- * reference's user endpoints), a raw HTTP request and the answer the documents promise.
+ * Sandbox fidelity, Teal: for each documented status and validation rule (the reference's user
+ * endpoints, test/openapi/teal-openapi.yml), a raw HTTP request and the answer the documents
+ * promise — and, for what the documents leave open, the answer under each emulator option.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { emulator } from '../../providers/teal/sandbox/index.js';
@@ -8,23 +9,39 @@ import { startEmulator } from '../../src/sandbox/server.js';
 import type { RunningEmulator } from '../../src/sandbox/types.js';
 import { type RawRequest, raw } from './raw-http.js';
 
-let sandbox: RunningEmulator<{ apiKey: string }, { bearerToken: string }>;
+type Teal = RunningEmulator<{ apiKey: string }, { bearerToken: string }>;
+/** The emulator as it starts by default: the documented behaviour. */
+let sandbox: Teal;
+/** The emulator with every option set away from the documents: unknown fields refused, a duplicate rule. */
+let strict: Teal;
 
 beforeAll(async () => {
   sandbox = await startEmulator(emulator);
+  strict = await startEmulator(emulator, {
+    options: { unknownFields: 'reject', duplicateRule: 'name-and-birth-date' },
+  });
 });
-afterEach(() => sandbox.reset());
-afterAll(() => sandbox.close());
+afterEach(() => {
+  sandbox.reset();
+  strict.reset();
+});
+afterAll(async () => {
+  await sandbox.close();
+  await strict.close();
+});
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const UNKNOWN_ID = '7b1c4a53-2d7e-4f0e-9a55-0c4f5d1e2b3a';
 const ISO_MIDNIGHT = /^\d{4}-\d{2}-\d{2}T00:00:00\.000Z$/;
 
-const call = (path: string, request: RawRequest = {}) =>
-  raw(`${sandbox.baseUrl}${path}`, {
+/** A request with `at`'s API key (the default emulator's unless given). */
+const call = (path: string, request: RawRequest = {}, at: Teal = sandbox) =>
+  raw(`${at.baseUrl}${path}`, {
     ...request,
-    headers: { 'x-api-key': sandbox.credentials.apiKey, ...request.headers },
+    headers: { 'x-api-key': at.credentials.apiKey, ...request.headers },
   });
+/** The same, at the emulator that refuses unknown fields and has a duplicate rule. */
+const strictCall = (path: string, request: RawRequest = {}) => call(path, request, strict);
 
 const JOHN = {
   forename: 'John',
@@ -35,14 +52,17 @@ const JOHN = {
 };
 
 let people = 0;
-/** A distinct person each call, so the 409 rule never gets in the way of tests about something else. */
+/** A distinct person each call, so a duplicate rule never gets in the way of tests about something else. */
 const person = (extra: Record<string, unknown> = {}) => {
   people += 1;
   return { ...JOHN, forename: `Person${people}`, ...extra };
 };
 
-async function createUser(body: Record<string, unknown> = person()): Promise<Record<string, unknown>> {
-  const res = await call('/users', { method: 'POST', json: body });
+async function createUser(
+  body: Record<string, unknown> = person(),
+  at: Teal = sandbox,
+): Promise<Record<string, unknown>> {
+  const res = await call('/users', { method: 'POST', json: body }, at);
   expect(res.status).toBe(201);
   return res.body as Record<string, unknown>;
 }
@@ -161,8 +181,6 @@ describe('Teal emulator: POST /users (seed 004)', () => {
   });
 
   it.each([
-    ['email (not a Teal user field)', { email: 'john@example.com' }, 'The field `email` is not allowed'],
-    ['an unknown field', { middle_name: 'Q' }, 'The field `middle_name` is not allowed'],
     [
       'a plain date (format is date-time)',
       { date_of_birth: '1990-05-17' },
@@ -181,9 +199,9 @@ describe('Teal emulator: POST /users (seed 004)', () => {
       'The field `payroll_period_months` must be an integer',
     ],
     [
-      'a zero payroll period',
-      { payroll_period_months: 0 },
-      'The field `payroll_period_months` must be at least 1',
+      'a payroll period beyond int32',
+      { payroll_period_months: 2 ** 31 },
+      'The field `payroll_period_months` must be a 32-bit integer',
     ],
     [
       'a payroll period as a string',
@@ -191,9 +209,9 @@ describe('Teal emulator: POST /users (seed 004)', () => {
       'The field `payroll_period_months` must be an integer',
     ],
     [
-      'a frequency outside WEEKLY/DAILY/HOURLY',
-      { recurring_check_frequency: 'MONTHLY' },
-      'The field `recurring_check_frequency` must be one of WEEKLY, DAILY, HOURLY',
+      'a frequency that is not an upper-case word',
+      { recurring_check_frequency: 'weekly' },
+      'The field `recurring_check_frequency` must be an upper-case word such as WEEKLY',
     ],
     [
       'a non-boolean flag',
@@ -201,7 +219,8 @@ describe('Teal emulator: POST /users (seed 004)', () => {
       'The field `payslip_upload_enabled` must be a boolean',
     ],
     ['a null forename', { forename: null }, 'The field `forename` must not be null'],
-    ['an empty surname', { surname: '  ' }, 'The field `surname` must not be empty'],
+    ['a number for a surname', { surname: 7 }, 'The field `surname` must be a string'],
+    ['a number for an NI number', { ni_number: 123456 }, 'The field `ni_number` must be a string'],
   ])('refuses %s → 400 {"errors": [...]}', async (_what, change, message) => {
     const res = await call('/users', { method: 'POST', json: { ...JOHN, ...change } });
     expect(res.status).toBe(400);
@@ -209,11 +228,36 @@ describe('Teal emulator: POST /users (seed 004)', () => {
     expect(sandbox.userCount()).toBe(0);
   });
 
-  it('accepts a null ext_id (the only nullable field) and every sandbox frequency', async () => {
+  it('accepts a null ext_id (the only nullable field), any upper-case frequency word, and any string the schema types as one', async () => {
     await createUser(person({ ext_id: null }));
-    for (const frequency of ['WEEKLY', 'DAILY', 'HOURLY']) {
+    // The documents disagree on the frequencies (WEEKLY/DAILY, +HOURLY in sandbox; WEEKLY/MONTHLY):
+    // Teal validates the value, the emulator only its form.
+    for (const frequency of ['WEEKLY', 'DAILY', 'HOURLY', 'MONTHLY', 'EVERY_OTHER_WEEK']) {
       await createUser(person({ recurring_check_frequency: frequency }));
     }
+    // `ni_number`, names and post codes are plain strings in the schema: no format, no minimum length.
+    const loose = await createUser(person({ ni_number: 'not an NI number', surname: '', post_codes: [''] }));
+    expect(loose).toMatchObject({ ni_number: 'not an NI number', surname: '', post_codes: [''] });
+    // int32 with no documented minimum.
+    await createUser(person({ payroll_period_months: 0 }));
+  });
+
+  it('drops fields the User schema does not list (email among them: not a Teal user field)', async () => {
+    const user = await createUser(
+      person({ email: 'john@example.com', middle_name: 'Q', hmrc_enabled: true }),
+    );
+    for (const key of ['email', 'middle_name', 'hmrc_enabled']) expect(user).not.toHaveProperty(key);
+    expect((await call(`/users/${user.user_id}`)).body).toEqual(user);
+  });
+
+  it.each([
+    ['email (not a Teal user field)', { email: 'john@example.com' }, 'The field `email` is not allowed'],
+    ['an unknown field', { middle_name: 'Q' }, 'The field `middle_name` is not allowed'],
+  ])('unknownFields: reject refuses %s → 400 {"errors": [...]}', async (_what, change, message) => {
+    const res = await strictCall('/users', { method: 'POST', json: { ...JOHN, ...change } });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ errors: [message] });
+    expect(strict.userCount()).toBe(0);
   });
 
   it('a body that is not an object, or malformed JSON, → 400 {"errors": [...]}', async () => {
@@ -230,12 +274,18 @@ describe('Teal emulator: POST /users (seed 004)', () => {
   });
 });
 
-describe('Teal emulator: 409 for the same person twice (seed 004)', () => {
+describe('Teal emulator: duplicates (409 documented, its rule an emulator option)', () => {
   const CONFLICT = /^This user already exists\./;
 
-  it('same forename, surname and date of birth → 409 {"errors": [...]}, one user kept', async () => {
+  it('by default (duplicateRule: none) the same person twice is two users: Teal documents no rule', async () => {
     await createUser(JOHN);
-    const res = await call('/users', {
+    await createUser({ ...JOHN });
+    expect(sandbox.userCount()).toBe(2);
+  });
+
+  it('duplicateRule: name-and-birth-date → 409 {"errors": [...]} for the same forename, surname and date of birth, one user kept', async () => {
+    await createUser(JOHN, strict);
+    const res = await strictCall('/users', {
       method: 'POST',
       json: { ...JOHN, post_codes: ['EC1A 1BB'], ni_number: 'QQ123456C' },
     });
@@ -243,12 +293,12 @@ describe('Teal emulator: 409 for the same person twice (seed 004)', () => {
     const { errors } = res.body as { errors: string[] };
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(CONFLICT);
-    expect(sandbox.userCount()).toBe(1);
+    expect(strict.userCount()).toBe(1);
   });
 
   it('compares names case-insensitively and dates by day', async () => {
-    await createUser(JOHN);
-    const res = await call('/users', {
+    await createUser(JOHN, strict);
+    const res = await strictCall('/users', {
       method: 'POST',
       json: { ...JOHN, forename: 'JOHN', surname: 'smith', date_of_birth: '1990-05-17T00:00:00Z' },
     });
@@ -256,29 +306,45 @@ describe('Teal emulator: 409 for the same person twice (seed 004)', () => {
   });
 
   it('the conflict message does not echo the person', async () => {
-    await createUser(JOHN);
-    const res = await call('/users', { method: 'POST', json: JOHN });
+    await createUser(JOHN, strict);
+    const res = await strictCall('/users', { method: 'POST', json: JOHN });
     expect(res.status).toBe(409);
     expect(res.text).not.toMatch(/John|Smith|1990/);
   });
 
   it('a different birth date or surname is another person → 201', async () => {
-    await createUser(JOHN);
-    await createUser({ ...JOHN, date_of_birth: '1990-05-18T00:00:00.000Z' });
-    await createUser({ ...JOHN, surname: 'Smyth' });
-    expect(sandbox.userCount()).toBe(3);
+    await createUser(JOHN, strict);
+    await createUser({ ...JOHN, date_of_birth: '1990-05-18T00:00:00.000Z' }, strict);
+    await createUser({ ...JOHN, surname: 'Smyth' }, strict);
+    expect(strict.userCount()).toBe(3);
   });
 
   it('validation comes first: an invalid duplicate is 400, not 409', async () => {
-    await createUser(JOHN);
-    const res = await call('/users', { method: 'POST', json: { ...JOHN, email: 'john@example.com' } });
+    await createUser(JOHN, strict);
+    const res = await strictCall('/users', { method: 'POST', json: { ...JOHN, payroll_period_months: 1.5 } });
     expect(res.status).toBe(400);
   });
 
   it('a deleted person may be created again', async () => {
-    const user = await createUser(JOHN);
-    expect((await call(`/users/${user.user_id}`, { method: 'DELETE' })).status).toBe(204);
-    await createUser(JOHN);
+    const user = await createUser(JOHN, strict);
+    expect((await strictCall(`/users/${user.user_id}`, { method: 'DELETE' })).status).toBe(204);
+    await createUser(JOHN, strict);
+  });
+});
+
+describe('Teal emulator: options are checked when it starts', () => {
+  it.each([
+    [{ duplicateRule: 'name' }, /invalid options for emulator teal: duplicateRule: /],
+    [{ unknownFields: 'warn' }, /invalid options for emulator teal: unknownFields: /],
+    [{ duplicate: 'none' }, /invalid options for emulator teal: .*duplicate/],
+  ])('%o fails the start, naming the option', async (options, message) => {
+    await expect(startEmulator(emulator, { options: options as never })).rejects.toThrow(message);
+  });
+
+  it('the defaults are the documented behaviour, and the options in force are shown', () => {
+    expect(sandbox.options).toEqual({ duplicateRule: 'none', unknownFields: 'ignore' });
+    expect(strict.options).toEqual({ duplicateRule: 'name-and-birth-date', unknownFields: 'reject' });
+    expect(Object.isFrozen(sandbox.options)).toBe(true);
   });
 });
 
@@ -303,22 +369,46 @@ describe('Teal emulator: GET /users offset/limit pagination', () => {
     expect(res.body).toEqual({ pagination: { offset: 5, limit: 20, count: 0, total_count: 1 }, users: [] });
   });
 
+  const OFFSET =
+    'The query parameter `offset` must be an integer of 1 or more (leave it out for the first page)';
   it.each([
     ['limit=0', 'The query parameter `limit` must be an integer from 1 to 100'],
     ['limit=101', 'The query parameter `limit` must be an integer from 1 to 100'],
     ['limit=abc', 'The query parameter `limit` must be an integer from 1 to 100'],
-    ['offset=-1', 'The query parameter `offset` must be an integer of 0 or more'],
-    ['page=2', 'The query parameter `page` is not supported'],
-    ['ext_id=a', 'The query parameter `ext_id` is not supported'],
+    ['offset=-1', OFFSET],
+    // "minimum: 1" (and "default: 0"): the first page leaves offset out.
+    ['offset=0', OFFSET],
+    ['limit=5&limit=6', 'The query parameter `limit` must be given once'],
   ])('?%s → 400', async (query, message) => {
     const res = await call(`/users?${query}`);
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ errors: [message] });
   });
 
-  it('accepts limit 1 and 100', async () => {
+  it('accepts limit 1 and 100, and offset 1 (the second user on)', async () => {
     expect((await call('/users?limit=1')).status).toBe(200);
     expect((await call('/users?limit=100')).status).toBe(200);
+    const [, second] = [await createUser(), await createUser()];
+    const page = (await call('/users?offset=1')).body as { users: { user_id: string }[] };
+    expect(page.users.map((u) => u.user_id)).toEqual([second?.user_id]);
+  });
+
+  it('ignores query parameters the reference does not list; unknownFields: reject refuses them', async () => {
+    await createUser();
+    for (const query of ['page=2', 'ext_id=a', 'ordered_by=created_at']) {
+      const res = await call(`/users?${query}`);
+      expect(res.status, query).toBe(200);
+      expect((res.body as { users: unknown[] }).users).toHaveLength(1);
+    }
+    for (const [query, name] of [
+      ['page=2', 'page'],
+      ['ext_id=a', 'ext_id'],
+      ['x%3Cscript%3E=1', '...'],
+    ]) {
+      const res = await strictCall(`/users?${query}`);
+      expect(res.status, query).toBe(400);
+      expect(res.body).toEqual({ errors: [`The query parameter \`${name}\` is not supported`] });
+    }
   });
 });
 
@@ -357,19 +447,29 @@ describe('Teal emulator: retrieve, update, delete', () => {
     expect((await call(`/users/${user.user_id}`)).body).toEqual(body);
   });
 
-  it('PATCH refuses unknown fields, unsetting a required field, and bad values; nothing changes', async () => {
-    const user = await createUser();
-    const cases: [Record<string, unknown>, string][] = [
-      [{ email: 'john@example.com' }, 'The field `email` is not allowed'],
-      [{ forename: null }, 'The field `forename` is required and cannot be unset'],
-      [{ post_codes: [] }, 'The field `post_codes` must hold at least one post code'],
+  it('PATCH refuses unsetting a required field and bad values (unknown fields under unknownFields: reject); nothing changes', async () => {
+    const cases: [Teal, Record<string, unknown>, string][] = [
+      [sandbox, { forename: null }, 'The field `forename` is required and cannot be unset'],
+      [sandbox, { post_codes: [] }, 'The field `post_codes` must hold at least one post code'],
+      [strict, { email: 'john@example.com' }, 'The field `email` is not allowed'],
     ];
-    for (const [json, message] of cases) {
-      const res = await call(`/users/${user.user_id}`, { method: 'PATCH', json });
+    for (const [at, json, message] of cases) {
+      const user = await createUser(person(), at);
+      const res = await call(`/users/${user.user_id}`, { method: 'PATCH', json }, at);
       expect(res.status).toBe(400);
       expect(res.body).toEqual({ errors: [message] });
+      expect((await call(`/users/${user.user_id}`, {}, at)).body).toEqual(user);
     }
-    expect((await call(`/users/${user.user_id}`)).body).toEqual(user);
+  });
+
+  it('PATCH drops unknown fields by default', async () => {
+    const user = await createUser();
+    const res = await call(`/users/${user.user_id}`, {
+      method: 'PATCH',
+      json: { email: 'john@example.com', surname: 'Smyth' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ ...user, surname: 'Smyth' });
   });
 
   it('DELETE → 204 with no body; the user is gone', async () => {
@@ -397,17 +497,20 @@ describe('Teal emulator: POST /user-tokens', () => {
     expect(again.token).not.toBe(body.token);
   });
 
-  it('unknown user → 404; missing or malformed user_id and unknown fields → 400', async () => {
+  it('unknown user → 404 (a non-UUID id is nobody, and is not echoed); missing or mistyped user_id → 400', async () => {
     const unknown = await call('/user-tokens', { method: 'POST', json: { user_id: UNKNOWN_ID } });
     expect(unknown.status).toBe(404);
     expect(unknown.body).toEqual({ errors: [`The resource with id [${UNKNOWN_ID}] does not exist`] });
-    const cases: [unknown, string][] = [
-      [{}, 'The request is missing the required field `user_id`'],
-      [{ user_id: 'abc' }, 'The field `user_id` must be a UUID'],
-      [{ user_id: UNKNOWN_ID, user: UNKNOWN_ID }, 'The field `user` is not allowed'],
+    const malformed = await call('/user-tokens', { method: 'POST', json: { user_id: 'john@example.com' } });
+    expect(malformed.status).toBe(404);
+    expect(malformed.body).toEqual({ errors: ['The resource with id [...] does not exist'] });
+    const cases: [Teal, unknown, string][] = [
+      [sandbox, {}, 'The request is missing the required field `user_id`'],
+      [sandbox, { user_id: 42 }, 'The field `user_id` must be a string'],
+      [strict, { user_id: UNKNOWN_ID, user: UNKNOWN_ID }, 'The field `user` is not allowed'],
     ];
-    for (const [json, message] of cases) {
-      const res = await call('/user-tokens', { method: 'POST', json });
+    for (const [at, json, message] of cases) {
+      const res = await call('/user-tokens', { method: 'POST', json }, at);
       expect(res.status).toBe(400);
       expect(res.body).toEqual({ errors: [message] });
     }

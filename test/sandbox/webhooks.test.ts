@@ -9,6 +9,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { emulator as argyleEmulator } from '../../providers/argyle/sandbox/index.js';
+import { emulator as tealEmulator } from '../../providers/teal/sandbox/index.js';
 import { deliverWebhook, type Sandbox, startEmulator, startSandbox } from '../../src/sandbox/index.js';
 import { loadDocument } from '../openapi/validate.js';
 import { basic, type RawRequest, raw } from './raw-http.js';
@@ -275,11 +276,30 @@ describe('Argyle emulator: webhook subscriptions (/v2/webhooks)', () => {
     expect(unknown.text).not.toContain('exploded');
     const empty = await argyle('/v2/webhooks', { method: 'POST', json: { ...base, events: [] } });
     expect(empty.body).toEqual({ events: ['This list may not be empty.'] });
-    const extra = await argyle('/v2/webhooks', { method: 'POST', json: { ...base, signing_secret: 's' } });
-    expect(extra.body).toEqual({ signing_secret: ['Unknown field.'] });
     const blank = await argyle('/v2/webhooks', { method: 'POST', json: { ...base, secret: '' } });
     expect(blank.body).toEqual({ secret: ['This field may not be blank.'] });
     expect(sandbox.argyle.subscriptionCount()).toBe(0);
+  });
+
+  it("an unknown field (Teal's signing_secret) is dropped, so the subscription has no secret; unknownFields: reject refuses it", async () => {
+    const base = { events: ['accounts.added'], name: 'n', url: receiver.url('/x') };
+    const dropped = await argyle('/v2/webhooks', { method: 'POST', json: { ...base, signing_secret: 's' } });
+    expect(dropped.status).toBe(201);
+    expect(dropped.body).not.toHaveProperty('signing_secret');
+    const strict = await startEmulator(argyleEmulator, { options: { unknownFields: 'reject' } });
+    try {
+      const { apiKeyId, apiKeySecret } = strict.credentials;
+      const refused = await raw(`${strict.baseUrl}/v2/webhooks`, {
+        method: 'POST',
+        json: { ...base, signing_secret: 's' },
+        headers: { authorization: basic(apiKeyId, apiKeySecret) },
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toEqual({ signing_secret: ['Unknown field.'] });
+      expect(strict.subscriptionCount()).toBe(0);
+    } finally {
+      await strict.close();
+    }
   });
 
   it('requires the API key on every webhook route and on the admin route', async () => {
@@ -485,7 +505,6 @@ describe('Teal emulator: webhook subscriptions (/webhooks)', () => {
       [{ encryption_key: 'not base64 at all' }, /`encryption_key` must be/],
       [{ signing_secret: '' }, /`signing_secret` must not be empty/],
       [{ config: { include_payload: 'yes' } }, /`config.include_payload` must be a boolean/],
-      [{ secret: 'argyle-style' }, /`secret` is not allowed/],
     ];
     for (const [change, message] of cases) {
       const res = await teal('/webhooks', { method: 'POST', json: { ...base, ...change } });
@@ -494,6 +513,27 @@ describe('Teal emulator: webhook subscriptions (/webhooks)', () => {
       expect(tealDoc().responseBody('/webhooks', 'POST', 400, res.body).errors).toEqual([]);
     }
     expect(sandbox.teal.subscriptionCount()).toBe(0);
+  });
+
+  it("an unknown field (Argyle's secret) is dropped, so the subscription is unsigned; unknownFields: reject refuses it", async () => {
+    const base = { name: 'n', events: ['user-payroll-submitted'], url: receiver.url('/x') };
+    const dropped = await teal('/webhooks', { method: 'POST', json: { ...base, secret: 'argyle-style' } });
+    expect(dropped.status).toBe(201);
+    const strict = await startEmulator(tealEmulator, { options: { unknownFields: 'reject' } });
+    try {
+      const refused = await raw(`${strict.baseUrl}/webhooks`, {
+        method: 'POST',
+        json: { ...base, secret: 'argyle-style', config: { include_payload: true, format: 'x' } },
+        headers: { 'x-api-key': strict.credentials.apiKey },
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toEqual({
+        errors: ['The field `config.format` is not allowed', 'The field `secret` is not allowed'],
+      });
+      expect(strict.subscriptionCount()).toBe(0);
+    } finally {
+      await strict.close();
+    }
   });
 
   it('keeps webhook names unique, as the schema documents', async () => {

@@ -21,8 +21,11 @@ export const demo: SandboxDemoPlan = {
   applicantSummary:
     'John Smith, born 1985-11-02, NI QQ123456C, postcode SW1A 2AA, john.smith@example.com (fake)',
   update: { lastName: 'Smith-Example', email: 'john.smith-example@example.com' },
-  // Teal documents a duplicate (same forename, surname and date of birth) as 409 "This user already exists".
+  // Teal documents a 409 "This user already exists" but not what makes a user the same: the demo
+  // starts the emulator with a duplicate rule (an emulator option, off by default) to show how a
+  // conflict comes back through the neutral service.
   duplicateConflict: true,
+  emulatorOptions: { duplicateRule: 'name-and-birth-date' },
   // Teal requires the months of payroll history to request on every create.
   providerOptions: { teal: { payrollPeriodMonths: 12 } },
   // The applicant submitting their payroll: user-payroll-submitted, signed and AES-256-GCM encrypted.

@@ -6,6 +6,7 @@
 
 import { randomSecret, type SandboxEmulator, type SandboxRequestHead } from '../../../src/sandbox/index.js';
 import { demo } from './demo.js';
+import { parseTealOptions, type TealOptions } from './options.js';
 import { registerRoutes } from './routes.js';
 import { TealUserStore } from './store.js';
 import { registerWebhookRoutes, TealWebhookStore, tealWebhooks } from './webhooks.js';
@@ -35,8 +36,11 @@ function authorized(request: SandboxRequestHead, apiKey: string, bearerToken: st
   return true;
 }
 
-export const emulator: SandboxEmulator<TealApiKeyCredentials, TealBearerCredentials> = {
+export const emulator: SandboxEmulator<TealApiKeyCredentials, TealBearerCredentials, TealOptions> = {
   name: 'teal',
+
+  // `duplicateRule` and `unknownFields` (options.ts); the defaults follow Teal's documents.
+  parseOptions: parseTealOptions,
 
   createCredentials: () => ({
     credentials: { apiKey: randomSecret('sandbox-key') },
@@ -61,9 +65,9 @@ export const emulator: SandboxEmulator<TealApiKeyCredentials, TealBearerCredenti
     router.guard((request) =>
       authorized(request, apiKey, bearerToken) ? undefined : { status: 401, body: UNAUTHORIZED },
     );
-    registerRoutes(router, { store, origin: context.origin });
+    registerRoutes(router, { store, origin: context.origin, options: context.options });
     const webhooks = new TealWebhookStore();
-    registerWebhookRoutes(router, webhooks);
+    registerWebhookRoutes(router, webhooks, context.options.unknownFields);
     return {
       userCount: () => store.count(),
       reset: () => {

@@ -1,12 +1,21 @@
 /** Teal Payroll API users and user tokens (Teal's API reference: https://docs.goteal.co). */
 import type { z } from 'zod';
 import type { SandboxReply, SandboxRequestHead, SandboxRouter } from '../../../src/sandbox/index.js';
-import { CreateUserSchema, toErrorMessages, UpdateUserSchema, UserTokenSchema, UUID_RE } from './schemas.js';
+import type { TealOptions } from './options.js';
+import {
+  createUserSchema,
+  toErrorMessages,
+  type UnknownFields,
+  UUID_RE,
+  updateUserSchema,
+  userTokenSchema,
+} from './schemas.js';
 import { render, type StoredUser, type TealUserStore } from './store.js';
 
 export interface TealRouteDeps {
   store: TealUserStore;
   origin(): string;
+  options: TealOptions;
 }
 
 const DEFAULT_LIMIT = 20;
@@ -15,7 +24,7 @@ const MAX_LIMIT = 100;
 /**
  * Teal's documented conflict example names the clashing values ("[name] and [email] must be a unique
  * combination"); the emulator says which fields clash, never their values, so no log line or error
- * built from this body can carry a person's name.
+ * built from this body can carry a person's name. Only under `duplicateRule: 'name-and-birth-date'`.
  */
 const CONFLICT_MESSAGE =
   'This user already exists. Forename, surname and date of birth must be a unique combination';
@@ -51,19 +60,25 @@ function findUser(store: TealUserStore, request: SandboxRequestHead): { id?: str
   return { id, user: id && UUID_RE.test(id) ? store.get(id) : undefined };
 }
 
-export function registerRoutes(router: SandboxRouter, { store, origin }: TealRouteDeps): void {
+export function registerRoutes(router: SandboxRouter, { store, origin, options }: TealRouteDeps): void {
+  const CreateUserSchema = createUserSchema(options.unknownFields);
+  const UpdateUserSchema = updateUserSchema(options.unknownFields);
+  const UserTokenSchema = userTokenSchema(options.unknownFields);
+  const sameness = options.duplicateRule === 'name-and-birth-date';
+
   // Create a user (https://docs.goteal.co): POST /users → 201 CreatedUser; 400 missing/invalid fields;
-  // 409 same person again.
+  // 409 documented for a user that already exists, without a rule: only under the emulator's
+  // `duplicateRule` option.
   router.route('POST', '/users', (request) => {
     const body = parse(CreateUserSchema, request.body, 'create');
     if (!body.ok) return reply(400, errors(...body.messages));
-    if (store.findSamePerson(body.data)) return reply(409, errors(CONFLICT_MESSAGE));
+    if (sameness && store.findSamePerson(body.data)) return reply(409, errors(CONFLICT_MESSAGE));
     return reply(201, render(store.create(body.data)));
   });
 
   // Reference: GET /users?offset=&limit= → {pagination: {offset, limit, count, total_count}, users}.
   router.route('GET', '/users', (request) => {
-    const paging = parsePaging(request.query);
+    const paging = parsePaging(request.query, options.unknownFields);
     if (!paging.ok) return reply(400, errors(...paging.problems));
     const { offset, limit } = paging;
     const all = store.list();
@@ -93,38 +108,57 @@ export function registerRoutes(router: SandboxRouter, { store, origin }: TealRou
     return user && store.delete(user.user_id) ? reply(204) : reply(404, notFound(id));
   });
 
-  // Reference: POST /user-tokens {user_id} → 201 {token, webapp_link, created_at}.
+  // Reference: POST /user-tokens {user_id} → 201 {token, webapp_link, created_at}. An unknown user
+  // is not documented here: 404 ResourceNotFound, as every other route answers an unknown id.
   router.route('POST', '/user-tokens', (request) => {
     const body = parse(UserTokenSchema, request.body, 'create');
     if (!body.ok) return reply(400, errors(...body.messages));
-    const user = store.get(body.data.user_id);
-    if (!user) return reply(404, notFound(body.data.user_id));
+    const id = body.data.user_id;
+    const user = UUID_RE.test(id) ? store.get(id) : undefined;
+    if (!user) return reply(404, notFound(id));
     const { token, created_at } = store.issueToken(user);
     const webappLink = `${origin()}/webapp?token=${encodeURIComponent(token)}`;
     return reply(201, { token, webapp_link: webappLink, created_at });
   });
 }
 
+/** The query parameters of `GET /users` and `GET /webhooks`, as the reference lists them. */
+const PAGING_PARAMETERS: ReadonlySet<string> = new Set(['offset', 'limit']);
+
 /**
- * `offset` (≥ 0, default 0) and `limit` (1–100, default 20), each at most once, and no other query
- * parameter: the paging of `GET /users` and `GET /webhooks`.
+ * `offset` and `limit` (1–100, default 20), each at most once: the paging of `GET /users` and
+ * `GET /webhooks`. The reference gives `offset` "minimum: 1" and "default: 0" at once (and calls it
+ * zero-based): absent, it is 0 (the first page); given, it must be at least 1, so `offset=0` is
+ * refused — the one reading both statements allow is to leave it out of the first request. Other
+ * parameters are ignored, or refused under `unknownFields: 'reject'`.
  */
 export function parsePaging(
   params: URLSearchParams,
+  unknown: UnknownFields,
 ): { ok: true; offset: number; limit: number } | { ok: false; problems: string[] } {
   const problems: string[] = [];
   for (const key of new Set(params.keys())) {
-    if (key !== 'offset' && key !== 'limit') problems.push(`The query parameter \`${key}\` is not supported`);
-    else if (params.getAll(key).length > 1)
+    if (!PAGING_PARAMETERS.has(key)) {
+      if (unknown === 'reject') problems.push(`The query parameter \`${queryName(key)}\` is not supported`);
+    } else if (params.getAll(key).length > 1) {
       problems.push(`The query parameter \`${key}\` must be given once`);
+    }
   }
-  const offset = integerParam(params.get('offset'), 0, 0, Number.MAX_SAFE_INTEGER);
+  const offset = integerParam(params.get('offset'), 0, 1, Number.MAX_SAFE_INTEGER);
   const limit = integerParam(params.get('limit'), DEFAULT_LIMIT, 1, MAX_LIMIT);
-  if (offset === undefined) problems.push('The query parameter `offset` must be an integer of 0 or more');
+  if (offset === undefined)
+    problems.push(
+      'The query parameter `offset` must be an integer of 1 or more (leave it out for the first page)',
+    );
   if (limit === undefined)
     problems.push(`The query parameter \`limit\` must be an integer from 1 to ${MAX_LIMIT}`);
   if (problems.length > 0 || offset === undefined || limit === undefined) return { ok: false, problems };
   return { ok: true, offset, limit };
+}
+
+/** A query parameter's name as an error names it: bounded, and only when it reads as a name. */
+function queryName(key: string): string {
+  return key.length <= 64 && /^[\w.-]+$/.test(key) ? key : '...';
 }
 
 /** A query integer within [min, max]: the default when absent, `undefined` when invalid. */

@@ -20,7 +20,10 @@ export class TealUserStore {
   private users = new Map<string, StoredUser>();
   private tokens: LinkToken[] = [];
 
-  /** The user with the same forename, surname and date of birth, the combination Teal keeps unique. */
+  /**
+   * The user with the same forename, surname and date of birth: the emulator's `duplicateRule:
+   * 'name-and-birth-date'` (Teal documents a 409 for an existing user, not what makes one).
+   */
   findSamePerson(body: CreateUserBody): StoredUser | undefined {
     const key = personKey(body);
     return [...this.users.values()].find((u) => personKey(u.fields) === key);

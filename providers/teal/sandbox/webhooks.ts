@@ -19,7 +19,7 @@ import type {
   WebhookPlan,
 } from '../../../src/sandbox/index.js';
 import { errors, notFound, parse, parsePaging, reply } from './routes.js';
-import { UUID_RE } from './schemas.js';
+import { objectOf, type UnknownFields, UUID_RE } from './schemas.js';
 import type { TealUserStore } from './store.js';
 
 /** The events the reference's `Webhook` example subscribes to. */
@@ -57,21 +57,30 @@ const nonEmpty = (name: string, max: number) =>
     .min(1, `${f(name)} must not be empty`)
     .max(max, `${f(name)} must be at most ${max} characters`);
 
-/** `POST /webhooks`: the `Webhook` schema (`name`, `events`, `url` required), strictly. */
-export const WebhookSchema = z.strictObject({
-  name: nonEmpty('name', 255),
-  events: z
-    .array(z.enum(TEAL_EVENTS, `${f('events')} may hold only ${TEAL_EVENTS.join(', ')}`))
-    .min(1, `${f('events')} must hold at least one event`)
-    .max(MAX_EVENTS, `${f('events')} must hold at most ${MAX_EVENTS} events`),
-  url: z.string().refine(isHttpUrl, `${f('url')} must be an http or https URL`),
-  signing_secret: nonEmpty('signing_secret', 1_024).optional(),
-  encryption_key: z
-    .string()
-    .regex(KEY_RE, `${f('encryption_key')} must be a randomly generated 32-byte key, encoded in base64`)
-    .optional(),
-  config: z.strictObject({ include_payload: z.boolean().optional() }).optional(),
-});
+/**
+ * `POST /webhooks`: the `Webhook` schema (`name`, `events`, `url` required). Properties it does not
+ * list are dropped, or refused under `unknownFields: 'reject'`, as for users.
+ */
+export function webhookSchema(unknown: UnknownFields) {
+  return objectOf(
+    {
+      name: nonEmpty('name', 255),
+      events: z
+        .array(z.enum(TEAL_EVENTS, `${f('events')} may hold only ${TEAL_EVENTS.join(', ')}`))
+        .min(1, `${f('events')} must hold at least one event`)
+        .max(MAX_EVENTS, `${f('events')} must hold at most ${MAX_EVENTS} events`),
+      url: z.string().refine(isHttpUrl, `${f('url')} must be an http or https URL`),
+      signing_secret: nonEmpty('signing_secret', 1_024).optional(),
+      encryption_key: z
+        .string()
+        .regex(KEY_RE, `${f('encryption_key')} must be a randomly generated 32-byte key, encoded in base64`)
+        .optional(),
+      config: objectOf({ include_payload: z.boolean().optional() }, unknown).optional(),
+    },
+    unknown,
+  );
+}
+type WebhookBody = z.output<ReturnType<typeof webhookSchema>>;
 
 export interface StoredWebhook {
   readonly webhook_id: string;
@@ -92,7 +101,7 @@ export class TealWebhookStore {
     return [...this.webhooks.values()].find((w) => w.name === name);
   }
 
-  create(body: z.output<typeof WebhookSchema>): StoredWebhook {
+  create(body: WebhookBody): StoredWebhook {
     const webhook: StoredWebhook = {
       webhook_id: randomUUID(),
       created_at: new Date().toISOString(),
@@ -146,7 +155,12 @@ function findWebhook(webhooks: TealWebhookStore, request: SandboxRequestHead) {
   return { id, webhook: id && UUID_RE.test(id) ? webhooks.get(id) : undefined };
 }
 
-export function registerWebhookRoutes(router: SandboxRouter, webhooks: TealWebhookStore): void {
+export function registerWebhookRoutes(
+  router: SandboxRouter,
+  webhooks: TealWebhookStore,
+  unknown: UnknownFields,
+): void {
+  const WebhookSchema = webhookSchema(unknown);
   // Reference: POST /webhooks Webhook → 201 CreatedWebhook; 400 missing or invalid fields. The name is
   // documented as unique: a second webhook of the same name is refused.
   router.route('POST', '/webhooks', (request) => {
@@ -160,7 +174,7 @@ export function registerWebhookRoutes(router: SandboxRouter, webhooks: TealWebho
 
   // Reference: GET /webhooks?offset=&limit= → {pagination, webhooks}, paged like the users.
   router.route('GET', '/webhooks', (request) => {
-    const paging = parsePaging(request.query);
+    const paging = parsePaging(request.query, unknown);
     if (!paging.ok) return reply(400, errors(...paging.problems));
     const { offset, limit } = paging;
     const all = webhooks.list();

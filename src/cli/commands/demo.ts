@@ -15,9 +15,9 @@ import {
   type TenantConfigInput,
 } from '../../container/identity.js';
 import { BUILT_IN_PROVIDERS } from '../../providers.js';
-import type { SandboxOptions } from '../../sandbox/index.js';
+import type { EmulatorStartOptions, SandboxEmulator, SandboxOptions } from '../../sandbox/index.js';
 import { MOVE_STEPS, MOVE_TENANT, TenantMoveDemo } from '../demo/move.js';
-import { demoPlans, hasDemo } from '../demo/plans.js';
+import { demoPlans, describeEmulatorOptions, hasDemo } from '../demo/plans.js';
 import { DemoWebhookReceiver } from '../demo/receiver.js';
 import { DemoReport } from '../demo/report.js';
 import { TenantDemo, type TenantPlan } from '../demo/steps.js';
@@ -79,6 +79,27 @@ async function runMove(
 }
 
 /**
+ * What each emulator with a demo plan is started with: the plan's `emulatorOptions` (Teal's duplicate
+ * rule, which the duplicate step relies on), for the built-in emulators and `extra` alike (one with a
+ * built-in's name replaces it, as in `startSandbox`).
+ */
+async function demoStartOptions(
+  extra: readonly SandboxEmulator[],
+): Promise<Record<string, EmulatorStartOptions>> {
+  const emulators = new Map<string, SandboxEmulator>();
+  for (const definition of BUILT_IN_PROVIDERS) {
+    if (definition.sandbox) emulators.set(definition.name, await definition.sandbox());
+  }
+  for (const emulator of extra) emulators.set(emulator.name, emulator);
+  const start: Record<string, EmulatorStartOptions> = {};
+  for (const [name, emulator] of emulators) {
+    const options = emulator.demo?.emulatorOptions;
+    if (options !== undefined) start[name] = { options: { ...options } };
+  }
+  return start;
+}
+
+/**
  * One tenant per plan, pointed at the plan's emulator; a plan with a webhook loop gives its tenant
  * `webhooks` settings that are random for this run.
  */
@@ -109,6 +130,11 @@ async function runTenant(
   const options = { signal };
   report.heading(`tenant ${plan.tenant} (provider ${users.provider})`);
   report.line(`  applicant: ${plan.applicantSummary}`);
+  if (plan.emulatorOptions !== undefined && Object.keys(plan.emulatorOptions).length > 0) {
+    report.line(
+      `  emulator options: ${describeEmulatorOptions(plan.emulatorOptions)} (set by the demo; the emulator's defaults follow ${plan.provider}'s documents)`,
+    );
+  }
   const { webhooks } = plan;
   if (webhooks === undefined) {
     await new TenantDemo(users, plan, report, options, noWebhookSteps(report, plan.provider)).run();
@@ -125,7 +151,8 @@ export async function runDemo(context: CommandContext, options: DemoOptions = {}
   const report = new DemoReport(context.io);
   const loaded = options.providers ?? [];
   const extraEmulators = await providerEmulators(loaded);
-  const sandbox = await (options.start ?? startSandbox)({ extraEmulators });
+  const emulators = await demoStartOptions(extraEmulators);
+  const sandbox = await (options.start ?? startSandbox)({ extraEmulators, emulators });
   try {
     const plans = demoPlans(sandbox);
     if (plans.length === 0) {

@@ -17,11 +17,26 @@ const DemoPlanSchema = z.object({
   applicantSummary: z.string().max(300),
   update: z.looseObject({ lastName: z.string() }),
   duplicateConflict: z.boolean(),
+  emulatorOptions: z.record(z.string(), z.unknown()).optional(),
   providerOptions: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
   webhooks: z
     .strictObject({ simulation: z.string().min(1).max(200), encrypted: z.boolean().optional() })
     .optional(),
 });
+
+/**
+ * The emulator options a plan asks for, as the report names them: `duplicateRule:
+ * name-and-birth-date`, one `key: value` per option (only strings, numbers and booleans are shown
+ * as they are; the emulator itself checked them when it started).
+ */
+export function describeEmulatorOptions(options: Readonly<Record<string, unknown>>): string {
+  return Object.entries(options)
+    .map(([key, value]) => {
+      const shown = ['string', 'number', 'boolean'].includes(typeof value) ? String(value) : typeof value;
+      return `${showUntrusted(key, 64)}: ${showUntrusted(shown, 100)}`;
+    })
+    .join(', ');
+}
 
 /** Whether the emulator takes part in the demo. */
 export function hasDemo(emulator: RunningEmulator<object, object>): boolean {

@@ -7,6 +7,7 @@ import { type ErrorCode, InvalidInputError, isPayrollIdentityError } from '../..
 import type { SandboxDemoPlan } from '../../sandbox/types.js';
 import type { CreateUserInput, User } from '../../user.js';
 import type { CallOptions, UserService } from '../../user-service.js';
+import { describeEmulatorOptions } from './plans.js';
 import { DemoCheckFailed, type DemoReport, describeFailure, tokenPreview } from './report.js';
 import type { ConnectionSteps } from './webhooks.js';
 
@@ -166,12 +167,17 @@ export class TenantDemo {
     await this.connection?.run(id);
 
     if (plan.duplicateConflict) {
-      // The same person as now stored (the update changed the name), sent again.
+      // The same person as now stored (the update changed the name), sent again. Where the rule that
+      // finds them is an emulator option (the provider documents the refusal, not the rule), say so.
+      const rule =
+        plan.emulatorOptions !== undefined && Object.keys(plan.emulatorOptions).length > 0
+          ? ` · emulator options: ${describeEmulatorOptions(plan.emulatorOptions)}`
+          : '';
       await this.expectRefusal(
         DEMO_STEPS.duplicate,
         'conflict',
         () => users.createUser(this.creating({ ...plan.applicant, ...plan.update }), options),
-        (error) => `refused as expected: ${describeFailure(error)}`,
+        (error) => `refused as expected: ${describeFailure(error)}${rule}`,
       );
     } else {
       this.report.step(

@@ -121,7 +121,6 @@ export const DEVIATIONS: readonly Deviation[] = [
     why: 'the vendored documents declare basicAuth but no 401 answer; the {"detail"} body is the one docs/providers/argyle.md records',
   },
 
-
   // ---------- Argyle legacy v1 ----------
   {
     api: 'argyle-v1',

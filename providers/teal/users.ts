@@ -125,7 +125,8 @@ export function tealUsers(config: TealTenantConfig): UsersDeclaration {
         query: (offset, limit) => (offset === 0 ? { limit } : { offset, limit }),
         read: (page: TealUserList) => ({
           users: page.users,
-          total: page.pagination.total_count,
+          // Without a total, the walk goes on until a page comes back empty (one request more).
+          total: page.pagination.total_count ?? (page.users.length === 0 ? 0 : Number.MAX_SAFE_INTEGER),
           ...(page.pagination.offset !== undefined ? { offset: page.pagination.offset } : {}),
         }),
       },

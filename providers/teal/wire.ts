@@ -106,13 +106,17 @@ export const TealUserSchema = z.looseObject({
 });
 export type TealUser = z.infer<typeof TealUserSchema>;
 
-/** `GET /users` (reference): `{pagination: {offset, limit, count, total_count}, users: [CreatedUser]}`. */
+/**
+ * `GET /users` (reference): `{pagination: {offset, limit, count, total_count}, users: [CreatedUser]}`.
+ * The reference's `Pagination` requires `offset`, `limit` and `count` and leaves `total_count`
+ * optional: every one is read tolerantly here (a page without `total_count` pages on to an empty one).
+ */
 export const TealUserListSchema = z.looseObject({
   pagination: z.looseObject({
     offset: z.number().int().min(0).optional(),
     limit: z.number().int().min(0).optional(),
     count: z.number().int().min(0).optional(),
-    total_count: z.number().int().min(0),
+    total_count: z.number().int().min(0).optional(),
   }),
   users: z.array(TealUserSchema),
 });

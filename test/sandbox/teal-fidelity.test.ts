@@ -120,7 +120,7 @@ describe('Teal emulator: authentication (X-API-KEY or member bearer)', () => {
   });
 });
 
-describe('Teal emulator: POST /users (seed 004)', () => {
+describe('Teal emulator: POST /users (Teal reference: create a user)', () => {
   it('→ 201 CreatedUser: user_id, created_at and the fields sent, dates at midnight UTC', async () => {
     const res = await call('/users', {
       method: 'POST',
@@ -514,5 +514,18 @@ describe('Teal emulator: POST /user-tokens', () => {
       expect(res.status).toBe(400);
       expect(res.body).toEqual({ errors: [message] });
     }
+  });
+});
+
+describe('Teal emulator: what an independent check found looser than the reference', () => {
+  it('offset is an int32: 2147483648 is refused', async () => {
+    expect((await call('/users?offset=2147483647')).status).toBe(200);
+    expect((await call('/users?offset=2147483648')).status).toBe(400);
+  });
+
+  it('PATCH without a body is refused (the reference requires one)', async () => {
+    const user = await createUser();
+    expect((await call(`/users/${String(user.user_id)}`, { method: 'PATCH' })).status).toBe(400);
+    expect((await call(`/users/${String(user.user_id)}`, { method: 'PATCH', json: {} })).status).toBe(200);
   });
 });

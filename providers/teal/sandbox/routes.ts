@@ -96,6 +96,8 @@ export function registerRoutes(router: SandboxRouter, { store, origin, options }
   router.route('PATCH', '/users/:user_id', (request) => {
     const { id, user } = findUser(store, request);
     if (!user) return reply(404, notFound(id));
+    // The PATCH reference's `requestBody.required: true`: a request without one is refused.
+    if (request.body === undefined) return reply(400, errors('A request body is required'));
     const body = parse(UpdateUserSchema, request.body, 'update');
     if (!body.ok) return reply(400, errors(...body.messages));
     store.update(user, body.data);
@@ -144,7 +146,8 @@ export function parsePaging(
       problems.push(`The query parameter \`${key}\` must be given once`);
     }
   }
-  const offset = integerParam(params.get('offset'), 0, 1, Number.MAX_SAFE_INTEGER);
+  // `offset` is an int32 in the reference.
+  const offset = integerParam(params.get('offset'), 0, 1, 2_147_483_647);
   const limit = integerParam(params.get('limit'), DEFAULT_LIMIT, 1, MAX_LIMIT);
   if (offset === undefined)
     problems.push(

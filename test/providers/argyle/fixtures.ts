@@ -1,5 +1,5 @@
 /**
- * Shared fixtures for the Argyle tests: obviously fake people, seed-shaped wire bodies, and tenants
+ * Shared fixtures for the Argyle tests: obviously fake people, wire bodies shaped as Argyle's reference shows them, and tenants
  * built the way a host builds them.
  */
 import { argyleProvider } from '../../../providers/argyle/index.js';
@@ -13,7 +13,7 @@ export const OTHER_ID = '0186c5b8-8fa1-67b3-39af-14b3e18da8a7';
 export const CREDENTIALS = { apiKeyId: 'key-id-contract-1234', apiKeySecret: 'key-secret-contract-5678' };
 export const AUTH_HEADER = `Basic ${Buffer.from(`${CREDENTIALS.apiKeyId}:${CREDENTIALS.apiKeySecret}`).toString('base64')}`;
 
-/** The top-level keys seeds 000/001/003 define for a v2 create/update body (read from the seeds, not the code). */
+/** The top-level keys Argyle's users reference defines for a v2 create/update body (read from the reference, not the code). */
 export const SEED_V2_BODY_KEYS = [
   'first_name',
   'last_name',
@@ -27,7 +27,7 @@ export const SEED_V2_BODY_KEYS = [
   'external_id',
 ] as const;
 
-/** A JWT-shaped token whose `exp` is 2023-03-09T05:59:03.000Z (as the seed's example). */
+/** A JWT-shaped token whose `exp` is 2023-03-09T05:59:03.000Z (as in Argyle's reference example). */
 export function fakeJwt(exp = 1678341543): string {
   const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
   return `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ exp, user_id: USER_ID })}.c2lnbmF0dXJl`;
@@ -74,7 +74,7 @@ export const createBodyV2 = {
   external_id: 'applicant-8841',
 };
 
-/** A v2 `User` as seed 001 shows one: filled fields, and `null` where nothing is held. */
+/** A v2 `User` as Argyle's reference shows one: filled fields, and `null` where nothing is held. */
 export function wireUserV2(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     id: USER_ID,
@@ -94,7 +94,7 @@ export function wireUserV2(overrides: Record<string, unknown> = {}): Record<stri
   };
 }
 
-/** A v1 user as seed 002 shows one. */
+/** A v1 user as Argyle's legacy reference shows one. */
 export function wireUserV1(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     id: USER_ID,

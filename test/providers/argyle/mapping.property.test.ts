@@ -1,7 +1,7 @@
 /**
  * Property-based mapping tests (fast-check): neutral → Argyle v2 wire → neutral keeps every field
- * Argyle supports, and the wire side only ever holds the field names seeds 000/001/003 define.
- * "Argyle" here stores the request as its `User` (the seeds' User schema has the same names).
+ * Argyle supports, and the wire side only ever holds the field names Argyle's users reference defines.
+ * "Argyle" here stores the request as its `User` (the reference's User schema has the same names).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import { selectStored } from '../../../src/provider/fields.js';
 import { type CreateUserInput, CreateUserInputSchema } from '../../../src/user.js';
 import { USER_ID } from './fixtures.js';
 
-/** Field names as the seeds write them (read from the seeds, deliberately not from the code). */
+/** Field names as Argyle's reference writes them (read from the reference, deliberately not from the code). */
 const SEED_NAMES = {
   top: [
     'first_name',
@@ -100,7 +100,7 @@ const V2_STORED = argyleUsers({ apiVersion: 'v2' } as ArgyleTenantConfig).stored
 const viaJson = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
 describe('argyle v2 mapping (property-based)', () => {
-  it('neutral → wire → neutral keeps every supported field, and the wire holds only seed names', () => {
+  it('neutral → wire → neutral keeps every supported field, and the wire holds only the names Argyle documents', () => {
     fc.assert(
       fc.property(supportedInput, (input) => {
         const valid = CreateUserInputSchema.parse(input);
@@ -146,7 +146,7 @@ describe('argyle v2 mapping (property-based)', () => {
     expect(toV2Request({ firstName: 'Sarah', address: {} })).toEqual({ first_name: 'Sarah' });
   });
 
-  it('open banking options map onto open_banking.end_user with the seed names', () => {
+  it('open banking options map onto open_banking.end_user with the names Argyle documents', () => {
     const endUser = fc.record(
       {
         name: text,

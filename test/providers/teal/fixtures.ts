@@ -1,6 +1,6 @@
 /**
  * Teal test fixtures: obviously fake people (NI QQ123456C, example.com, +447700900123) and the
- * wire shapes the Teal documents define (seed 004, reference/providers.md).
+ * wire shapes Teal's reference defines (https://docs.goteal.co, test/openapi/teal-openapi.yml).
  */
 
 import { tealProvider } from '../../../providers/teal/index.js';
@@ -27,7 +27,7 @@ export const createInput: CreateUserInput = {
   providerOptions: { teal: { recurringChecks: { enabled: true, frequency: 'WEEKLY' } } },
 };
 
-/** A `CreatedUser` as Teal returns it for {@link createInput} (seed 004). */
+/** A `CreatedUser` as Teal returns it for {@link createInput} (Teal's reference). */
 export function wireUser(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     user_id: USER_ID,
@@ -45,7 +45,7 @@ export function wireUser(overrides: Record<string, unknown> = {}): Record<string
   };
 }
 
-/** The keys seed 004 documents for `User`: the only ones a request body may carry. */
+/** The keys Teal's reference documents for `User`: the only ones a request body may carry. */
 export const USER_KEYS = [
   'forename',
   'surname',

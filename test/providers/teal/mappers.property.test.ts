@@ -1,6 +1,6 @@
 /**
  * Property-based: neutral → Teal wire → neutral keeps every field Teal stores, and the wire side only
- * ever holds the field names seed 004 documents for `User` (checked against an independent list and
+ * ever holds the field names Teal's reference documents for `User` (checked against an independent list and
  * the strict request schemas).
  */
 import fc from 'fast-check';

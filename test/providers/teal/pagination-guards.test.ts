@@ -98,4 +98,24 @@ describe('Teal listUsers guards', () => {
     expect(scope.isDone()).toBe(true);
     expect((await iterator.next()).done).toBe(true);
   });
+
+  it('a page without total_count (the reference leaves it optional) pages on until an empty page', async () => {
+    const bare = (offset: number, ids: string[]) => ({
+      pagination: { offset, limit: 2, count: ids.length },
+      users: ids.map((user_id) => wireUser({ user_id })),
+    });
+    nock(ORIGIN)
+      .get('/users')
+      .query({ limit: '2' })
+      .reply(200, bare(0, ['u_1', 'u_2']));
+    nock(ORIGIN)
+      .get('/users')
+      .query({ offset: '2', limit: '2' })
+      .reply(200, bare(2, ['u_3']));
+    nock(ORIGIN).get('/users').query({ offset: '3', limit: '2' }).reply(200, bare(3, []));
+    const ids: string[] = [];
+    for await (const u of tealService().listUsers({ pageSize: 2 })) ids.push(u.id);
+    expect(ids).toEqual(['u_1', 'u_2', 'u_3']);
+    expect(nock.isDone()).toBe(true);
+  });
 });

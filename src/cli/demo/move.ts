@@ -9,7 +9,7 @@
 import type { PayrollIdentity, TenantConfigInput } from '../../container/identity.js';
 import { isPayrollIdentityError } from '../../errors.js';
 import type { CallOptions } from '../../user-service.js';
-import { DemoCheckFailed, type DemoReport, describeFailure } from './report.js';
+import { DemoCheckFailed, type DemoReport, runStep } from './report.js';
 import { check, ignored, LIST_SCAN_LIMIT, type TenantPlan, withPlanOptions } from './steps.js';
 
 /** The tenant that moves. Set after every per-provider tenant ran, so it never disturbs them. */
@@ -44,14 +44,8 @@ export class TenantMoveDemo {
   ) {}
 
   /** Runs a step; its detail line comes from `body`, a failure's from the error. */
-  private async step(label: string, body: () => Promise<string>): Promise<boolean> {
-    try {
-      this.report.step('passed', label, await body());
-      return true;
-    } catch (error) {
-      this.report.step('failed', label, describeFailure(error));
-      return false;
-    }
+  private step(label: string, body: () => Promise<string>): Promise<boolean> {
+    return runStep(this.report, label, body);
   }
 
   /** Marks every step after `after` as failed, not run, for `reason`. */

@@ -68,3 +68,18 @@ export class DemoReport {
     return `${passed} of ${total} steps passed${skipped > 0 ? `, ${skipped} not applicable` : ''}: ${verdict}.`;
   }
 }
+
+/** Runs one step of the demo: passed with `body`'s detail line, or failed with the error's. */
+export async function runStep(
+  report: DemoReport,
+  label: string,
+  body: () => Promise<string>,
+): Promise<boolean> {
+  try {
+    report.step('passed', label, await body());
+    return true;
+  } catch (error) {
+    report.step('failed', label, describeFailure(error));
+    return false;
+  }
+}

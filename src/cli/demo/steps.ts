@@ -8,7 +8,7 @@ import type { SandboxDemoPlan } from '../../sandbox/types.js';
 import type { CreateUserInput, User } from '../../user.js';
 import type { CallOptions, UserService } from '../../user-service.js';
 import { describeEmulatorOptions } from './plans.js';
-import { DemoCheckFailed, type DemoReport, describeFailure, tokenPreview } from './report.js';
+import { DemoCheckFailed, type DemoReport, describeFailure, runStep, tokenPreview } from './report.js';
 import type { ConnectionSteps } from './webhooks.js';
 
 /** An emulator's demo plan, for the tenant pointed at it. */
@@ -70,14 +70,8 @@ export class TenantDemo {
   }
 
   /** Runs a step; its detail line comes from `body`, a failure's from the error. */
-  private async step(label: string, body: () => Promise<string>): Promise<boolean> {
-    try {
-      this.report.step('passed', label, await body());
-      return true;
-    } catch (error) {
-      this.report.step('failed', label, describeFailure(error));
-      return false;
-    }
+  private step(label: string, body: () => Promise<string>): Promise<boolean> {
+    return runStep(this.report, label, body);
   }
 
   /** A step that must be refused with `code`; a create that unexpectedly works is undone. */

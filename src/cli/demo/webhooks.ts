@@ -11,7 +11,7 @@ import type { DeliveryReport, RunningEmulator } from '../../sandbox/types.js';
 import type { CallOptions } from '../../user-service.js';
 import type { WebhookEvent, WebhookSubscription } from '../../webhooks/types.js';
 import type { DemoWebhookReceiver } from './receiver.js';
-import { type DemoReport, describeFailure } from './report.js';
+import { type DemoReport, runStep } from './report.js';
 import { check, type TenantPlan } from './steps.js';
 
 /** The step labels, as the report prints them. */
@@ -78,14 +78,8 @@ export class WebhookDemo implements ConnectionSteps {
   ) {}
 
   /** Runs a step; its detail line comes from `body`, a failure's from the error. */
-  private async step(label: string, body: () => Promise<string>): Promise<boolean> {
-    try {
-      this.report.step('passed', label, await body());
-      return true;
-    } catch (error) {
-      this.report.step('failed', label, describeFailure(error));
-      return false;
-    }
+  private step(label: string, body: () => Promise<string>): Promise<boolean> {
+    return runStep(this.report, label, body);
   }
 
   /** Subscribes the receiver's URL for the tenant, under a name of its own (Teal's names are unique). */

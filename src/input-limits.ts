@@ -13,7 +13,9 @@ export const MAX_LENGTH = {
   name: 100,
   /** Neither provider documents one; generous for any real address line. */
   addressLine: 200,
+  /** Neither provider documents one; generous for any real city name. */
   city: 100,
+  /** Neither provider documents one; generous for any real state, county or region name. */
   state: 100,
   /** The longest postal codes in use are 10 characters (e.g. a US ZIP+4, `12345-6789`). */
   postalCode: 16,
@@ -75,7 +77,9 @@ const NOT_PLAIN = 'Must be JSON: strings, finite numbers, booleans, null, arrays
 
 /** A problem found in a JSON value: where (keys and indexes below the value) and why (never a value). */
 export interface JsonProblem {
+  /** Keys and indexes from the value down to the problem (empty for the value itself). */
   path: (string | number)[];
+  /** Which rule is broken, never a key or a value. */
   message: string;
 }
 

@@ -245,7 +245,7 @@ const MetadataSchema: z.ZodType<{ [key: string]: JsonValue }, Record<string, unk
 
 /**
  * Provider-specific extras, one namespace per provider (`{ argyle: {...}, teal: {...} }`), within
- * {@link PROVIDER_OPTIONS_LIMITS}. The core only checks the shape; each provider validates its own
+ * `PROVIDER_OPTIONS_LIMITS`. The core only checks the shape; each provider validates its own
  * namespace strictly.
  */
 export const ProviderOptionsSchema = boundedJson<ProviderOptions>(PROVIDER_OPTIONS_LIMITS, (value) =>

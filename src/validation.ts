@@ -24,7 +24,7 @@ const MAX_KEY_REDACTED = 4_096;
 
 const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
 
-/** A caller-chosen key made safe to show: escaped, redacted, cut to {@link MAX_KEY_LENGTH}. */
+/** A caller-chosen key made safe to show: escaped, redacted, cut to `MAX_KEY_LENGTH`. */
 export function safeKey(key: string): string {
   // Never a path an object would read as its prototype (`fieldErrors.__proto__`).
   if (FORBIDDEN_KEYS.has(key)) return `[${key}]`;
@@ -50,7 +50,7 @@ function boundedMessage(message: string): string {
   return message.length <= MAX_MESSAGE_LENGTH ? message : `${message.slice(0, MAX_MESSAGE_LENGTH)}…`;
 }
 
-/** Collects zod issues as neutral field errors, under `prefix` when given, at most {@link MAX_FIELD_ERRORS} paths. */
+/** Collects zod issues as neutral field errors, under `prefix` when given, at most `MAX_FIELD_ERRORS` paths. */
 export function fieldErrorsFrom(error: z.ZodError, prefix = ''): FieldErrors {
   // A Map: a path such as `constructor` or `toString` must not find Object.prototype's members.
   const fields = new Map<string, string[]>();
@@ -130,7 +130,7 @@ export function readingInput<T>(value: unknown, context: ErrorContext & { what?:
   }
 }
 
-/** Parses `value` with `schema` or throws `invalid_input` listing every problem by neutral path (see {@link readingInput}). */
+/** Parses `value` with `schema` or throws `invalid_input` listing every problem by neutral path (see `readingInput`). */
 export function parseInput<S extends z.ZodType>(
   schema: S,
   value: unknown,

@@ -17,7 +17,9 @@ export const REPORT_CONFIGURATION_PROBLEM = Symbol.for('payroll-identity.reportC
 
 /** The part of the identity the watcher needs. */
 export interface Reconfigurable {
+  /** Applies the file's tenants (as `PayrollIdentity.reconfigure`). */
   reconfigure(config: { tenants: Record<string, Record<string, unknown>> }): Promise<unknown>;
+  /** Reports a file that could not be read to the identity's logger and hooks. */
   [REPORT_CONFIGURATION_PROBLEM]?: (error: unknown) => void;
 }
 

@@ -73,7 +73,12 @@ export interface TenantConfigInput {
    * during a rotation, each tried; the first is given to new subscriptions), and `encryptionKey`, the
    * base64 of 32 bytes, for a provider that encrypts deliveries (Teal).
    */
-  webhooks?: { secret: string | readonly string[]; encryptionKey?: string };
+  webhooks?: {
+    /** The signing secret, or a list of at most 5 during a rotation (the first is given to new subscriptions). */
+    secret: string | readonly string[];
+    /** The base64 of 32 bytes, for a provider that encrypts deliveries (Teal). */
+    encryptionKey?: string;
+  };
   [providerSpecific: string]: unknown;
 }
 
@@ -160,7 +165,12 @@ export interface PayrollIdentity {
    * What printing the identity shows (`JSON.stringify`, and `util.inspect` / `console.log` alike):
    * each tenant's provider and whether it is closed, never a credential.
    */
-  toJSON(): { tenants: Record<string, string>; closed: boolean };
+  toJSON(): {
+    /** Each tenant's provider name, by tenant id. */
+    tenants: Record<string, string>;
+    /** Whether {@link PayrollIdentity.close} was called. */
+    closed: boolean;
+  };
 }
 
 function registry(definitions: readonly ProviderDefinition[]): Map<string, ProviderDefinition> {

@@ -363,6 +363,7 @@ export class TenantUserService implements UserService {
     }
   }
 
+  /** What `util.inspect` / `console.log` show: `UserService` and {@link TenantUserService.toJSON}. */
   [inspect.custom](): string {
     return `UserService ${inspect(this.toJSON())}`;
   }

@@ -643,7 +643,18 @@ export class HttpClient {
   }
 
   /** What printing the client shows: which tenant and provider it serves, never its credentials. */
-  toJSON(): { tenant: string; provider: string; baseUrl: string; circuitState: string; closed: boolean } {
+  toJSON(): {
+    /** The tenant id. */
+    tenant: string;
+    /** The provider's name. */
+    provider: string;
+    /** The provider's base URL. */
+    baseUrl: string;
+    /** The tenant's circuit state (see {@link HttpClient.circuitState}). */
+    circuitState: string;
+    /** Whether `close()` was called. */
+    closed: boolean;
+  } {
     return {
       tenant: this.tenant,
       provider: this.provider,
@@ -653,6 +664,7 @@ export class HttpClient {
     };
   }
 
+  /** What `util.inspect` / `console.log` show: `HttpClient` and {@link HttpClient.toJSON}. */
   [inspect.custom](_depth: number, options: object, inspectFn: typeof inspect = inspect): string {
     return `HttpClient ${inspectFn(this.toJSON(), { ...options, depth: 1 })}`;
   }

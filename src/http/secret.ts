@@ -11,6 +11,7 @@ import { secretString } from '../config/schema.js';
 /** What every printed form of a {@link Secret} shows. */
 const HIDDEN = '[REDACTED]';
 
+/** A credential whose value only {@link Secret.reveal} gives: every printed form shows `[REDACTED]`. */
 export class Secret {
   readonly #value: string;
 
@@ -24,18 +25,22 @@ export class Secret {
     return this.#value;
   }
 
+  /** `[REDACTED]`, never the value. */
   toString(): string {
     return HIDDEN;
   }
 
+  /** `[REDACTED]` for `JSON.stringify`, never the value. */
   toJSON(): string {
     return HIDDEN;
   }
 
+  /** `[REDACTED]` for `String()` and template literals, never the value. */
   [Symbol.toPrimitive](): string {
     return HIDDEN;
   }
 
+  /** `Secret([REDACTED])` for `util.inspect` / `console.log`, never the value. */
   [inspect.custom](): string {
     return `Secret(${HIDDEN})`;
   }

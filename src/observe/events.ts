@@ -109,7 +109,14 @@ export interface ConfigurationChangeEvent {
   /** Tenants removed. */
   removed: string[];
   /** Why a change was rejected, by field. */
-  problems?: { tenant?: string; field: string; reason: string }[];
+  problems?: {
+    /** The tenant id, when the problem is in a tenant. */
+    tenant?: string;
+    /** The field's dotted path within the tenant (`credentials.apiKey`), or `(root)` / `(file)`. */
+    field: string;
+    /** What is wrong, without the value. */
+    reason: string;
+  }[];
 }
 
 const ID_FREE_SEGMENT = /^(?:v\d{1,3}|[a-z][a-z_-]{0,40}|\{[A-Za-z]+\})$/;

@@ -24,6 +24,7 @@ export interface OperationContext {
   operation: Operation;
 }
 
+/** The non-null type of neutral profile field `K` in a validated create input. */
 type Stored<K extends ProfileField> = NonNullable<ValidCreateUserInput[K]>;
 
 /**
@@ -163,6 +164,7 @@ export interface OffsetPage {
 
 /** Paging by an opaque provider cursor. */
 export interface CursorPaging {
+  /** Always `'cursor'`: tells this paging from {@link OffsetPaging}. */
   readonly kind: 'cursor';
   /** The query of one page: the cursor is absent on the first. */
   query(cursor: string | undefined, limit: number, filter: ListFilter): Query;
@@ -172,6 +174,7 @@ export interface CursorPaging {
 
 /** Paging by a count of users already read. */
 export interface OffsetPaging {
+  /** Always `'offset'`: tells this paging from {@link CursorPaging}. */
   readonly kind: 'offset';
   /** The query of one page: the offset is 0 on the first. */
   query(offset: number, limit: number, filter: ListFilter): Query;
@@ -242,11 +245,17 @@ export interface UsersDeclaration {
   ): void;
   /** How a user reads. */
   readonly user: UserWireDeclaration;
+  /** `createUser`; unsupported when absent. */
   readonly createUser?: CreateDeclaration;
+  /** `getUser`; unsupported when absent. */
   readonly getUser?: GetDeclaration;
+  /** `updateUser`; unsupported when absent. */
   readonly updateUser?: UpdateDeclaration;
+  /** `deleteUser`; unsupported when absent. */
   readonly deleteUser?: DeleteDeclaration;
+  /** `listUsers`; unsupported when absent. */
   readonly listUsers?: ListDeclaration;
+  /** `createLinkToken`; unsupported when absent. */
   readonly createLinkToken?: LinkTokenDeclaration;
   /** Why an operation left out is unsupported, for its `unsupported_operation` message. */
   readonly unsupported?: Partial<Record<Operation, string>>;

@@ -90,7 +90,18 @@ export interface ProviderDefinition<TConfig extends BaseTenantConfig = BaseTenan
    * starts with `/v2/`). Returns the base URL to use, or a problem (without the value) that makes
    * the configuration invalid. Never called for the provider's own `baseUrls`.
    */
-  baseUrlOverride?(baseUrl: string, config: TConfig): { baseUrl: string } | { problem: string };
+  baseUrlOverride?(
+    baseUrl: string,
+    config: TConfig,
+  ):
+    | {
+        /** The base URL to use. */
+        baseUrl: string;
+      }
+    | {
+        /** Why the override is not valid, without the value. */
+        problem: string;
+      };
   /** Reads the provider's error bodies: messages, and field errors under neutral names. */
   readonly describeError: DescribeError;
   /**
@@ -120,7 +131,10 @@ export interface ProviderDefinition<TConfig extends BaseTenantConfig = BaseTenan
 export type ProviderDeclaration<S extends z.ZodRawShape> = Omit<
   ProviderDefinition<TenantConfigOf<S>>,
   'tenantShape'
-> & { readonly tenantShape: S };
+> & {
+  /** The provider's own tenant fields, `credentials` included, as a zod shape (see `ProviderDefinition.tenantShape`). */
+  readonly tenantShape: S;
+};
 
 /**
  * Declares a provider: returns `definition` as is, typed with the tenant configuration its

@@ -30,7 +30,12 @@ export function parseWithOptions<I>(
   inputSchema: z.ZodType<I>,
   optionsSchema: z.ZodType | undefined,
   context: OperationContext,
-): { input: I; options: unknown } {
+): {
+  /** The parsed neutral input. */
+  input: I;
+  /** The parsed `providerOptions.<provider>`; `undefined` when not given or without an options schema. */
+  options: unknown;
+} {
   const prefix = `providerOptions.${context.provider}`;
   // Through readingInput: a symbol key, or a getter or proxy that throws, is `invalid_input`.
   const { parsed, options } = readingInput(raw, context, () => {

@@ -162,7 +162,9 @@ export interface SandboxOptions {
    * `{ argyle: { faults: { errorRate: 0.1 } }, teal: { options: { duplicateRule: 'name-and-birth-date' } } }`.
    */
   emulators?: {
+    /** Options of the Argyle emulator. */
     readonly argyle?: EmulatorStartOptions<ArgyleEmulatorOptions>;
+    /** Options of the Teal emulator. */
     readonly teal?: EmulatorStartOptions<TealEmulatorOptions>;
     readonly [provider: string]: EmulatorStartOptions | undefined;
   };

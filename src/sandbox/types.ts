@@ -14,27 +14,74 @@ import type { CreateUserInput, ProviderOptions } from '../user.js';
 
 /** One injected fault. `latency` delays the request and lets it go on; the others end it. */
 export type Fault =
-  | { kind: 'latency'; ms: number }
+  | {
+      /** Delay the request, then let it go on. */
+      kind: 'latency';
+      /** The delay, in milliseconds. */
+      ms: number;
+    }
   /** Answer with a 5xx (default 503) in the provider's error shape, without processing the request. */
-  | { kind: 'server-error'; status?: number }
+  | {
+      /** Answer a 5xx without processing the request. */
+      kind: 'server-error';
+      /** The 5xx status (default 503). */
+      status?: number;
+    }
   /** Answer 429 with `Retry-After` (seconds, default 1), without processing the request. */
-  | { kind: 'rate-limit'; retryAfterSeconds?: number }
+  | {
+      /** Answer 429 without processing the request. */
+      kind: 'rate-limit';
+      /** The `Retry-After` value, in seconds (default 1). */
+      retryAfterSeconds?: number;
+    }
   /** Destroy the connection before the request is processed: nothing changes on the server. */
-  | { kind: 'drop-before' }
+  | {
+      /** Destroy the connection before the request is processed. */
+      kind: 'drop-before';
+    }
   /** Process the request (state changes!) and destroy the connection instead of answering. */
-  | { kind: 'drop-after' }
+  | {
+      /** Process the request, then destroy the connection instead of answering. */
+      kind: 'drop-after';
+    }
   /** Answer a 5xx (default 502) with an HTML page, as a proxy in front of the provider would; not processed. */
-  | { kind: 'html-error'; status?: number }
+  | {
+      /** Answer an HTML error page without processing the request. */
+      kind: 'html-error';
+      /** The 5xx status (default 502). */
+      status?: number;
+    }
   /** Answer a redirect (default 302) to `location` (default `<origin>/redirected<path>`); not processed. */
-  | { kind: 'redirect'; status?: number; location?: string }
+  | {
+      /** Answer a redirect without processing the request. */
+      kind: 'redirect';
+      /** The redirect status (default 302). */
+      status?: number;
+      /** The `Location` header (default `<origin>/redirected<path>`). */
+      location?: string;
+    }
   /** Process the request (state changes!), send the status, headers and half the body, then destroy the connection. */
-  | { kind: 'drop-mid-body' }
+  | {
+      /** Process the request, send half the answer, then destroy the connection. */
+      kind: 'drop-mid-body';
+    }
   /** Process the request (state changes!) and answer its status with a body that is not valid JSON (a 204 becomes 200). */
-  | { kind: 'malformed-body' }
+  | {
+      /** Process the request and answer with a body that is not valid JSON. */
+      kind: 'malformed-body';
+    }
   /** Process the request (state changes!); a 2xx answer becomes 200 with a JSON body of another shape (`["unexpected"]`). */
-  | { kind: 'wrong-shape' }
+  | {
+      /** Process the request and answer a 2xx with a JSON body of another shape. */
+      kind: 'wrong-shape';
+    }
   /** Process the request (state changes!) and pad the answer with whitespace to `bytes` (default 11 MiB; a 204 becomes 200). */
-  | { kind: 'oversized'; bytes?: number };
+  | {
+      /** Process the request and pad the answer with whitespace. */
+      kind: 'oversized';
+      /** The padded answer's size in bytes (default 11 MiB). */
+      bytes?: number;
+    };
 
 /** The name of a fault (`'latency'`, `'server-error'`, …). */
 export type FaultKind = Fault['kind'];
@@ -139,9 +186,19 @@ export interface OutgoingWebhook extends WebhookRequest {
 
 /** What an emulator plans for a simulation: the deliveries in order, or why there are none. */
 export type WebhookPlan =
-  | { ok: true; deliveries: readonly OutgoingWebhook[] }
+  | {
+      /** The simulation is planned. */
+      ok: true;
+      /** The deliveries to send, in order (none when nobody subscribed). */
+      deliveries: readonly OutgoingWebhook[];
+    }
   /** `unknown-simulation`: a name not in `simulations`; `unknown-user`: no such user in the emulator. */
-  | { ok: false; reason: 'unknown-simulation' | 'unknown-user' };
+  | {
+      /** Nothing can be planned. */
+      ok: false;
+      /** `unknown-simulation`: a name not in `simulations`; `unknown-user`: no such user in the emulator. */
+      reason: 'unknown-simulation' | 'unknown-user';
+    };
 
 /** An emulator's webhooks, as the core sees them (the subscription routes are the emulator's own). */
 export interface EmulatorWebhooks {
@@ -205,7 +262,10 @@ export interface SandboxDemoPlan {
    * The update the demo makes: fields to change (none cleared), `lastName` among them, which the
    * demo checks. The duplicate create sends the applicant with these changes.
    */
-  update: CreateUserInput & { lastName: string };
+  update: CreateUserInput & {
+    /** The new last name, which the demo checks after the update. */
+    lastName: string;
+  };
   /**
    * Whether creating the same person again must fail with `conflict` (the provider documents
    * duplicates as an error, and the emulator runs with a rule that finds them: see

@@ -44,10 +44,16 @@ export type WireMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
  * default) with 1–5 ms of backoff instead of 200 ms–5 s. The contract asserts what each answer
  * becomes and how many requests it takes, not how long the client waits.
  */
-export const FAST_RETRY = { baseDelayMs: 1, maxDelayMs: 5 } as const;
+export const FAST_RETRY = {
+  /** Backoff before the first retry, in milliseconds. */
+  baseDelayMs: 1,
+  /** Longest backoff between retries, in milliseconds. */
+  maxDelayMs: 5,
+} as const;
 
 /** One operation's documented request and success reply, for the wire section. */
 export interface WireCall {
+  /** The HTTP method. */
   method: WireMethod;
   /** Exact path, without the query. */
   path: string;
@@ -58,7 +64,14 @@ export interface WireCall {
   /** Keys that must be present in the body (e.g. Teal's required fields). */
   requiredBodyKeys?: readonly string[];
   /** The documented success reply. */
-  reply: { status: number; body?: unknown; headers?: Record<string, string> };
+  reply: {
+    /** The HTTP status. */
+    status: number;
+    /** Provider-shaped body (object → JSON; string → sent as is). */
+    body?: unknown;
+    /** Response headers. */
+    headers?: Record<string, string>;
+  };
 }
 
 /**
@@ -92,11 +105,15 @@ export type WireErrorCase<C extends ErrorCode = ErrorCode> = {
 
 /** A {@link WireErrorCase} of one code. */
 export interface WireErrorCaseOf<C extends ErrorCode> {
+  /** The operation that gets the error reply. */
   operation: Operation;
+  /** The reply's HTTP status. */
   status: number;
   /** Provider-shaped body (object → JSON; string → sent as is). */
   body?: unknown;
+  /** Reply headers (e.g. `Retry-After`). */
   headers?: Record<string, string>;
+  /** The neutral error code the reply must become. */
   code: C;
   /** Extra checks on the error, typed as the class of `code` (e.g. field errors under neutral names). */
   check?: (error: ErrorClassByCode[C]) => void;
@@ -111,9 +128,17 @@ export interface WireHarness {
   /** Credential values: they may appear only in the auth header. */
   credentials: readonly string[];
   /** The auth header every request must carry, exactly. */
-  authHeader: { name: string; value: string };
+  authHeader: {
+    /** The header's name. */
+    name: string;
+    /** The header's exact value. */
+    value: string;
+  };
+  /** The user id the wire calls of one user (`getUser`, `updateUser`, …) are made with. */
   userId: string;
+  /** The input of the wire `createUser` call. */
   createInput: CreateUserInput;
+  /** The input of the wire `updateUser` call. */
   updateInput: UpdateUserInput;
   /** The request each supported operation sends. Operations left out must be `unsupported_operation`. */
   calls: Partial<Record<Operation, WireCall>>;
@@ -134,7 +159,9 @@ export interface LiveHarness {
   service(): UserService | Promise<UserService>;
   /** The same tenant with wrong credentials. */
   badCredentialsService(): UserService | Promise<UserService>;
+  /** The applicant the lifecycle creates (and the other live checks start from). */
   createInput: CreateUserInput;
+  /** The changes the lifecycle makes to that user. */
   updateInput: UpdateUserInput;
   /** Values that must never appear in an error (credentials, personal data). */
   secrets: readonly string[];
@@ -162,7 +189,9 @@ export interface LiveHarness {
 
 /** The sections to run: the wire one, the live one, or both. */
 export interface ContractHarness {
+  /** The wire section's harness; the section is not registered without it. */
   wire?: WireHarness;
+  /** The live section's harness; the section is not registered without it. */
   live?: LiveHarness;
 }
 

@@ -291,8 +291,16 @@ export function createPayrollIdentityWith(
   const fixed = { providers: config.providers, logger: config.logger, hooks: config.hooks, transport };
   /** Tenant id → its current generation. */
   const generations = new Map<string, Generation>();
-  /** Tenant id → its configuration's fingerprint. */
+  /** Tenant id → its current configuration's fingerprint, once computed. */
   const fingerprints = new Map<string, string>();
+  const fingerprintOfTenant = (tenant: string, config: TenantConfig): string => {
+    let known = fingerprints.get(tenant);
+    if (known === undefined) {
+      known = fingerprintOf(config);
+      fingerprints.set(tenant, known);
+    }
+    return known;
+  };
   /** Tenant id → the handle `forTenant` hands out (kept across changes: handles follow them). */
   const handles = new Map<string, TenantUserService>();
   let tenantIds: readonly string[] = Object.freeze([]);
@@ -362,15 +370,16 @@ export function createPayrollIdentityWith(
     const removed: string[] = [];
     // Synchronous from here to the swap: no call can start in between, so none sees half of it.
     for (const [tenant, tenantConfig] of next.configs) {
-      const fingerprint = fingerprintOf(tenantConfig);
       const old = generations.get(tenant);
-      if (old && fingerprints.get(tenant) === fingerprint) continue;
+      // Fingerprints are computed only when there is something to compare with (not at creation:
+      // 10,000 tenants would hash 10,000 configurations for nothing).
+      if (old && fingerprintOfTenant(tenant, old.config) === fingerprintOf(tenantConfig)) continue;
       if (old) {
         retiring.push(old);
         changed.push(tenant);
       } else added.push(tenant);
       generations.set(tenant, new Generation(tenantConfig, buildService));
-      fingerprints.set(tenant, fingerprint);
+      fingerprints.delete(tenant);
     }
     if (replaceAll) {
       for (const [tenant, old] of generations) {

@@ -69,7 +69,7 @@ export interface Capabilities {
  *   address: { postalCode: 'SW1A 2AA' }, externalId: 'applicant-8841',
  * });
  * await users.updateUser(user.id, { firstName: 'Johnny' });
- * for await (const u of users.listUsers({ externalId: 'applicant-8841' })) console.log(u.id);
+ * for await (const u of users.listUsers({ externalId: 'applicant-8841' })) ids.push(u.id);
  * const token = linkToken ?? (await users.createLinkToken(user.id));
  * await users.deleteUser(user.id, { timeoutMs: 5_000 });
  * ```
@@ -123,7 +123,7 @@ export interface UserService {
    *
    * @example
    * ```ts
-   * for await (const user of users.listUsers({ externalId: 'applicant-1' })) console.log(user.id);
+   * for await (const user of users.listUsers({ externalId: 'applicant-1' })) ids.push(user.id);
    * for await (const page of users.listUsers({ pageSize: 50 }).pages()) {
    *   await save(page.users);
    *   if (page.cursor) await checkpoint(page.cursor); // later: users.listUsers({ pageSize: 50, cursor })

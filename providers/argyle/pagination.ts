@@ -4,13 +4,21 @@
  * and sent to the tenant's configured base URL. The URL itself is never requested. The core guards
  * the walk (empty pages that link on, cursors that come back, pages of users already listed).
  */
-import { type CursorPage, type OperationContext, UnexpectedResponseError } from '../../src/provider/index.js';
+import {
+  type CallOperation,
+  type CursorPage,
+  type OperationContext,
+  UnexpectedResponseError,
+} from '../../src/provider/index.js';
 
 /** v2 documents "Maximum: 200" per page; v1 documents none, and gets the same cap. */
 export const MAX_PAGE_SIZE = 200;
 
 /** The `cursor` of a `next` link, or `unexpected_response` when there is none to read. */
-export function cursorFromNext(next: string, context: OperationContext): string {
+export function cursorFromNext(
+  next: string,
+  context: { provider: string; tenant: string; operation: CallOperation },
+): string {
   let cursor: string | null = null;
   try {
     cursor = new URL(next).searchParams.get('cursor');
@@ -20,7 +28,7 @@ export function cursorFromNext(next: string, context: OperationContext): string 
   if (!cursor) {
     // The link itself is not quoted: it is provider text of unknown content.
     throw new UnexpectedResponseError(
-      `${context.provider} listUsers: the "next" page link is not a URL with a cursor`,
+      `${context.provider} ${context.operation}: the "next" page link is not a URL with a cursor`,
       { ...context, issues: ['next: invalid_format'] },
     );
   }

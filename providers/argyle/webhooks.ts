@@ -12,6 +12,7 @@
  *   `DELETE /{v}/webhooks/{id}`, on the tenant's API version. The library subscribes without
  *   `config.include_resource`: deliveries carry ids, not the account or user objects.
  */
+
 import { z } from 'zod';
 import type {
   ProviderWebhookEvent,
@@ -22,6 +23,7 @@ import type {
   WebhooksDeclaration,
 } from '../../src/provider/index.js';
 import type { ArgyleTenantConfig } from './config.js';
+import { cursorFromNext } from './pagination.js';
 
 /** Argyle's event name for each neutral type it delivers. */
 export const ARGYLE_WEBHOOK_EVENTS = {
@@ -91,17 +93,6 @@ function fromArgyleWebhook(webhook: ArgyleWebhook): ProviderWebhookSubscription 
   };
 }
 
-/**
- * The `cursor` of a `next` link. The link itself is never requested (it could name another host):
- * only its cursor goes to the tenant's base URL. A link without one ends the listing with
- * `unexpected_response` (the reader's error is reported as an unreadable answer).
- */
-function cursorOf(next: string): string {
-  const cursor = new URL(next).searchParams.get('cursor');
-  if (!cursor) throw new TypeError('the "next" link has no cursor');
-  return cursor;
-}
-
 function readEvent(delivery: ArgyleDelivery): ProviderWebhookEvent {
   const { user, account } = delivery.data ?? {};
   return {
@@ -140,11 +131,12 @@ export function argyleWebhooks(config: ArgyleTenantConfig): WebhooksDeclaration 
         path: base,
         response: ArgyleWebhookListSchema,
         query: (next) => (next === undefined ? {} : { cursor: next }),
-        read(answer): WebhookSubscriptionPage {
+        read(answer, context): WebhookSubscriptionPage {
           const page = answer as ArgyleWebhookList;
           if (Array.isArray(page)) return { subscriptions: page.map(fromArgyleWebhook) };
           const subscriptions = page.results.map(fromArgyleWebhook);
-          return page.next ? { subscriptions, next: cursorOf(page.next) } : { subscriptions };
+          // Only the `next` link's cursor is read, as for users: the link itself is never requested.
+          return page.next ? { subscriptions, next: cursorFromNext(page.next, context) } : { subscriptions };
         },
       },
       delete: { method: 'DELETE', path: (webhookId) => `${base}/${webhookId}` },

@@ -42,14 +42,42 @@ const tealUser = JSON.stringify({
   ext_id: 'applicant-1',
   payroll_period_months: 12,
 });
+/** A page of ten users (ids 1–10), as each provider lists them. */
+const PAGE = 10;
+const pageIds = Array.from(
+  { length: PAGE },
+  (_, i) => `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
+);
+const argylePage = JSON.stringify({
+  next: null,
+  previous: null,
+  results: pageIds.map((id) => ({ ...JSON.parse(argyleUser), id })),
+});
+const tealPage = JSON.stringify({
+  pagination: { offset: 0, limit: PAGE, count: PAGE, total_count: PAGE },
+  users: pageIds.map((user_id) => ({ ...JSON.parse(tealUser), user_id })),
+});
+const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.e30.c2ln';
 const answers: Record<string, { status: number; body: string }> = {
-  'post /v2/users': {
-    status: 200,
-    body: JSON.stringify({ user_token: 'eyJhbGciOiJIUzI1NiJ9.e30.c2ln', id: USER_ID }),
-  },
+  'post /v2/users': { status: 200, body: JSON.stringify({ user_token: TOKEN, id: USER_ID }) },
   [`get /v2/users/${USER_ID}`]: { status: 200, body: argyleUser },
+  [`patch /v2/users/${USER_ID}`]: { status: 200, body: argyleUser },
+  [`delete /v2/users/${USER_ID}`]: { status: 204, body: '' },
+  'get /v2/users': { status: 200, body: argylePage },
+  'post /v2/user-tokens': { status: 200, body: JSON.stringify({ user_token: TOKEN }) },
   'post /users': { status: 201, body: tealUser },
   [`get /users/${USER_ID}`]: { status: 200, body: tealUser },
+  [`patch /users/${USER_ID}`]: { status: 200, body: tealUser },
+  [`delete /users/${USER_ID}`]: { status: 204, body: '' },
+  'get /users': { status: 200, body: tealPage },
+  'post /user-tokens': {
+    status: 201,
+    body: JSON.stringify({
+      token: 'teal-bench-token-not-real',
+      webapp_link: 'https://example.com/link/teal-bench',
+      created_at: '2024-01-01T00:00:00.000Z',
+    }),
+  },
 };
 const notFound = { status: 404, body: JSON.stringify({ detail: 'Not found.' }) };
 const invalid = {
@@ -86,11 +114,28 @@ const expectCode = (code: string) => (error: unknown) => {
 const badArgyle = { ...createInput('argyle'), firstName: 'bad' };
 const invalidInput = { ...createInput('argyle'), email: 'not-an-email', birthDate: '1990-13-45' };
 
+/** Reads a whole listing (one page of ten users). */
+async function listPage(p: Provider): Promise<number> {
+  let n = 0;
+  for await (const _ of service(p).listUsers({ pageSize: PAGE })) n++;
+  if (n !== PAGE) throw new Error(`${p} listUsers: ${n} users, expected ${PAGE}`);
+  return n;
+}
+
+/** Every operation of both providers (successful), then the unhappy paths and the references. */
 const scenarios: Record<string, () => Promise<unknown>> = {
   'argyle getUser': () => service('argyle').getUser(USER_ID),
   'argyle createUser': () => service('argyle').createUser(createInput('argyle')),
+  'argyle updateUser': () => service('argyle').updateUser(USER_ID, { lastName: 'Doe' }),
+  'argyle deleteUser': () => service('argyle').deleteUser(USER_ID),
+  'argyle createLinkToken': () => service('argyle').createLinkToken(USER_ID),
+  [`argyle listUsers (one page of ${PAGE})`]: () => listPage('argyle'),
   'teal getUser': () => service('teal').getUser(USER_ID),
   'teal createUser': () => service('teal').createUser(createInput('teal')),
+  'teal updateUser': () => service('teal').updateUser(USER_ID, { lastName: 'Doe' }),
+  'teal deleteUser': () => service('teal').deleteUser(USER_ID),
+  'teal createLinkToken': () => service('teal').createLinkToken(USER_ID),
+  [`teal listUsers (one page of ${PAGE})`]: () => listPage('teal'),
   'argyle getUser → 404 (error mapping)': () =>
     service('argyle').getUser('00000000-0000-4000-8000-000000000404').catch(expectCode('not_found')),
   'argyle createUser → 400 (error mapping, field errors)': () =>

@@ -14,6 +14,7 @@
  * - each attempt is reported to the host's logger and hooks, when it gave any ({@link RequestObserver});
  * - `close()` ends the client for good: calls in flight are aborted, later ones rejected unsent.
  */
+import { getEventListeners } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import { inspect } from 'node:util';
@@ -223,9 +224,8 @@ export class HttpClient {
   readonly #axios: AxiosInstance;
   /** Sends with the instance's configuration, without `axios.request`'s per-call merging. */
   readonly #sender: PreparedSender;
-  /** Controllers of finished calls whose signal never fired (only with the built-in transport). */
+  /** Controllers of finished calls whose signal never fired and has no listener left. */
   readonly #idleControllers: AbortController[] = [];
-  readonly #reuseSignals: boolean;
   readonly #redactor: Redactor;
   readonly #httpAgent: http.Agent;
   readonly #httpsAgent: https.Agent;
@@ -295,7 +295,6 @@ export class HttpClient {
       headers: { Accept: 'application/json', 'User-Agent': USER_AGENT },
     });
     this.#sender = new PreparedSender(this.#axios);
-    this.#reuseSignals = options.transport === undefined;
   }
 
   /** The redactor that knows this tenant's credentials (for adapters that build their own messages). */
@@ -370,13 +369,15 @@ export class HttpClient {
       clearTimeout(timer);
       unsubscribe?.();
       // Creating an AbortSignal costs more than the rest of a call's bookkeeping (docs/performance.md).
-      // One that never fired, handed only to our own transport (which removes its listener when it
-      // settles), is as good as new.
+      // One that never fired and that nobody listens to any more (the built-in transport, axios's
+      // own adapter and our waits all remove their listeners when they settle) is as good as new. A
+      // transport that left a listener behind could be woken by a later call's abort: its
+      // controller is dropped instead.
       if (
-        this.#reuseSignals &&
         !this.#closed &&
         !controller.signal.aborted &&
-        this.#idleControllers.length < 256
+        this.#idleControllers.length < 256 &&
+        getEventListeners(controller.signal, 'abort').length === 0
       ) {
         this.#idleControllers.push(controller);
       }

@@ -66,13 +66,22 @@ export function readResponse<T>(
   describeError: DescribeError,
   onRetryAfter: (ms: number | undefined) => void,
 ): ReadResult<T> {
-  const headers = headerMap(response);
-  const rawRequestId = headers['x-request-id'] ?? headers['request-id'];
+  // Only an error or the observer reads the headers: a success does not copy them.
+  let map: Record<string, string | undefined> | undefined;
+  const headerMapOf = () => {
+    map ??= headerMap(response);
+    return map;
+  };
+  const requestIdOf = () => {
+    const headers = headerMapOf();
+    return safeRequestId(headers['x-request-id'] ?? headers['request-id'], redactor);
+  };
   const status = response.status;
   const parsed = parseJson(response.data);
-  const what = `${context.provider} ${spec.operation}`;
 
   if (status < 200 || status >= 300) {
+    const headers = headerMapOf();
+    const rawRequestId = headers['x-request-id'] ?? headers['request-id'];
     onRetryAfter(parseRetryAfter(headers['retry-after']));
     // Provider text is kept only when the call carried the person's data to redact it against.
     const r = spec.sensitive ? redactor.with(spec.sensitive) : undefined;
@@ -87,17 +96,21 @@ export function readResponse<T>(
     const requestId = safeRequestId(rawRequestId, r ?? redactor);
     throw errorFromStatus(status, headers, description, r, { ...context, requestId });
   }
-  const requestId = safeRequestId(rawRequestId, redactor);
-  const ctx = { ...context, requestId };
+  // Checking a request id costs more than the rest of reading a small answer: on success it is
+  // only worked out when read (by the host's logger, hooks or span, or a provider's code).
+  const ctx = () => ({ ...context, requestId: requestIdOf() });
   if (spec.expectStatus && !spec.expectStatus.includes(status)) {
     throw new UnexpectedResponseError(
-      `${what}: HTTP ${status} where the documents say ${spec.expectStatus.join(' or ')}`,
-      { ...ctx, status },
+      `${context.provider} ${spec.operation}: HTTP ${status} where the documents say ${spec.expectStatus.join(' or ')}`,
+      { ...ctx(), status },
     );
   }
-  if (!spec.response) return { status, data: undefined as T, requestId };
+  if (!spec.response) return succeeded(status, undefined as T, requestIdOf);
   if (!parsed.ok) {
-    throw new UnexpectedResponseError(`${what}: the response body is not JSON`, { ...ctx, status });
+    throw new UnexpectedResponseError(
+      `${context.provider} ${spec.operation}: the response body is not JSON`,
+      { ...ctx(), status },
+    );
   }
   const result = spec.response.safeParse(parsed.value);
   if (!result.success) {
@@ -105,11 +118,31 @@ export function readResponse<T>(
     const issues = result.error.issues
       .slice(0, MAX_ISSUES)
       .map((i) => `${issuePath(i.path) || '(body)'}: ${i.code}`);
-    throw new UnexpectedResponseError(`${what}: the response does not match the documented shape`, {
-      ...ctx,
-      status,
-      issues,
-    });
+    throw new UnexpectedResponseError(
+      `${context.provider} ${spec.operation}: the response does not match the documented shape`,
+      {
+        ...ctx(),
+        status,
+        issues,
+      },
+    );
   }
-  return { status, data: result.data, requestId };
+  return succeeded(status, result.data, requestIdOf);
+}
+
+/** A success whose `requestId` is checked on first read, once. */
+function succeeded<T>(status: number, data: T, requestIdOf: () => string | undefined): ReadResult<T> {
+  let checked = false;
+  let requestId: string | undefined;
+  return {
+    status,
+    data,
+    get requestId() {
+      if (!checked) {
+        requestId = requestIdOf();
+        checked = true;
+      }
+      return requestId;
+    },
+  };
 }

@@ -13,7 +13,7 @@ import http, { createServer, type IncomingMessage, type Server, type ServerRespo
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import axios, { AxiosError, type InternalAxiosRequestConfig } from 'axios';
+import axios, { AxiosError, AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -338,5 +338,147 @@ describe('HttpClient over the lean transport: signals reused across calls', () =
     } finally {
       client.close();
     }
+  });
+});
+
+describe('HttpClient with a custom transport: a signal is reused only when nothing listens to it', () => {
+  const answer = (config: InternalAxiosRequestConfig): AxiosResponse => ({
+    status: 200,
+    statusText: 'OK',
+    headers: {},
+    config,
+    data: '{"id":"ok"}',
+  });
+  const clientWith = (transport: (config: InternalAxiosRequestConfig) => Promise<AxiosResponse>) =>
+    new HttpClient({
+      tenant: 't',
+      provider: 'p',
+      baseUrl: 'https://api.example.com',
+      auth: { headers: () => ({}), secrets: () => [] },
+      describeError: () => ({ messages: [] }),
+      timeoutMs: 1_000,
+      maxResponseBytes: 1024,
+      retry: { maxRetries: 0 },
+      transport,
+    });
+  const get = (client: HttpClient) =>
+    client.request({
+      operation: 'getUser',
+      method: 'GET',
+      path: '/u',
+      response: z.object({ id: z.string() }),
+    });
+
+  it('a transport that removes its listener gets the same, never-fired signal again', async () => {
+    const seen: AbortSignal[] = [];
+    const client = clientWith(async (config) => {
+      const signal = config.signal as AbortSignal;
+      const onAbort = () => {};
+      signal.addEventListener('abort', onAbort);
+      seen.push(signal);
+      signal.removeEventListener('abort', onAbort);
+      return answer(config);
+    });
+    try {
+      for (let i = 0; i < 3; i++) await get(client);
+      expect(new Set(seen).size).toBe(1);
+      expect(seen[0]!.aborted).toBe(false);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('a transport that leaves a listener behind never gets that signal again, so no later abort reaches it', async () => {
+    const seen: AbortSignal[] = [];
+    let woken = 0;
+    const client = clientWith(async (config) => {
+      const signal = config.signal as AbortSignal;
+      signal.addEventListener('abort', () => woken++);
+      seen.push(signal);
+      return answer(config);
+    });
+    try {
+      for (let i = 0; i < 3; i++) await get(client);
+      expect(new Set(seen).size).toBe(3);
+      client.close();
+      expect(woken).toBe(0);
+    } finally {
+      client.close();
+    }
+  });
+});
+
+describe('PreparedSender: the call’s headers, resolved once and copied per call', () => {
+  const instance = (adapter: (config: InternalAxiosRequestConfig) => Promise<AxiosResponse>) =>
+    new PreparedSender(
+      axios.create({
+        baseURL: 'https://api.example.com',
+        responseType: 'text',
+        transformResponse: [(d: unknown) => d],
+        validateStatus: () => true,
+        adapter,
+        headers: { Accept: 'application/json', 'User-Agent': 'payroll-identity' },
+      }),
+    );
+  const name = fc.constantFrom(
+    'Authorization',
+    'authorization',
+    'X-Api-Key',
+    'x-api-key',
+    'Accept',
+    'content-type',
+  );
+  const value = fc.constantFrom('Basic c2VjcmV0', 'Bearer t1', 'Bearer t2', 'key-1', 'text/plain');
+
+  it('every call gets exactly what a fresh AxiosHeaders of its layers gives, whatever changed since the last', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            method: fc.constantFrom('GET', 'POST', 'PATCH'),
+            body: fc.boolean(),
+            headers: fc.dictionary(name, value, { maxKeys: 3 }),
+            mutateShared: fc.boolean(),
+            transportChanges: fc.boolean(),
+          }),
+          { minLength: 1, maxLength: 8 },
+        ),
+        async (calls) => {
+          let seen: Record<string, unknown> = {};
+          const sender = instance(async (config) => {
+            seen = { ...config.headers.toJSON() };
+            // A transport may change its headers: the next call must not see it.
+            config.headers.set('X-Changed-By-Transport', 'yes');
+            return { status: 200, statusText: 'OK', headers: {}, config, data: '{}' };
+          });
+          // The same object handed out by an auth strategy, changed in place between calls.
+          const shared: Record<string, string> = {};
+          for (const call of calls) {
+            let own: Record<string, string> = call.headers;
+            if (call.mutateShared) {
+              for (const k of Object.keys(shared)) delete shared[k];
+              Object.assign(shared, call.headers);
+              own = shared;
+            }
+            await sender.send({
+              method: call.method,
+              url: '/u',
+              params: undefined,
+              body: call.body ? { a: 1 } : undefined,
+              headers: own,
+              signal: new AbortController().signal,
+            });
+            const expected = new AxiosHeaders({
+              Accept: 'application/json',
+              'User-Agent': 'payroll-identity',
+              ...(call.body ? { 'Content-Type': 'application/json' } : {}),
+              ...own,
+            }).toJSON();
+            expect(seen).toEqual({ ...expected });
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

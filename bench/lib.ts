@@ -2,6 +2,7 @@
  * What every benchmark section shares: the BUILT package (never `src/`: a lender runs `dist/`), the
  * tenants' configurations, obviously fake applicants, and how a section reports back to `run.ts`.
  */
+import http from 'node:http';
 import type * as Library from '../src/index.js';
 
 export type Lib = typeof Library;
@@ -61,3 +62,115 @@ export function gc(): void {
 }
 
 export const MB = 1024 * 1024;
+
+/**
+ * The path prefix under which `server.ts` answers the SDK peers of the `peers` section: every GET
+ * there gets the body of the library's Argyle getUser, every POST the body of its createUser.
+ */
+export const PEER_PREFIX = '/peer/';
+
+/**
+ * The body the library itself sends for `provider`'s createUser, captured in-process (nothing goes
+ * on the wire), so that hand-written contenders can replay it byte for byte.
+ */
+export async function libraryCreateBody(lib: Lib, provider: Provider, baseUrl: string): Promise<string> {
+  const posted: string[] = [];
+  const identity = lib.createPayrollIdentity({
+    tenants: { captured: tenantConfig(provider, baseUrl) },
+    transport: (config) => {
+      if (config.method === 'post') posted.push(String(config.data));
+      // Failing the create makes the library reconcile with a GET; that one is not recorded.
+      return Promise.reject(new Error('captured, not sent'));
+    },
+  });
+  try {
+    await identity
+      .forTenant('captured')
+      .createUser(createInput(provider))
+      .catch(() => undefined);
+  } finally {
+    await identity.close();
+  }
+  const [body] = posted;
+  if (body === undefined) throw new Error(`the library sent no ${provider} createUser body`);
+  return body;
+}
+
+/**
+ * The floor of every per-call comparison: one request on a keep-alive `agent`, the whole body read
+ * and `JSON.parse`d, nothing else (no validation, no mapping, no retries).
+ */
+export function bareJson(
+  agent: http.Agent,
+  url: URL,
+  method: 'GET' | 'POST',
+  headers: Readonly<Record<string, string>>,
+  body?: string,
+): Promise<unknown> {
+  const sent: http.OutgoingHttpHeaders = { ...headers };
+  if (body !== undefined) {
+    sent['Content-Type'] = 'application/json';
+    sent['Content-Length'] = Buffer.byteLength(body);
+  }
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method, agent, headers: sent }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (piece: string) => {
+        text += piece;
+      });
+      response.once('error', reject);
+      response.once('end', () => {
+        try {
+          resolve(JSON.parse(text));
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+    request.once('error', reject);
+    request.end(body);
+  });
+}
+
+/** `list` started at index `by` (modulo its length) and wrapped round. */
+export function rotate<T>(list: readonly T[], by: number): T[] {
+  const k = by % list.length;
+  return [...list.slice(k), ...list.slice(0, k)];
+}
+
+/** A contender of an interleaved latency phase, and what the phase measured of it. */
+export interface Timed {
+  readonly call: () => Promise<unknown>;
+  /** Wall time of each awaited call, µs. */
+  readonly samples: number[];
+  /** This process's CPU time (user + system, µs) spent while this contender's calls ran. */
+  cpuUs: number;
+}
+
+/**
+ * The latency phase of a per-call comparison: `warmup` calls per contender (JIT, keep-alive
+ * sockets), then `rounds` rounds of `perRound` sequential awaited calls per contender, the
+ * contenders' order rotated each round so that a noisy neighbour hits all alike. Fills each
+ * contender's `samples` and `cpuUs`.
+ */
+export async function interleavedLatency(
+  contenders: readonly Timed[],
+  plan: { warmup: number; rounds: number; perRound: number },
+): Promise<void> {
+  for (const contender of contenders) {
+    for (let n = 0; n < plan.warmup; n++) await contender.call();
+  }
+  for (let round = 0; round < plan.rounds; round++) {
+    for (const contender of rotate(contenders, round)) {
+      const before = process.cpuUsage();
+      for (let n = 0; n < plan.perRound; n++) {
+        const began = process.hrtime.bigint();
+        await contender.call();
+        contender.samples.push(Number(process.hrtime.bigint() - began) / 1e3);
+      }
+      const spent = process.cpuUsage(before);
+      contender.cpuUs += spent.user + spent.system;
+    }
+  }
+}

@@ -26,6 +26,25 @@ interface Overhead {
   rows: OverheadRow[];
   ratios: Ratio[];
 }
+/** Section 1b: the library beside SDK peers, per operation, same canned bodies. */
+interface Peers {
+  samples: Record<string, number>;
+  /** The SDK packages measured, `name@version`, by contender. */
+  versions: Record<string, string>;
+  /** The contenders the "ahead of every SDK peer" target is read against. */
+  sdkPeers: string[];
+  rows: {
+    operation: string;
+    contender: string;
+    call: string;
+    transport: string;
+    p50Us: number;
+    p99Us: number;
+    clientCpuUsPerCall: number;
+    /** The library's p50 for the same operation over this contender's (< 1: the library is ahead). */
+    libraryP50VsThis: number;
+  }[];
+}
 interface Cpu {
   samples: Record<string, number>;
   rows: { scenario: string; usPerCall: number; minUs: number; cpuUsPerCall: number }[];
@@ -76,6 +95,7 @@ export interface Results {
   hostile?: Hostile;
   webhooks?: Webhooks;
   overhead?: Overhead;
+  peers?: Peers;
   cpu?: Cpu;
   pagination?: { argyle: Pagination; teal: Pagination };
   tenants?: Tenants;
@@ -117,6 +137,16 @@ export function evaluate(input: unknown): Target[] {
       target: 'p50 vs bare node:http ≤ 1.25× (c=1)',
       measured: `${f(vsFloor)}× (worst)`,
       met: vsFloor <= 1.25,
+    });
+  }
+  const peers = r.peers;
+  const vsPeers = peers ? peers.rows.filter((x) => peers.sdkPeers.includes(x.contender)) : [];
+  if (vsPeers.length > 0) {
+    const behind = vsPeers.reduce((a, b) => (b.libraryP50VsThis > a.libraryP50VsThis ? b : a));
+    out.push({
+      target: 'p50 vs every SDK peer ≤ 1.00× (ahead of every peer)',
+      measured: `${f(behind.libraryP50VsThis)}× (worst: ${behind.contender} ${behind.operation})`,
+      met: behind.libraryP50VsThis < 1,
     });
   }
   if (r.cpu) {
@@ -232,6 +262,34 @@ export function render(output: {
           `${f(x.throughputVsAxios)}×`,
           `${f(x.beforeP50VsFloor)}×`,
           `${f(x.axiosP50VsFloor)}×`,
+        ]),
+      ),
+    );
+  }
+  if (r.peers) {
+    const s = r.peers.samples;
+    parts.push(
+      `### 1b. The library beside SDK peers over loopback HTTP, same JSON bodies (${s.latencyPerContender} calls per contender in ${s.latencyRounds} interleaved rounds at concurrency 1, after ${s.warmupPerContender} warm-up calls; ${Object.values(r.peers.versions).join(', ')})`,
+      table(
+        [
+          'operation',
+          'contender',
+          'call',
+          'transport',
+          'p50 µs',
+          'p99 µs',
+          'client CPU µs/call',
+          'p50 library / this',
+        ],
+        r.peers.rows.map((x) => [
+          x.operation,
+          x.contender,
+          `\`${x.call}\``,
+          x.transport,
+          f(x.p50Us, 0),
+          f(x.p99Us, 0),
+          f(x.clientCpuUsPerCall, 0),
+          `${f(x.libraryP50VsThis)}×`,
         ]),
       ),
     );

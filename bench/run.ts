@@ -4,7 +4,7 @@
  * JIT state never colour another's), prints the tables and writes `bench/results.json`.
  *
  * `node --expose-gc --import tsx bench/run.ts [section…]` runs only the named sections
- * (overhead, cpu, pagination, tenants, coldstart, hostile, webhooks).
+ * (overhead, peers, cpu, pagination, tenants, coldstart, hostile, webhooks).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -15,7 +15,16 @@ import { evaluate, render } from './report.js';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = fileURLToPath(new URL('..', import.meta.url));
 const NODE_FLAGS = ['--expose-gc', '--import', 'tsx'];
-const SECTIONS = ['overhead', 'cpu', 'pagination', 'tenants', 'coldstart', 'hostile', 'webhooks'] as const;
+const SECTIONS = [
+  'overhead',
+  'peers',
+  'cpu',
+  'pagination',
+  'tenants',
+  'coldstart',
+  'hostile',
+  'webhooks',
+] as const;
 type Section = (typeof SECTIONS)[number];
 
 function startServer(): Promise<{ origin: string; child: ChildProcess }> {

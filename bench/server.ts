@@ -3,9 +3,14 @@
  * Teal responses. It is deliberately not the sandbox: its cost must be tiny and identical for every
  * contender. Run in its own process (`node --import tsx bench/server.ts`, as `run.ts` does), it prints its
  * port on stdout. Fake people only.
+ *
+ * The SDK peers of the `peers` section get the very bodies the library's Argyle calls get: Stripe's
+ * customers (`/v1/customers…`: stripe-node has a host and a port but no base path) and everything
+ * under `PEER_PREFIX` (Octokit's and Finch's base URLs).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PEER_PREFIX } from './lib.js';
 
 const TOTAL_USERS = Number(process.env.BENCH_TOTAL_USERS ?? 100_000);
 const ID = '018051aa-f7a9-a0db-2f38-6cfa325e9d69';
@@ -55,6 +60,10 @@ const server = createServer((req, res) => {
   req.resume();
   req.on('end', () => {
     const p = url.pathname;
+    if (p.startsWith(PEER_PREFIX) || p === '/v1/customers' || p.startsWith('/v1/customers/')) {
+      if (req.method === 'POST') return send(res, 200, CREATED_ARGYLE);
+      if (req.method === 'GET') return send(res, 200, GET_ARGYLE);
+    }
     if (req.method === 'POST' && p === '/v2/users') return send(res, 200, CREATED_ARGYLE);
     if (req.method === 'GET' && p.startsWith('/v2/users/')) return send(res, 200, GET_ARGYLE);
     if (req.method === 'GET' && p === '/v2/users') {

@@ -52,7 +52,9 @@ export function refuseReservedMetadata(
  * metadata, so the marker can always be added (a non-object could not carry it).
  */
 export function withCreateNonce(metadata: JsonObject | undefined, nonce: string): JsonObject {
-  return { ...(metadata ?? {}), [MARKER_KEY]: { [NONCE_FIELD]: nonce } };
+  // Not a spread followed by a key (a slow path in Node 20's V8). Input metadata never holds a
+  // `__proto__` key (refused with the input), so assigning its keys cannot change a prototype.
+  return Object.assign({}, metadata, { [MARKER_KEY]: { [NONCE_FIELD]: nonce } });
 }
 
 /** The nonce a stored user's metadata carries, if it carries a well-formed marker. */

@@ -90,10 +90,11 @@ export function tealUsers(config: TealTenantConfig): UsersDeclaration {
       expectStatus: [200, 201],
       response: TealUserSchema,
       body: (fields: Partial<ValidCreateUserInput>, options: TealProviderOptions) =>
-        toTealCreateBody(fields as TealCreateInput, {
-          ...options,
-          payrollPeriodMonths: options.payrollPeriodMonths as number,
-        }),
+        // The tenant's defaults always hold a lookback (the configuration requires it).
+        toTealCreateBody(
+          fields as TealCreateInput,
+          options as TealProviderOptions & { payrollPeriodMonths: number },
+        ),
       result: (answer: TealUser) => ({ user: fromTealUser(answer) }),
     },
     // GET /users/{user_id} → 200 CreatedUser; 400, 401, 404.

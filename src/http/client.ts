@@ -153,8 +153,11 @@ export interface HttpResult<T> {
   status: number;
   /** The response body, parsed with the spec's schema. */
   data: T;
-  /** The provider's request id, when it sent one that looks like an id. */
-  requestId: string | undefined;
+  /**
+   * The provider's request id, when it sent one that looks like an id. Checked when first read (a
+   * getter: copying the result with a spread leaves it behind).
+   */
+  readonly requestId: string | undefined;
   /** True when the data came from `reconcile` after an ambiguous failure (status is then 200). */
   reconciled?: true;
 }

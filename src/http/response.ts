@@ -22,7 +22,8 @@ export interface ResponseSpec<T> {
 export interface ReadResult<T> {
   status: number;
   data: T;
-  requestId: string | undefined;
+  /** Checked when first read. */
+  readonly requestId: string | undefined;
 }
 
 function headerMap(response: AxiosResponse): Record<string, string | undefined> {
@@ -66,21 +67,11 @@ export function readResponse<T>(
   describeError: DescribeError,
   onRetryAfter: (ms: number | undefined) => void,
 ): ReadResult<T> {
-  // Only an error or the observer reads the headers: a success does not copy them.
-  let map: Record<string, string | undefined> | undefined;
-  const headerMapOf = () => {
-    map ??= headerMap(response);
-    return map;
-  };
-  const requestIdOf = () => {
-    const headers = headerMapOf();
-    return safeRequestId(headers['x-request-id'] ?? headers['request-id'], redactor);
-  };
   const status = response.status;
   const parsed = parseJson(response.data);
 
   if (status < 200 || status >= 300) {
-    const headers = headerMapOf();
+    const headers = headerMap(response);
     const rawRequestId = headers['x-request-id'] ?? headers['request-id'];
     onRetryAfter(parseRetryAfter(headers['retry-after']));
     // Provider text is kept only when the call carried the person's data to redact it against.
@@ -98,14 +89,14 @@ export function readResponse<T>(
   }
   // Checking a request id costs more than the rest of reading a small answer: on success it is
   // only worked out when read (by the host's logger, hooks or span, or a provider's code).
-  const ctx = () => ({ ...context, requestId: requestIdOf() });
+  const ctx = () => ({ ...context, requestId: requestIdOf(response, redactor) });
   if (spec.expectStatus && !spec.expectStatus.includes(status)) {
     throw new UnexpectedResponseError(
       `${context.provider} ${spec.operation}: HTTP ${status} where the documents say ${spec.expectStatus.join(' or ')}`,
       { ...ctx(), status },
     );
   }
-  if (!spec.response) return succeeded(status, undefined as T, requestIdOf);
+  if (!spec.response) return new Success(status, undefined as T, response, redactor);
   if (!parsed.ok) {
     throw new UnexpectedResponseError(
       `${context.provider} ${spec.operation}: the response body is not JSON`,
@@ -127,22 +118,39 @@ export function readResponse<T>(
       },
     );
   }
-  return succeeded(status, result.data, requestIdOf);
+  return new Success(status, result.data, response, redactor);
 }
 
-/** A success whose `requestId` is checked on first read, once. */
-function succeeded<T>(status: number, data: T, requestIdOf: () => string | undefined): ReadResult<T> {
-  let checked = false;
-  let requestId: string | undefined;
-  return {
-    status,
-    data,
-    get requestId() {
-      if (!checked) {
-        requestId = requestIdOf();
-        checked = true;
-      }
-      return requestId;
-    },
-  };
+/** The response's request id, if it is safe to show (see `safeRequestId`). */
+function requestIdOf(response: AxiosResponse, redactor: Redactor): string | undefined {
+  const headers = headerMap(response);
+  return safeRequestId(headers['x-request-id'] ?? headers['request-id'], redactor);
+}
+
+/**
+ * A success whose `requestId` is checked on first read, once. A class with private fields, not an
+ * object literal with a getter closing over the response: those literals made every call's objects
+ * outlive young-generation collections (docs/performance.md).
+ */
+class Success<T> implements ReadResult<T> {
+  #response: AxiosResponse | undefined;
+  #redactor: Redactor | undefined;
+  #requestId: string | undefined;
+  constructor(
+    readonly status: number,
+    readonly data: T,
+    response: AxiosResponse,
+    redactor: Redactor,
+  ) {
+    this.#response = response;
+    this.#redactor = redactor;
+  }
+  get requestId(): string | undefined {
+    if (this.#response !== undefined && this.#redactor !== undefined) {
+      this.#requestId = requestIdOf(this.#response, this.#redactor);
+      this.#response = undefined;
+      this.#redactor = undefined;
+    }
+    return this.#requestId;
+  }
 }

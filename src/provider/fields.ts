@@ -184,7 +184,7 @@ export function checkRequired(
   options: unknown,
   context: OperationContext,
 ): void {
-  const source = { ...input, providerOptions: { [context.provider]: options } };
+  const source = Object.assign({}, input, { providerOptions: { [context.provider]: options } });
   const missing: string[] = [];
   for (const rule of required) {
     const paths = typeof rule === 'string' ? [rule] : rule;

@@ -23,17 +23,23 @@ export const USER_ID = '018051aa-f7a9-a0db-2f38-6cfa325e9d69';
 export type Provider = 'argyle' | 'teal';
 export const PROVIDERS: readonly Provider[] = ['argyle', 'teal'];
 
-/** One tenant of each provider, pointed at `baseUrl` (the bench server, or anything in-process). */
+/**
+ * One tenant of each provider, pointed at `baseUrl` (the bench server, or anything in-process), as a
+ * configuration file or an object literal gives it (no spread followed by more keys: see
+ * `createInput`).
+ */
 export function tenantConfig(provider: Provider, baseUrl?: string): Library.TenantConfigInput {
-  const common = { environment: 'sandbox' as const, ...(baseUrl ? { baseUrl } : {}) };
-  return provider === 'argyle'
-    ? { provider: 'argyle', ...common, credentials: { ...ARGYLE_CREDENTIALS } }
-    : {
-        provider: 'teal',
-        ...common,
-        credentials: { ...TEAL_CREDENTIALS },
-        defaults: { payrollPeriodMonths: 12 },
-      };
+  const config: Library.TenantConfigInput =
+    provider === 'argyle'
+      ? { provider: 'argyle', environment: 'sandbox', credentials: { ...ARGYLE_CREDENTIALS } }
+      : {
+          provider: 'teal',
+          environment: 'sandbox',
+          credentials: { ...TEAL_CREDENTIALS },
+          defaults: { payrollPeriodMonths: 12 },
+        };
+  if (baseUrl) config.baseUrl = baseUrl;
+  return config;
 }
 
 /**

@@ -105,7 +105,12 @@ function readEvent(delivery: ArgyleDelivery): ProviderWebhookEvent {
 
 /** The tenant's webhooks, on its API version's paths. */
 export function argyleWebhooks(config: ArgyleTenantConfig): WebhooksDeclaration {
-  const base = `/${config.apiVersion}/webhooks`;
+  return WEBHOOKS[config.apiVersion];
+}
+
+/** The webhooks API of an API version: the same for every tenant on it, so built once each. */
+function webhooksOf(version: ArgyleTenantConfig['apiVersion']): WebhooksDeclaration {
+  const base = `/${version}/webhooks`;
   return {
     signature: { header: 'X-Argyle-Signature', algorithm: 'sha512', encoding: 'hex' },
     payload: ArgyleDeliverySchema,
@@ -143,3 +148,8 @@ export function argyleWebhooks(config: ArgyleTenantConfig): WebhooksDeclaration 
     },
   };
 }
+
+const WEBHOOKS: Record<ArgyleTenantConfig['apiVersion'], WebhooksDeclaration> = {
+  v1: webhooksOf('v1'),
+  v2: webhooksOf('v2'),
+};

@@ -326,9 +326,14 @@ export function checkTenants(
     const { retainedProviders, ...current } = result.data as Omit<BaseTenantConfig, 'tenant'> & {
       retainedProviders?: Omit<BaseTenantConfig, 'tenant'>[];
     };
-    const config: BaseTenantConfig & { retainedProviders?: BaseTenantConfig[] } = { ...current, tenant };
+    // Object.assign, not `{ ...current, tenant }`: a spread followed by more properties is a slow
+    // path in Node 20's V8, and these objects live as long as the identity (docs/performance.md).
+    // Their keys are the schema's (a `__proto__` key was refused above).
+    const config: BaseTenantConfig & { retainedProviders?: BaseTenantConfig[] } = Object.assign({}, current, {
+      tenant,
+    });
     if (retainedProviders !== undefined && retainedProviders.length > 0) {
-      config.retainedProviders = retainedProviders.map((r) => ({ ...r, tenant }));
+      config.retainedProviders = retainedProviders.map((r) => Object.assign({}, r, { tenant }));
       const found = retainedProblems(tenant, config);
       if (found.length > 0) {
         problems.push(...found);

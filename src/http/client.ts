@@ -524,7 +524,7 @@ export class HttpClient {
   }
 
   /** One attempt, reported to the observer when the host is listening. */
-  private async attempt<T>(
+  private attempt<T>(
     spec: RequestSpec<T>,
     context: Context,
     state: CallState,
@@ -532,7 +532,19 @@ export class HttpClient {
     attempt: number,
     deadline: number,
   ): Promise<HttpResult<T>> {
+    // Not an async function: unobserved, the attempt is the send itself, with no promise between.
     if (!this.#observer.active) return this.send(spec, context, state, signal, deadline);
+    return this.observedAttempt(spec, context, state, signal, attempt, deadline);
+  }
+
+  private async observedAttempt<T>(
+    spec: RequestSpec<T>,
+    context: Context,
+    state: CallState,
+    signal: AbortSignal,
+    attempt: number,
+    deadline: number,
+  ): Promise<HttpResult<T>> {
     const base = this.eventBase(spec, attempt);
     this.#observer.start(base, state.lookup);
     const started = performance.now();

@@ -1,20 +1,15 @@
 /**
- * One tenant's circuit breaker (cockatiel's, with a consecutive-failure breaker): after `threshold`
- * attempts in a row fail at the provider (5xx, network error, timeout), calls fail fast without a
- * request until `halfOpenAfterMs` has passed; then one call is let through as a probe. Its success
- * closes the circuit; its failure opens it again. While the probe is in flight, other calls fail
- * fast too (cockatiel would make them wait for the probe, past their own deadline).
+ * One tenant's circuit breaker: its options, and which failures count. The breaker itself
+ * (`TenantCircuit`, cockatiel's) is in `tenant-circuit.ts`, loaded with the rest of the HTTP
+ * stack on the first request (`stack.ts`); what the configuration and the client need before then is
+ * here.
+ *
+ * After `threshold` attempts in a row fail at the provider (5xx, network error, timeout), calls fail
+ * fast without a request until `halfOpenAfterMs` has passed; then one call is let through as a probe.
+ * Its success closes the circuit; its failure opens it again. While the probe is in flight, other
+ * calls fail fast too (cockatiel would make them wait for the probe, past their own deadline).
  */
-import {
-  BrokenCircuitError,
-  type CircuitBreakerPolicy,
-  CircuitState,
-  ConsecutiveBreaker,
-  circuitBreaker,
-  handleWhen,
-} from 'cockatiel';
 import { PayrollIdentityError } from '../errors.js';
-import type { CircuitState as CircuitStateName } from '../observe/events.js';
 
 /** A tenant's circuit breaker (`circuitBreaker` in its configuration; docs/reliability.md). */
 export interface CircuitBreakerOptions {
@@ -48,7 +43,8 @@ export function markCallerMade<E extends object>(error: E): E {
   return error;
 }
 
-function callerMade(error: unknown): boolean {
+/** Whether a failure is the caller's doing: its cancellation, or its own deadline ({@link markCallerMade}). */
+export function callerMade(error: unknown): boolean {
   return (
     (error instanceof PayrollIdentityError && error.code === 'aborted') ||
     (typeof error === 'object' && error !== null && CALLER_MADE.has(error))
@@ -63,52 +59,4 @@ export function isProviderFailure(error: unknown): boolean {
     error.code === 'timeout' ||
     (error.code === 'provider_unavailable' && error.status !== undefined)
   );
-}
-
-const STATE_NAMES: Record<CircuitState, CircuitStateName> = {
-  [CircuitState.Closed]: 'closed',
-  [CircuitState.Open]: 'open',
-  [CircuitState.HalfOpen]: 'half_open',
-  [CircuitState.Isolated]: 'open',
-};
-
-export class TenantCircuit {
-  private readonly policy: CircuitBreakerPolicy | undefined;
-  private readonly counter: ConsecutiveBreaker | undefined;
-
-  constructor(options: CircuitBreakerOptions, onStateChange: (state: CircuitStateName) => void) {
-    if (!options.enabled) return;
-    const counter = new ConsecutiveBreaker(options.threshold);
-    const policy = circuitBreaker(
-      // A caller's cancellation says nothing about the provider, except during the probe: an
-      // unfinished probe proves nothing, so the circuit stays open rather than closing.
-      handleWhen((e) => isProviderFailure(e) || (callerMade(e) && policy.state === CircuitState.HalfOpen)),
-      { halfOpenAfter: options.halfOpenAfterMs, breaker: counter },
-    );
-    policy.onStateChange((s) => onStateChange(STATE_NAMES[s]));
-    this.policy = policy;
-    this.counter = counter;
-  }
-
-  get state(): CircuitStateName {
-    return this.policy ? STATE_NAMES[this.policy.state] : 'closed';
-  }
-
-  /** Runs one attempt through the breaker, or returns {@link CIRCUIT_OPEN} without running it. */
-  async run<R>(attempt: () => Promise<R>): Promise<R | typeof CIRCUIT_OPEN> {
-    const policy = this.policy;
-    if (!policy) return attempt();
-    if (policy.state === CircuitState.HalfOpen) return CIRCUIT_OPEN;
-    try {
-      return await policy.execute(attempt);
-    } catch (error) {
-      if (error instanceof BrokenCircuitError) return CIRCUIT_OPEN;
-      // An answer that is not a provider failure (a 404, a 409) proves the provider is up: it ends
-      // the run of consecutive failures, which cockatiel only does for a success.
-      if (!isProviderFailure(error) && !callerMade(error) && policy.state === CircuitState.Closed) {
-        this.counter?.success();
-      }
-      throw error;
-    }
-  }
 }

@@ -9,16 +9,17 @@
  *   configuration does not name), only paths below the base URL are requested;
  * - failures are retried per {@link classifyFailure}; a non-idempotent call whose outcome is
  *   ambiguous is never replayed but reconciled or reported as `outcome_unknown` ({@link settleAmbiguous});
- * - attempts go through the tenant's circuit breaker ({@link TenantCircuit});
+ * - attempts go through the tenant's circuit breaker (`TenantCircuit`, `tenant-circuit.ts`);
  * - 2xx bodies are parsed with the caller's zod schema ({@link readResponse});
  * - each attempt is reported to the host's logger and hooks, when it gave any ({@link RequestObserver});
  * - `close()` ends the client for good: calls in flight are aborted, later ones rejected unsent.
+ *
+ * What needs axios and cockatiel at run time (the axios instance and transport, the circuit breaker,
+ * the backoff) is in `stack.ts`, loaded on the first request of the process: see {@link loadHttpStack}.
  */
 import { getEventListeners } from 'node:events';
-import http from 'node:http';
-import https from 'node:https';
 import { inspect } from 'node:util';
-import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
+import type { AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import {
   AbortedError,
@@ -42,22 +43,45 @@ import {
   type CircuitBreakerOptions,
   DEFAULT_CIRCUIT_BREAKER,
   markCallerMade,
-  TenantCircuit,
 } from './circuit.js';
 import { type DescribeError, errorFromTransport } from './errors.js';
-import { PreparedSender } from './prepared-sender.js';
+import { refusedLocally, requestNeverSent } from './never-sent.js';
 import { reconciliationHint, settleAmbiguous } from './reconcile.js';
 import { readResponse } from './response.js';
-import {
-  BackoffSchedule,
-  backoffFactory,
-  classifyFailure,
-  DEFAULT_RETRY,
-  type RetryOptions,
-  wait,
-} from './retry-policy.js';
-import { nodeTransport, refusedLocally, requestNeverSent, type Transport, USER_AGENT } from './transport.js';
+import { BackoffSchedule, classifyFailure, DEFAULT_RETRY, type RetryOptions, wait } from './retry-policy.js';
+import type { HttpEngine } from './stack.js';
+import type { Transport } from './transport.js';
 import { baseUrlProblem, normalizeBaseUrl } from './url.js';
+
+/** The lazily loaded part of the client: `stack.ts`. */
+type HttpStack = typeof import('./stack.js');
+
+/** The HTTP stack once loaded: from then on, every client builds its engine without waiting. */
+let loadedStack: HttpStack | undefined;
+/** The one import of the HTTP stack in flight or done (forgotten if it failed, so a later call tries again). */
+let loadingStack: Promise<HttpStack> | undefined;
+
+/**
+ * The lazy-loading seam of the library: `stack.ts` (axios, cockatiel, the transport, the circuit
+ * breaker) is imported on the first request of the process, not with the library, so that importing
+ * `payroll-identity` and handing out services loads none of it (docs/performance.md, cold start).
+ * One dynamic import, cached; once it has resolved, {@link loadedStack} is set and requests use it
+ * without awaiting anything. In the CommonJS build the bundler turns the `import()` into a `require`
+ * of the stack's chunk.
+ */
+function loadHttpStack(): Promise<HttpStack> {
+  loadingStack ??= import('./stack.js').then(
+    (stack) => {
+      loadedStack = stack;
+      return stack;
+    },
+    (error: unknown) => {
+      loadingStack = undefined;
+      throw error;
+    },
+  );
+  return loadingStack;
+}
 
 /** How a provider authenticates: the headers to attach and the secret values to redact. */
 export interface AuthStrategy {
@@ -224,17 +248,18 @@ export class HttpClient {
   readonly #describeError: DescribeError;
   readonly #timeoutMs: number;
   readonly #maxResponseBytes: number;
-  readonly #axios: AxiosInstance;
-  /** Sends with the instance's configuration, without `axios.request`'s per-call merging. */
-  readonly #sender: PreparedSender;
+  /** The host's transport, if it gave one. */
+  readonly #transport: Transport | undefined;
+  /**
+   * The axios instance (behind a sender that skips `axios.request`'s per-call merging), the circuit
+   * breaker and the backoff: built on the client's first request ({@link HttpClient.request}).
+   */
+  #engine: HttpEngine | undefined;
   /** Controllers of finished calls whose signal never fired and has no listener left. */
   readonly #idleControllers: AbortController[] = [];
   readonly #redactor: Redactor;
-  readonly #httpAgent: http.Agent;
-  readonly #httpsAgent: https.Agent;
   readonly #retry: RetryOptions;
-  readonly #backoff: ReturnType<typeof backoffFactory>;
-  readonly #circuit: TenantCircuit;
+  readonly #circuitBreaker: CircuitBreakerOptions;
   readonly #observer: RequestObserver;
   /**
    * Calls in flight, aborted by `close()`. A Set rather than one listener per call on a shared
@@ -262,42 +287,57 @@ export class HttpClient {
     this.#maxResponseBytes = options.maxResponseBytes;
     this.#redactor = new Redactor(options.auth.secrets());
     this.#retry = { ...DEFAULT_RETRY, ...definedOnly(options.retry) };
-    this.#backoff = backoffFactory(this.#retry);
+    this.#circuitBreaker = { ...DEFAULT_CIRCUIT_BREAKER, ...definedOnly(options.circuitBreaker) };
     this.#observer = new RequestObserver(
       clientLogger(options.logger, { lib: 'payroll-identity', tenant: this.tenant, provider: this.provider }),
       options.hooks ?? {},
       options.logger !== undefined,
     );
-    this.#circuit = new TenantCircuit(
-      { ...DEFAULT_CIRCUIT_BREAKER, ...definedOnly(options.circuitBreaker) },
-      (state) => {
-        if (this.#observer.active)
-          this.#observer.circuit({ tenant: this.tenant, provider: this.provider, state });
-      },
-    );
-    this.#httpAgent = new http.Agent({ keepAlive: true });
-    this.#httpsAgent = new https.Agent({ keepAlive: true });
-    this.#axios = axios.create({
-      baseURL: this.baseUrl,
-      allowAbsoluteUrls: false,
-      maxRedirects: 0,
-      // The response cap only: a request body is bounded by MAX_REQUEST_BYTES, checked before sending.
-      maxContentLength: options.maxResponseBytes,
-      maxBodyLength: -1,
-      proxy: false,
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data],
-      validateStatus: () => true,
-      httpAgent: this.#httpAgent,
-      httpsAgent: this.#httpsAgent,
-      // axios's own Node adapter costs more per call than the whole library (docs/performance.md).
-      adapter:
-        options.transport ?? nodeTransport({ httpAgent: this.#httpAgent, httpsAgent: this.#httpsAgent }),
-      // The whole header set is ours (docs/security.md, "What goes on the wire"): the transport adds
-      // only Accept-Encoding and, with a body, Content-Length; Content-Type comes with a body.
-      headers: { Accept: 'application/json', 'User-Agent': USER_AGENT },
-    });
-    this.#sender = new PreparedSender(this.#axios);
+    this.#transport = options.transport;
+  }
+
+  /**
+   * This client's engine, built once from the loaded HTTP stack. A failure is the call's
+   * `invalid_configuration` (nothing was sent), never an untyped throw.
+   */
+  #engineFrom(stack: HttpStack, context: Context): HttpEngine {
+    // Another call of this client may have built it while this one waited for the stack.
+    if (this.#engine) return this.#engine;
+    try {
+      this.#engine = stack.createHttpEngine({
+        baseUrl: this.baseUrl,
+        maxResponseBytes: this.#maxResponseBytes,
+        transport: this.#transport,
+        retry: this.#retry,
+        circuitBreaker: this.#circuitBreaker,
+        onCircuitStateChange: (state) => {
+          if (this.#observer.active)
+            this.#observer.circuit({ tenant: this.tenant, provider: this.provider, state });
+        },
+      });
+    } catch (error) {
+      throw httpStackProblem(
+        context,
+        'the HTTP client could not be set up (is `transport` an axios adapter?)',
+        error,
+      );
+    }
+    return this.#engine;
+  }
+
+  /** The first request of the process: waits for the HTTP stack ({@link loadHttpStack}), then builds the engine. */
+  async #loadEngine(context: Context): Promise<HttpEngine> {
+    let stack: HttpStack;
+    try {
+      stack = await loadHttpStack();
+    } catch (error) {
+      throw httpStackProblem(
+        context,
+        'the HTTP stack (axios, cockatiel) could not be loaded: is the package installed completely?',
+        error,
+      );
+    }
+    return this.#engineFrom(stack, context);
   }
 
   /** The redactor that knows this tenant's credentials (for adapters that build their own messages). */
@@ -307,7 +347,8 @@ export class HttpClient {
 
   /** The tenant's circuit state: `closed` (normal), `open` (failing fast) or `half_open` (probing). */
   get circuitState(): 'closed' | 'open' | 'half_open' {
-    return this.#circuit.state;
+    // Before its first request a client has no breaker yet: nothing has failed, the circuit is closed.
+    return this.#engine?.circuit.state ?? 'closed';
   }
 
   /**
@@ -316,7 +357,12 @@ export class HttpClient {
    */
   async request<T = undefined>(spec: RequestSpec<T>): Promise<HttpResult<T>> {
     const context: Context = { provider: this.provider, tenant: this.tenant, operation: spec.operation };
-    // Checked before anything else: a bad deadline or signal must never send a create.
+    // Only the first request of the process waits here, for the HTTP stack to load (once; it starts
+    // no deadline and sends nothing); every later one finds it loaded and goes on without awaiting.
+    const engine =
+      this.#engine ??
+      (loadedStack ? this.#engineFrom(loadedStack, context) : await this.#loadEngine(context));
+    // Checked before anything is sent: a bad deadline or signal must never send a create.
     const options = checkCallOptions(spec.options, context);
     const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
     const callerSignal = options.signal;
@@ -366,7 +412,7 @@ export class HttpClient {
     this.#inFlight.add(inFlight);
 
     try {
-      return await this.attempts(spec, context, state, controller.signal, deadline, callerSignal);
+      return await this.attempts(spec, context, state, controller.signal, deadline, callerSignal, engine);
     } finally {
       this.#inFlight.delete(inFlight);
       clearTimeout(timer);
@@ -395,6 +441,7 @@ export class HttpClient {
     signal: AbortSignal,
     deadline: number,
     callerSignal: AbortSignal | undefined,
+    engine: HttpEngine,
   ): Promise<HttpResult<T>> {
     const idempotent = isIdempotent(spec);
     let schedule: BackoffSchedule | undefined;
@@ -404,11 +451,11 @@ export class HttpClient {
     for (let attempt = 1; ; attempt++) {
       let error: PayrollIdentityError;
       try {
-        const run = () => this.attempt(spec, context, state, signal, attempt, deadline);
+        const run = () => this.attempt(spec, context, state, signal, attempt, deadline, engine);
         // The lookups that settle an ambiguous create are the safety path: an open circuit must not
         // turn a create that most likely happened into an `outcome_unknown`. They go around the
         // breaker (neither refused nor counted), within the reconciliation's deadline.
-        const outcome = state.lookup ? await run() : await this.#circuit.run(run);
+        const outcome = state.lookup ? await run() : await engine.circuit.run(run);
         if (outcome !== CIRCUIT_OPEN) return outcome;
         error = new ProviderUnavailableError(
           `${this.provider} ${spec.operation}: failing fast without a request; the provider kept failing and the circuit breaker is open`,
@@ -447,7 +494,7 @@ export class HttpClient {
       // A provider that asks for a longer pause than we are willing to wait gets its answer back.
       const retryAfterMs = state.retryAfterMs;
       if (retryAfterMs !== undefined && retryAfterMs > this.#retry.maxRetryAfterMs) throw error;
-      schedule ??= new BackoffSchedule(this.#backoff);
+      schedule ??= new BackoffSchedule(engine.backoff);
       const delayMs = schedule.next(retryAfterMs);
       // Sleeping past the deadline would only turn the real error into a timeout.
       if (Date.now() + delayMs >= deadline) throw error;
@@ -531,10 +578,11 @@ export class HttpClient {
     signal: AbortSignal,
     attempt: number,
     deadline: number,
+    engine: HttpEngine,
   ): Promise<HttpResult<T>> {
     // Not an async function: unobserved, the attempt is the send itself, with no promise between.
-    if (!this.#observer.active) return this.send(spec, context, state, signal, deadline);
-    return this.observedAttempt(spec, context, state, signal, attempt, deadline);
+    if (!this.#observer.active) return this.send(spec, context, state, signal, deadline, engine);
+    return this.observedAttempt(spec, context, state, signal, attempt, deadline, engine);
   }
 
   private async observedAttempt<T>(
@@ -544,6 +592,7 @@ export class HttpClient {
     signal: AbortSignal,
     attempt: number,
     deadline: number,
+    engine: HttpEngine,
   ): Promise<HttpResult<T>> {
     const base = this.eventBase(spec, attempt);
     this.#observer.start(base, state.lookup);
@@ -552,7 +601,7 @@ export class HttpClient {
     let requestId: string | undefined;
     let errorCode: PayrollIdentityError['code'] | undefined;
     try {
-      const result = await this.send(spec, context, state, signal, deadline);
+      const result = await this.send(spec, context, state, signal, deadline, engine);
       status = result.status;
       requestId = result.requestId;
       return result;
@@ -584,6 +633,7 @@ export class HttpClient {
     state: CallState,
     callSignal: AbortSignal,
     deadline: number,
+    engine: HttpEngine,
   ): Promise<HttpResult<T>> {
     state.retryAfterMs = undefined;
     state.unreadableSuccess = false;
@@ -607,7 +657,7 @@ export class HttpClient {
 
     let response: AxiosResponse;
     try {
-      response = await this.#sender.send({
+      response = await engine.sender.send({
         method: spec.method,
         url: spec.path,
         params: spec.query,
@@ -644,7 +694,7 @@ export class HttpClient {
       // Over the size cap: an answer we could not read. Unless its status says it was a refusal
       // (3xx, 4xx), it may be the success of a create.
       if (failure.code === 'unexpected_response') {
-        const status = isAxiosError(error) ? error.response?.status : undefined;
+        const status = engine.answeredStatus(error);
         state.unreadableSuccess = status === undefined || status < 300 || status >= 500;
       }
       throw failure;
@@ -706,8 +756,8 @@ export class HttpClient {
       this.#inFlight.clear();
       this.#lifetime.abort();
     }
-    this.#httpAgent.destroy();
-    this.#httpsAgent.destroy();
+    this.#engine?.httpAgent.destroy();
+    this.#engine?.httpsAgent.destroy();
   }
 }
 
@@ -739,6 +789,14 @@ function requestBody(spec: RequestSpec<unknown>, context: Context): string | und
     );
   }
   return text;
+}
+
+/** Why the HTTP stack is not there for a call: `invalid_configuration`, before anything was sent. */
+function httpStackProblem(context: Context, reason: string, cause: unknown): InvalidConfigurationError {
+  return InvalidConfigurationError.of([{ tenant: context.tenant, field: '(http client)', reason }], {
+    ...context,
+    cause,
+  });
 }
 
 /** The client's own numbers, for a host that builds one directly (the configuration schema checks a tenant's). */

@@ -4,7 +4,6 @@
  * `message` takes only the status and neutral field names; the provider's own text is kept (as
  * `providerMessages` and field-error texts, redacted) only for calls that carried the person's data.
  */
-import { isAxiosError } from 'axios';
 import {
   AbortedError,
   AuthenticationFailedError,
@@ -194,7 +193,8 @@ export function errorFromTransport(
   if (state.abortedByCaller) return new AbortedError(`${what}: cancelled by the caller`, ctx);
   if (state.timedOut)
     return new TimeoutError(`${what}: no complete answer within ${state.timeoutMs} ms`, ctx);
-  const code = isAxiosError(error) ? error.code : (error as { code?: unknown } | null)?.code;
+  // An AxiosError's code (`ECONNRESET`, `ECONNABORTED`…), or the code of whatever a custom transport threw.
+  const code = (error as { code?: unknown } | null | undefined)?.code;
   // Bounded before matching: the pattern below has two `.*`, and a message can quote anything.
   const message = error instanceof Error ? error.message.slice(0, 1_000) : '';
   if (typeof code === 'string' && TIMEOUT_CODES.has(code)) {

@@ -11,7 +11,7 @@ import axios, {
   type InternalAxiosRequestConfig,
   type RawAxiosRequestHeaders,
 } from 'axios';
-import { markNeverSent } from './transport.js';
+import { markNeverSent } from './never-sent.js';
 
 /** One request as the client describes it, before axios's conventions are applied. */
 export interface OutgoingRequest {

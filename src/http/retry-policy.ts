@@ -1,10 +1,11 @@
 /**
  * The retry policy: which failures are retried, which make a create's outcome
  * ambiguous, and how long to wait. Backoff is cockatiel's exponential backoff with decorrelated
- * jitter; the loop itself lives in the client, because cockatiel 3's `RetryPolicy` sleeps through a
+ * jitter (made in `stack.ts`, loaded on the first request: only its types are imported here); the
+ * loop itself lives in the client, because cockatiel 3's `RetryPolicy` sleeps through a
  * cancellation and knows nothing of a call's deadline or of `Retry-After`.
  */
-import { ExponentialBackoff, type IBackoff, type IBackoffFactory } from 'cockatiel';
+import type { IBackoff, IBackoffFactory } from 'cockatiel';
 import type { PayrollIdentityError } from '../errors.js';
 
 /** A tenant's retry policy (`retry` in its configuration; docs/reliability.md). */
@@ -79,10 +80,6 @@ export class BackoffSchedule {
     const jittered = Math.round(this.backoff.duration);
     return retryAfterMs !== undefined ? Math.max(retryAfterMs, jittered) : jittered;
   }
-}
-
-export function backoffFactory(options: RetryOptions): IBackoffFactory<unknown> {
-  return new ExponentialBackoff({ initialDelay: options.baseDelayMs, maxDelay: options.maxDelayMs });
 }
 
 /**

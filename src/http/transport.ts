@@ -17,7 +17,7 @@
  *   exceeded`), which `errors.ts` maps to `unexpected_response`; the error carries the response's
  *   status (not its body), so the client can tell a create's unreadable 2xx from a refusal;
  * - a cancellation that provably sent nothing (before a socket was connected) is marked as such
- *   ({@link requestNeverSent}): a create cancelled then did not take effect;
+ *   (`requestNeverSent` in `never-sent.ts`): a create cancelled then did not take effect;
  * - failures are `AxiosError`s carrying the socket's code (`ECONNREFUSED`, `ECONNRESET`…).
  */
 import http from 'node:http';
@@ -31,7 +31,9 @@ import {
   CanceledError,
   type InternalAxiosRequestConfig,
 } from 'axios';
+import { markNeverSent, markRefusedLocally } from './never-sent.js';
 import { requestTarget } from './request-target.js';
+import { USER_AGENT } from './user-agent.js';
 
 /**
  * What sends a request: an axios adapter, `(config) => Promise<AxiosResponse>`. The config is axios's
@@ -46,43 +48,8 @@ export interface NodeTransportAgents {
   httpsAgent: https.Agent;
 }
 
-/** Cancellations that happened before any byte of the request could reach the provider. */
-const NEVER_SENT = new WeakSet<object>();
-
-/** Marks a cancellation error as one that sent nothing (returns it). */
-export function markNeverSent<E extends object>(error: E): E {
-  NEVER_SENT.add(error);
-  return error;
-}
-
-/**
- * Whether a transport error is a cancellation that provably sent nothing. Unmarked errors (every
- * error of a custom transport) may have been sent: the safe assumption for a create.
- */
-export function requestNeverSent(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && NEVER_SENT.has(error);
-}
-
-/** This library's version (a test keeps it equal to package.json's). */
-export const LIBRARY_VERSION = '0.1.0';
-/** Who is calling, and nothing more: no axios version for the next axios default to change. */
-export const USER_AGENT = `payroll-identity/${LIBRARY_VERSION} node/${process.versions.node}`;
 /** What {@link decoded} can decode (no `compress`: LZW is not something zlib reads). */
 const ACCEPT_ENCODING = 'gzip, deflate, br';
-
-/** Requests refused before any of them existed (a URL, body or protocol the transport cannot send). */
-const REFUSED_LOCALLY = new WeakSet<object>();
-
-function refuse(error: AxiosError): AxiosError {
-  REFUSED_LOCALLY.add(error);
-  NEVER_SENT.add(error);
-  return error;
-}
-
-/** Whether a transport error is a request refused before it was made: nothing was sent. */
-export function refusedLocally(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && REFUSED_LOCALLY.has(error);
-}
 
 function requestBody(config: InternalAxiosRequestConfig): Buffer | string | undefined {
   const data: unknown = config.data;
@@ -161,13 +128,15 @@ export function nodeTransport(agents: NodeTransportAgents): Transport {
         body = requestBody(config);
         headers = requestHeaders(config, body);
       } catch (error) {
-        reject(refuse(AxiosError.from(error, AxiosError.ERR_BAD_REQUEST, config)));
+        reject(markRefusedLocally(AxiosError.from(error, AxiosError.ERR_BAD_REQUEST, config)));
         return;
       }
       const isHttps = url.protocol === 'https:';
       if (!isHttps && url.protocol !== 'http:') {
         reject(
-          refuse(new AxiosError(`Unsupported protocol ${url.protocol}`, AxiosError.ERR_BAD_REQUEST, config)),
+          markRefusedLocally(
+            new AxiosError(`Unsupported protocol ${url.protocol}`, AxiosError.ERR_BAD_REQUEST, config),
+          ),
         );
         return;
       }
@@ -175,7 +144,7 @@ export function nodeTransport(agents: NodeTransportAgents): Transport {
       const maxBody = config.maxBodyLength ?? -1;
       if (body !== undefined && maxBody > -1 && Buffer.byteLength(body) > maxBody) {
         reject(
-          refuse(
+          markRefusedLocally(
             new AxiosError(
               'Request body larger than maxBodyLength limit',
               AxiosError.ERR_BAD_REQUEST,

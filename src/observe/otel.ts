@@ -9,7 +9,7 @@
  * API's no-op ones), so such a call builds no span, no attribute object and no context.
  */
 import { createRequire } from 'node:module';
-import { LIBRARY_VERSION } from '../http/transport.js';
+import { LIBRARY_VERSION } from '../http/user-agent.js';
 
 /** An attribute value (the subset of OpenTelemetry's used here). */
 export type OtelAttributes = Record<string, string | number | boolean>;

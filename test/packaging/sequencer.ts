@@ -8,7 +8,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const BUILDS = /\/test\/packaging\/package\.test\.ts$/;
 const WAITS_FOR_BUILD =
-  /\/test\/(unit\/errors\/cross-build|cli\/e2e|packaging\/docs-run|unit\/observe\/otel)\.test\.ts$/;
+  /\/test\/(unit\/errors\/cross-build|cli\/e2e|packaging\/docs-run|packaging\/lazy-loading|unit\/observe\/otel)\.test\.ts$/;
 
 const rank = (file: TestSpecification): number =>
   BUILDS.test(file.moduleId) ? 0 : WAITS_FOR_BUILD.test(file.moduleId) ? 2 : 1;

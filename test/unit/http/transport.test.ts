@@ -19,9 +19,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { HttpClient } from '../../../src/http/client.js';
 import { errorFromTransport } from '../../../src/http/errors.js';
+import { refusedLocally } from '../../../src/http/never-sent.js';
 import { PreparedSender } from '../../../src/http/prepared-sender.js';
 import { requestTarget } from '../../../src/http/request-target.js';
-import { nodeTransport, refusedLocally, USER_AGENT } from '../../../src/http/transport.js';
+import { nodeTransport } from '../../../src/http/transport.js';
+import { USER_AGENT } from '../../../src/http/user-agent.js';
 
 /** What axios's Node adapter puts on the request line (buildFullPath, `new URL`, then buildURL). */
 function axiosPath(baseURL: string, url: string, params?: Record<string, unknown>): string {

@@ -6,7 +6,7 @@
  * the next default of a dependency cannot leak onto the wire unnoticed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LIBRARY_VERSION, USER_AGENT } from '../../../src/http/transport.js';
+import { LIBRARY_VERSION, USER_AGENT } from '../../../src/http/user-agent.js';
 import { createPayrollIdentity } from '../../../src/index.js';
 import { type Sandbox, startSandbox } from '../../../src/sandbox/index.js';
 import type { CreateUserInput } from '../../../src/user.js';

@@ -1,0 +1,64 @@
+/**
+ * One tenant's circuit breaker (cockatiel's, with a consecutive-failure breaker), as `circuit.ts`
+ * describes it. Needs cockatiel at run time: loaded with the HTTP stack on the first request
+ * (`stack.ts`), never with the library.
+ */
+import {
+  BrokenCircuitError,
+  type CircuitBreakerPolicy,
+  CircuitState,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  handleWhen,
+} from 'cockatiel';
+import type { CircuitState as CircuitStateName } from '../observe/events.js';
+import { CIRCUIT_OPEN, type CircuitBreakerOptions, callerMade, isProviderFailure } from './circuit.js';
+
+const STATE_NAMES: Record<CircuitState, CircuitStateName> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half_open',
+  [CircuitState.Isolated]: 'open',
+};
+
+/** The breaker of one tenant's client; `enabled: false` gives one that always lets the attempt run. */
+export class TenantCircuit {
+  private readonly policy: CircuitBreakerPolicy | undefined;
+  private readonly counter: ConsecutiveBreaker | undefined;
+
+  constructor(options: CircuitBreakerOptions, onStateChange: (state: CircuitStateName) => void) {
+    if (!options.enabled) return;
+    const counter = new ConsecutiveBreaker(options.threshold);
+    const policy = circuitBreaker(
+      // A caller's cancellation says nothing about the provider, except during the probe: an
+      // unfinished probe proves nothing, so the circuit stays open rather than closing.
+      handleWhen((e) => isProviderFailure(e) || (callerMade(e) && policy.state === CircuitState.HalfOpen)),
+      { halfOpenAfter: options.halfOpenAfterMs, breaker: counter },
+    );
+    policy.onStateChange((s) => onStateChange(STATE_NAMES[s]));
+    this.policy = policy;
+    this.counter = counter;
+  }
+
+  get state(): CircuitStateName {
+    return this.policy ? STATE_NAMES[this.policy.state] : 'closed';
+  }
+
+  /** Runs one attempt through the breaker, or returns {@link CIRCUIT_OPEN} without running it. */
+  async run<R>(attempt: () => Promise<R>): Promise<R | typeof CIRCUIT_OPEN> {
+    const policy = this.policy;
+    if (!policy) return attempt();
+    if (policy.state === CircuitState.HalfOpen) return CIRCUIT_OPEN;
+    try {
+      return await policy.execute(attempt);
+    } catch (error) {
+      if (error instanceof BrokenCircuitError) return CIRCUIT_OPEN;
+      // An answer that is not a provider failure (a 404, a 409) proves the provider is up: it ends
+      // the run of consecutive failures, which cockatiel only does for a success.
+      if (!isProviderFailure(error) && !callerMade(error) && policy.state === CircuitState.Closed) {
+        this.counter?.success();
+      }
+      throw error;
+    }
+  }
+}

@@ -42,34 +42,37 @@ const tealUser = JSON.stringify({
   ext_id: 'applicant-1',
   payroll_period_months: 12,
 });
-/** A page of ten users (ids 1–10), as each provider lists them. */
-const PAGE = 10;
-const pageIds = Array.from(
-  { length: PAGE },
-  (_, i) => `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
-);
-const argylePage = JSON.stringify({
-  next: null,
-  previous: null,
-  results: pageIds.map((id) => ({ ...JSON.parse(argyleUser), id })),
-});
-const tealPage = JSON.stringify({
-  pagination: { offset: 0, limit: PAGE, count: PAGE, total_count: PAGE },
-  users: pageIds.map((user_id) => ({ ...JSON.parse(tealUser), user_id })),
-});
+/** A whole listing of `size` users (ids 1…size) in one page, as each provider answers it. */
+const pageIds = (size: number) =>
+  Array.from({ length: size }, (_, i) => `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`);
+const argylePage = (size: number) =>
+  JSON.stringify({
+    next: null,
+    previous: null,
+    results: pageIds(size).map((id) => ({ ...JSON.parse(argyleUser), id })),
+  });
+const tealPage = (size: number) =>
+  JSON.stringify({
+    pagination: { offset: 0, limit: size, count: size, total_count: size },
+    users: pageIds(size).map((user_id) => ({ ...JSON.parse(tealUser), user_id })),
+  });
+/** The page sizes listed: one user (the cost of a page request), a hundred (the cost per user). */
+const PAGE_SIZES = [1, 100] as const;
+const pages: Record<string, Record<number, string>> = {
+  'get /v2/users': Object.fromEntries(PAGE_SIZES.map((n) => [n, argylePage(n)])),
+  'get /users': Object.fromEntries(PAGE_SIZES.map((n) => [n, tealPage(n)])),
+};
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.e30.c2ln';
 const answers: Record<string, { status: number; body: string }> = {
   'post /v2/users': { status: 200, body: JSON.stringify({ user_token: TOKEN, id: USER_ID }) },
   [`get /v2/users/${USER_ID}`]: { status: 200, body: argyleUser },
   [`patch /v2/users/${USER_ID}`]: { status: 200, body: argyleUser },
   [`delete /v2/users/${USER_ID}`]: { status: 204, body: '' },
-  'get /v2/users': { status: 200, body: argylePage },
   'post /v2/user-tokens': { status: 200, body: JSON.stringify({ user_token: TOKEN }) },
   'post /users': { status: 201, body: tealUser },
   [`get /users/${USER_ID}`]: { status: 200, body: tealUser },
   [`patch /users/${USER_ID}`]: { status: 200, body: tealUser },
   [`delete /users/${USER_ID}`]: { status: 204, body: '' },
-  'get /users': { status: 200, body: tealPage },
   'post /user-tokens': {
     status: 201,
     body: JSON.stringify({
@@ -92,7 +95,12 @@ const invalid = {
 async function inProcess(config: InternalAxiosRequestConfig): Promise<AxiosResponse> {
   const key = `${config.method} ${config.url}`;
   const data = typeof config.data === 'string' ? config.data : '';
-  const answer = data.includes('"bad"') ? invalid : (answers[key] ?? notFound);
+  const page = pages[key]?.[Number((config.params as { limit?: unknown } | undefined)?.limit)];
+  const answer = data.includes('"bad"')
+    ? invalid
+    : page !== undefined
+      ? { status: 200, body: page }
+      : (answers[key] ?? notFound);
   return {
     status: answer.status,
     statusText: '',
@@ -114,11 +122,11 @@ const expectCode = (code: string) => (error: unknown) => {
 const badArgyle = { ...createInput('argyle'), firstName: 'bad' };
 const invalidInput = { ...createInput('argyle'), email: 'not-an-email', birthDate: '1990-13-45' };
 
-/** Reads a whole listing (one page of ten users). */
-async function listPage(p: Provider): Promise<number> {
+/** Reads a whole listing: one page of `size` users. */
+async function listPage(p: Provider, size: number): Promise<number> {
   let n = 0;
-  for await (const _ of service(p).listUsers({ pageSize: PAGE })) n++;
-  if (n !== PAGE) throw new Error(`${p} listUsers: ${n} users, expected ${PAGE}`);
+  for await (const _ of service(p).listUsers({ pageSize: size })) n++;
+  if (n !== size) throw new Error(`${p} listUsers: ${n} users, expected ${size}`);
   return n;
 }
 
@@ -129,13 +137,15 @@ const scenarios: Record<string, () => Promise<unknown>> = {
   'argyle updateUser': () => service('argyle').updateUser(USER_ID, { lastName: 'Doe' }),
   'argyle deleteUser': () => service('argyle').deleteUser(USER_ID),
   'argyle createLinkToken': () => service('argyle').createLinkToken(USER_ID),
-  [`argyle listUsers (one page of ${PAGE})`]: () => listPage('argyle'),
+  'argyle listUsers (one page of 1)': () => listPage('argyle', 1),
+  'argyle listUsers (one page of 100)': () => listPage('argyle', 100),
   'teal getUser': () => service('teal').getUser(USER_ID),
   'teal createUser': () => service('teal').createUser(createInput('teal')),
   'teal updateUser': () => service('teal').updateUser(USER_ID, { lastName: 'Doe' }),
   'teal deleteUser': () => service('teal').deleteUser(USER_ID),
   'teal createLinkToken': () => service('teal').createLinkToken(USER_ID),
-  [`teal listUsers (one page of ${PAGE})`]: () => listPage('teal'),
+  'teal listUsers (one page of 1)': () => listPage('teal', 1),
+  'teal listUsers (one page of 100)': () => listPage('teal', 100),
   'argyle getUser → 404 (error mapping)': () =>
     service('argyle').getUser('00000000-0000-4000-8000-000000000404').catch(expectCode('not_found')),
   'argyle createUser → 400 (error mapping, field errors)': () =>
@@ -146,21 +156,29 @@ const scenarios: Record<string, () => Promise<unknown>> = {
   'axios pipeline only (reference)': () => bareAxios.get(`/v2/users/${USER_ID}`),
 };
 
+/** Scenarios that run fewer calls per batch (a page of 100 users costs about a hundred calls). */
+const CALLS_DIVISOR: Record<string, number> = {
+  'argyle listUsers (one page of 100)': 25,
+  'teal listUsers (one page of 100)': 25,
+};
+const callsOf = (name: string) => Math.max(1, Math.round(PER_BATCH / (CALLS_DIVISOR[name] ?? 1)));
+
 // BENCH_CPU_ONLY='argyle getUser' keeps only that scenario (for `node --cpu-prof` runs).
 const only = process.env.BENCH_CPU_ONLY;
 const names = Object.keys(scenarios).filter((n) => !only || n === only);
 const batches: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
 const cpuBatches: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
-for (const name of names) for (let i = 0; i < PER_BATCH; i++) await scenarios[name]!(); // warm-up
+for (const name of names) for (let i = 0; i < callsOf(name); i++) await scenarios[name]!(); // warm-up
 for (let b = 0; b < BATCHES; b++) {
   for (const name of names) {
     const call = scenarios[name]!;
+    const calls = callsOf(name);
     const cpu0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
-    for (let i = 0; i < PER_BATCH; i++) await call();
-    batches[name]!.push(Number(process.hrtime.bigint() - t0) / 1e3 / PER_BATCH);
+    for (let i = 0; i < calls; i++) await call();
+    batches[name]!.push(Number(process.hrtime.bigint() - t0) / 1e3 / calls);
     const cpu = process.cpuUsage(cpu0);
-    cpuBatches[name]!.push((cpu.user + cpu.system) / PER_BATCH);
+    cpuBatches[name]!.push((cpu.user + cpu.system) / calls);
   }
 }
 await identity.close();
@@ -172,6 +190,7 @@ report({
     const cpu = [...cpuBatches[name]!].sort((a, b) => a - b);
     return {
       scenario: name,
+      calls: callsOf(name),
       usPerCall: percentile(sorted, 50),
       minUs: sorted[0]!,
       cpuUsPerCall: percentile(cpu, 50),

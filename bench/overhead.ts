@@ -13,16 +13,21 @@ import http from 'node:http';
 import axios, { type AxiosInstance } from 'axios';
 import {
   ARGYLE_CREDENTIALS,
+  bareJson,
   createInput,
+  interleavedLatency,
+  libraryCreateBody,
   loadDist,
   PROVIDERS,
   type Provider,
   report,
+  rotate,
   TEAL_CREDENTIALS,
+  type Timed,
   tenantConfig,
   USER_ID,
 } from './lib.js';
-import { percentile } from './stats.js';
+import { latencySummary } from './stats.js';
 
 const ORIGIN = process.env.BENCH_ORIGIN;
 if (!ORIGIN) throw new Error('BENCH_ORIGIN is not set (run through bench/run.ts)');
@@ -39,39 +44,15 @@ type Op = 'createUser' | 'getUser';
 type Kind = 'library' | 'library+axios-http' | 'axios' | 'node:http';
 const KINDS: readonly Kind[] = ['library', 'library+axios-http', 'axios', 'node:http'];
 
-interface Contender {
+interface Contender extends Timed {
   provider: Provider;
   op: Op;
   kind: Kind;
-  call: () => Promise<unknown>;
-  samples: number[];
-  /** This process's CPU time (user + system, µs) over the latency phase. */
-  cpuUs: number;
   tpCalls: number;
   tpSeconds: number;
 }
 
 const lib = await loadDist();
-
-/** The library's own request for each provider's createUser, captured once in-process. */
-async function capturedCreateBody(provider: Provider): Promise<string> {
-  let body = '';
-  const identity = lib.createPayrollIdentity({
-    tenants: { t: tenantConfig(provider, ORIGIN) },
-    transport: async (config) => {
-      // Only the create itself: the failure below makes the library reconcile with a GET.
-      if (config.method === 'post') body = String(config.data);
-      throw new Error('captured');
-    },
-  });
-  await identity
-    .forTenant('t')
-    .createUser(createInput(provider))
-    .catch(() => undefined);
-  await identity.close();
-  if (!body) throw new Error(`no ${provider} request body captured`);
-  return body;
-}
 
 const paths = {
   argyle: { create: '/v2/users', get: `/v2/users/${USER_ID}` },
@@ -96,38 +77,6 @@ function handWrittenAxios(provider: Provider): AxiosInstance {
 
 const floorAgent = new http.Agent({ keepAlive: true });
 
-/** The floor: one request on a keep-alive agent, the body read and parsed, nothing else. */
-function bare(method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: string) {
-  return new Promise<unknown>((resolve, reject) => {
-    const req = http.request(
-      {
-        hostname: origin.hostname,
-        port: origin.port,
-        path,
-        method,
-        agent: floorAgent,
-        headers: body
-          ? { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }
-          : headers,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          try {
-            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-          } catch (error) {
-            reject(error);
-          }
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 async function contenders(): Promise<{ list: Contender[]; close: () => Promise<void> }> {
   const tenants = { argyle: tenantConfig('argyle', ORIGIN), teal: tenantConfig('teal', ORIGIN) };
   const lean = lib.createPayrollIdentity({ tenants });
@@ -136,7 +85,7 @@ async function contenders(): Promise<{ list: Contender[]; close: () => Promise<v
   const add = (provider: Provider, op: Op, kind: Kind, call: () => Promise<unknown>) =>
     list.push({ provider, op, kind, call, samples: [], cpuUs: 0, tpCalls: 0, tpSeconds: 0 });
   for (const provider of PROVIDERS) {
-    const body = await capturedCreateBody(provider);
+    const body = await libraryCreateBody(lib, provider, origin.origin);
     const parsedBody: unknown = JSON.parse(body);
     const input = createInput(provider);
     const api = handWrittenAxios(provider);
@@ -153,8 +102,11 @@ async function contenders(): Promise<{ list: Contender[]; close: () => Promise<v
         );
         add(provider, 'getUser', kind, () => api.get(paths[provider].get).then((r) => r.data));
       } else {
-        add(provider, 'createUser', kind, () => bare('POST', paths[provider].create, headers, body));
-        add(provider, 'getUser', kind, () => bare('GET', paths[provider].get, headers));
+        const url = (path: string) => new URL(path, origin);
+        add(provider, 'createUser', kind, () =>
+          bareJson(floorAgent, url(paths[provider].create), 'POST', headers, body),
+        );
+        add(provider, 'getUser', kind, () => bareJson(floorAgent, url(paths[provider].get), 'GET', headers));
       }
     }
   }
@@ -166,11 +118,6 @@ async function contenders(): Promise<{ list: Contender[]; close: () => Promise<v
       floorAgent.destroy();
     },
   };
-}
-
-function rotate<T>(list: readonly T[], by: number): T[] {
-  const k = by % list.length;
-  return [...list.slice(k), ...list.slice(0, k)];
 }
 
 async function runWorkers(call: () => Promise<unknown>, total: number, concurrency: number): Promise<number> {
@@ -195,18 +142,8 @@ for (const c of list) {
   await runWorkers(c.call, CONCURRENCY * 4, CONCURRENCY);
 }
 
-for (let round = 0; round < LAT_ROUNDS; round++) {
-  for (const c of rotate(list, round)) {
-    const cpu = process.cpuUsage();
-    for (let i = 0; i < LAT_PER_ROUND; i++) {
-      const start = process.hrtime.bigint();
-      await c.call();
-      c.samples.push(Number(process.hrtime.bigint() - start) / 1e3);
-    }
-    const used = process.cpuUsage(cpu);
-    c.cpuUs += used.user + used.system;
-  }
-}
+// The sequential latency phase (the warm-up above is done).
+await interleavedLatency(list, { warmup: 0, rounds: LAT_ROUNDS, perRound: LAT_PER_ROUND });
 for (let round = 0; round < TP_ROUNDS; round++) {
   for (const c of rotate(list, round)) {
     c.tpSeconds += await runWorkers(c.call, TP_PER_ROUND, CONCURRENCY);
@@ -215,18 +152,13 @@ for (let round = 0; round < TP_ROUNDS; round++) {
 }
 await close();
 
-const rows = list.map((c) => {
-  const sorted = [...c.samples].sort((a, b) => a - b);
-  return {
-    provider: c.provider,
-    operation: c.op,
-    contender: c.kind,
-    p50Us: percentile(sorted, 50),
-    p99Us: percentile(sorted, 99),
-    clientCpuUsPerCall: c.cpuUs / c.samples.length,
-    throughputPerSec: c.tpCalls / c.tpSeconds,
-  };
-});
+const rows = list.map((c) => ({
+  provider: c.provider,
+  operation: c.op,
+  contender: c.kind,
+  ...latencySummary(c.samples, c.cpuUs),
+  throughputPerSec: c.tpCalls / c.tpSeconds,
+}));
 const find = (p: Provider, op: Op, kind: Kind) =>
   rows.find((r) => r.provider === p && r.operation === op && r.contender === kind)!;
 const ratios = PROVIDERS.flatMap((provider) =>

@@ -76,6 +76,8 @@ interface ColdStart {
     importMs: number;
     firstServiceMs: number;
     totalMs: number;
+    /** Import, first service and one getUser over loopback (the lazily loaded HTTP stack included). */
+    firstCallMs?: number;
     processWallMs: number;
   }[];
   importBreakdownMs: Record<string, number>;
@@ -112,6 +114,10 @@ const f = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '
 const worst = (values: number[], higherIsWorse = true) =>
   higherIsWorse ? Math.max(...values) : Math.min(...values);
 
+/** The successful calls of every operation, each provider (bench/cpu.ts names them so). */
+const OPERATION_SCENARIO =
+  /^(argyle|teal) (getUser|createUser|updateUser|deleteUser|createLinkToken|listUsers \(one page of 1\))$/;
+
 /** Each target against its worst case across providers and operations. */
 export function evaluate(input: unknown): Target[] {
   const r = input as Results;
@@ -144,18 +150,20 @@ export function evaluate(input: unknown): Target[] {
   if (vsPeers.length > 0) {
     const behind = vsPeers.reduce((a, b) => (b.libraryP50VsThis > a.libraryP50VsThis ? b : a));
     out.push({
-      target: 'p50 vs every SDK peer ≤ 1.00× (ahead of every peer)',
+      target: 'p50 vs every SDK peer < 1.00× (ahead of every peer)',
       measured: `${f(behind.libraryP50VsThis)}× (worst: ${behind.contender} ${behind.operation})`,
       met: behind.libraryP50VsThis < 1,
     });
   }
   if (r.cpu) {
-    const calls = r.cpu.rows.filter((x) => /^(argyle|teal) (get|create)User$/.test(x.scenario));
-    const cpu = worst(calls.map((x) => x.usPerCall));
+    // Every operation of both providers, successful; a listing's call is one page request (of one
+    // user: the cost per listed user is shown apart, from the page of 100).
+    const calls = r.cpu.rows.filter((x) => OPERATION_SCENARIO.test(x.scenario));
+    const slowest = calls.reduce((a, b) => (b.usPerCall > a.usPerCall ? b : a));
     out.push({
-      target: 'library CPU per call ≤ 30 µs',
-      measured: `${f(cpu, 1)} µs (worst successful call)`,
-      met: cpu <= 30,
+      target: 'library CPU per call ≤ 30 µs (every operation, both providers)',
+      measured: `${f(slowest.usPerCall, 1)} µs (worst: ${slowest.scenario})`,
+      met: slowest.usPerCall <= 30,
     });
   }
   if (r.pagination) {
@@ -366,7 +374,7 @@ export function render(output: {
           f(x.firstServiceMs, 1),
           f(x.totalMs, 0),
           // Absent from results recorded before the first call was measured.
-          f((x as typeof x & { firstCallMs?: number }).firstCallMs ?? Number.NaN, 0),
+          f(x.firstCallMs ?? Number.NaN, 0),
           f(x.processWallMs, 0),
         ]),
       ),

@@ -168,10 +168,20 @@ export class Redactor {
 
   /**
    * Whether `text` holds any of this redactor's values in their normalised forms, anywhere (short
-   * ones too, so it errs towards yes). Cheap enough for every response's request id.
+   * ones too, so it errs towards yes). For an opaque token such as a request id.
    */
   finds(text: string): boolean {
     return this.#values.length > 0 && !this.#automaton.scan(normaliseValue(boundText(text))).next().done;
+  }
+
+  /**
+   * {@link Redactor.finds}, or a value as {@link Redactor.redact} finds it among words: an SSN's
+   * last four as a word, a birth date's parts. For text (what a token decodes to), not for the token
+   * itself, whose digits and letters would read as such words by chance.
+   */
+  findsInText(text: string): boolean {
+    if (this.finds(text)) return true;
+    return this.#values.length > 0 && this.#spans(boundText(text)).length > 0;
   }
 
   /** `text` with this redactor's exact values, then every personal-data and credential shape, replaced by {@link REDACTED}. */

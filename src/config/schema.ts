@@ -169,6 +169,9 @@ export const sharedTenantShape = {
   webhooks: webhooksShape.optional(),
 };
 
+/** Control characters (C0, DEL, C1): never part of a credential. */
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
 /** Shortest credential accepted: a shorter one is a placeholder or a typo, and would be too short to redact. */
 export const MIN_SECRET_LENGTH = 8;
 
@@ -185,7 +188,14 @@ export const secretString = (name: string) =>
     // one (`abort: true`), which would make a union of credential shapes (Teal's) hide the reason.
     .superRefine((value, ctx) => {
       if (value.length === 0) ctx.addIssue({ code: 'custom', message: `${name} must not be empty` });
-      else if (value.length < MIN_SECRET_LENGTH) {
+      else if (CONTROL_CHARACTER.test(value)) {
+        // A line break in a header credential would be altered or refused on the way out: another
+        // key than the one configured would be sent.
+        ctx.addIssue({
+          code: 'custom',
+          message: `${name} must not contain control characters (such as a line break)`,
+        });
+      } else if (value.length < MIN_SECRET_LENGTH) {
         ctx.addIssue({
           code: 'custom',
           message: `${name} looks too short to be a credential (under ${MIN_SECRET_LENGTH} characters)`,

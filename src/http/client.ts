@@ -58,7 +58,11 @@ type HttpStack = typeof import('./stack.js');
 
 /** The HTTP stack once loaded: from then on, every client builds its engine without waiting. */
 let loadedStack: HttpStack | undefined;
-/** The one import of the HTTP stack in flight or done (forgotten if it failed, so a later call tries again). */
+/**
+ * The one import of the HTTP stack in flight or done. Forgotten if it failed, so a later call tries
+ * again: in the CommonJS build that loads it afresh; in the ES module build Node keeps a module whose
+ * evaluation failed as failed for the life of the process (docs/reliability.md).
+ */
 let loadingStack: Promise<HttpStack> | undefined;
 
 /**
@@ -255,7 +259,7 @@ export class HttpClient {
    * breaker and the backoff: built on the client's first request ({@link HttpClient.request}).
    */
   #engine: HttpEngine | undefined;
-  /** Controllers of finished calls whose signal never fired and has no listener left. */
+  /** Controllers of finished calls whose signal never fired and has no listener left (built-in transport only). */
   readonly #idleControllers: AbortController[] = [];
   readonly #redactor: Redactor;
   readonly #retry: RetryOptions;
@@ -418,11 +422,13 @@ export class HttpClient {
       clearTimeout(timer);
       unsubscribe?.();
       // Creating an AbortSignal costs more than the rest of a call's bookkeeping (docs/performance.md).
-      // One that never fired and that nobody listens to any more (the built-in transport, axios's
-      // own adapter and our waits all remove their listeners when they settle) is as good as new. A
-      // transport that left a listener behind could be woken by a later call's abort: its
-      // controller is dropped instead.
+      // One that never fired, handed only to the built-in transport (which removes its listener when
+      // it settles and keeps nothing), is as good as new; the listener check is a second guard. A
+      // host's transport always gets a fresh one: it may keep the signal after settling (a late
+      // listener, `AbortSignal.any`, state keyed by the signal), and a later call's abort must never
+      // reach it.
       if (
+        this.#transport === undefined &&
         !this.#closed &&
         !controller.signal.aborted &&
         this.#idleControllers.length < 256 &&

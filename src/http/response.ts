@@ -26,14 +26,29 @@ export interface ReadResult<T> {
   readonly requestId: string | undefined;
 }
 
+/**
+ * The response's headers by lower-case name, as text. A custom transport may hand back anything: a
+ * value that cannot be read as text (a throwing `toString`, a getter that throws) is left out, never
+ * thrown on, and so are all headers when the headers object itself cannot be read.
+ */
 function headerMap(response: AxiosResponse): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(response.headers ?? {})) {
-    out[k.toLowerCase()] = Array.isArray(v)
-      ? v.join(', ')
-      : v === undefined || v === null
-        ? undefined
-        : String(v);
+  let entries: [string, unknown][];
+  try {
+    entries = Object.entries(response.headers ?? {});
+  } catch {
+    return out;
+  }
+  for (const [k, v] of entries) {
+    try {
+      out[k.toLowerCase()] = Array.isArray(v)
+        ? v.join(', ')
+        : v === undefined || v === null
+          ? undefined
+          : String(v);
+    } catch {
+      // Not text: not a header this library reads.
+    }
   }
   return out;
 }
@@ -89,14 +104,19 @@ export function readResponse<T>(
   }
   // Checking a request id costs more than the rest of reading a small answer: on success it is
   // only worked out when read (by the host's logger, hooks or span, or a provider's code).
-  const ctx = () => ({ ...context, requestId: requestIdOf(response, redactor) });
+  // Against the call's redactor: it knows the person's data the call carried (a request id can encode
+  // a birth date or an email as well as a credential).
+  const ctx = () => ({
+    ...context,
+    requestId: requestIdOf(response, callRedactor(redactor, spec.sensitive)),
+  });
   if (spec.expectStatus && !spec.expectStatus.includes(status)) {
     throw new UnexpectedResponseError(
       `${context.provider} ${spec.operation}: HTTP ${status} where the documents say ${spec.expectStatus.join(' or ')}`,
       { ...ctx(), status },
     );
   }
-  if (!spec.response) return new Success(status, undefined as T, response, redactor);
+  if (!spec.response) return new Success(status, undefined as T, response, redactor, spec.sensitive);
   if (!parsed.ok) {
     throw new UnexpectedResponseError(
       `${context.provider} ${spec.operation}: the response body is not JSON`,
@@ -118,38 +138,54 @@ export function readResponse<T>(
       },
     );
   }
-  return new Success(status, result.data, response, redactor);
+  return new Success(status, result.data, response, redactor, spec.sensitive);
 }
 
-/** The response's request id, if it is safe to show (see `safeRequestId`). */
-function requestIdOf(response: AxiosResponse, redactor: Redactor): string | undefined {
-  const headers = headerMap(response);
-  return safeRequestId(headers['x-request-id'] ?? headers['request-id'], redactor);
+/** The redactor of one call: the tenant's, plus the person's data the call carried. */
+function callRedactor(redactor: Redactor, sensitive: ResponseSpec<unknown>['sensitive']): Redactor {
+  return sensitive ? redactor.with(sensitive) : redactor;
 }
 
 /**
- * A success whose `requestId` is checked on first read, once. A class with private fields, not an
- * object literal with a getter closing over the response: those literals made every call's objects
- * outlive young-generation collections (docs/performance.md).
+ * The response's request id, if it is safe to show (see `safeRequestId`); never a throw, whatever a
+ * custom transport put in its headers (a value that cannot be read as text is no request id).
+ */
+function requestIdOf(response: AxiosResponse, redactor: Redactor): string | undefined {
+  try {
+    const headers = headerMap(response);
+    return safeRequestId(headers['x-request-id'] ?? headers['request-id'], redactor);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A success whose `requestId` is checked on first read, once, against the call's redactor. A class
+ * with private fields, not an object literal with a getter closing over the response: those literals
+ * made every call's objects outlive young-generation collections (docs/performance.md).
  */
 class Success<T> implements ReadResult<T> {
   #response: AxiosResponse | undefined;
   #redactor: Redactor | undefined;
+  #sensitive: ResponseSpec<unknown>['sensitive'];
   #requestId: string | undefined;
   constructor(
     readonly status: number,
     readonly data: T,
     response: AxiosResponse,
     redactor: Redactor,
+    sensitive: ResponseSpec<unknown>['sensitive'],
   ) {
     this.#response = response;
     this.#redactor = redactor;
+    this.#sensitive = sensitive;
   }
   get requestId(): string | undefined {
     if (this.#response !== undefined && this.#redactor !== undefined) {
-      this.#requestId = requestIdOf(this.#response, this.#redactor);
+      this.#requestId = requestIdOf(this.#response, callRedactor(this.#redactor, this.#sensitive));
       this.#response = undefined;
       this.#redactor = undefined;
+      this.#sensitive = undefined;
     }
     return this.#requestId;
   }

@@ -191,13 +191,14 @@ function decodings(value: string): string[] {
  */
 export function safeRequestId(
   value: string | undefined,
-  redactor?: { finds(text: string): boolean },
+  redactor?: { finds(text: string): boolean; findsInText(text: string): boolean },
 ): string | undefined {
   if (value === undefined || value.length === 0 || value.length > MAX_REQUEST_ID_LENGTH) return undefined;
   const shaped = UUID.test(value) || HEX.test(value) || (BASE64URL.test(value) && DIGIT.test(value));
   if (!shaped || looksPersonal(value) || redactor?.finds(value)) return undefined;
   for (const text of decodings(value)) {
-    if (looksPersonal(text) || redactor?.finds(text)) return undefined;
+    // Decoded, it is text: a value's words count too (a birth date's parts, an SSN's last four).
+    if (looksPersonal(text) || redactor?.findsInText(text)) return undefined;
   }
   return value;
 }

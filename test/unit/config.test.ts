@@ -116,6 +116,28 @@ describe('validateTenants', () => {
     expect(() => validateTenants(tenant('abcd1234'), [fakeProvider])).not.toThrow();
   });
 
+  it('refuses a credential holding a control character (a line break would alter the header sent), without echoing it', () => {
+    const tenant = (key: string) => ({
+      tenants: { t: { provider: 'fake', environment: 'sandbox', credentials: { key } } },
+    });
+    for (const key of [
+      'fake-key\r\nX-Evil: 1',
+      'fake-key-\u0000-123',
+      'fake\tkey-123',
+      'fake-key-\u007f123',
+    ]) {
+      const error = configError(() => validateTenants(tenant(key), [fakeProvider]));
+      expect(error.problems).toEqual([
+        {
+          tenant: 't',
+          field: 'credentials.key',
+          reason: 'key must not contain control characters (such as a line break)',
+        },
+      ]);
+      expect(JSON.stringify(error)).not.toContain('fake-key');
+    }
+  });
+
   it('accepts http only on loopback and refuses credentials in URLs', () => {
     const base = { provider: 'fake', environment: 'sandbox', credentials: { key: 'fake-key-123' } };
     for (const ok of [

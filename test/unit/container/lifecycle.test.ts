@@ -22,6 +22,11 @@ import { type Sandbox, startSandbox } from '../../../src/sandbox/index.js';
 import { rejection } from '../../../src/testing/assertions.js';
 
 const USER_ID = '018051aa-f7a9-a0db-2f38-6cfa325e9d69';
+
+/** Until the transport has seen `n` requests (the first request of a process loads the HTTP stack first). */
+async function until(seen: () => number, n: number): Promise<void> {
+  for (let i = 0; i < 1_000 && seen() < n; i++) await new Promise((r) => setTimeout(r, 2));
+}
 const KEY_A = { apiKeyId: 'key-id-AAAA-0001', apiKeySecret: 'secret-AAAA-not-real' };
 const KEY_B = { apiKeyId: 'key-id-BBBB-0002', apiKeySecret: 'secret-BBBB-not-real' };
 
@@ -94,7 +99,7 @@ describe('reconfigure and key rotation', () => {
     const users = identity.forTenant('acme');
     const release = wire.hold();
     const inFlight = users.getUser(USER_ID);
-    await new Promise((r) => setTimeout(r, 5));
+    await until(() => wire.seen.length, 1);
     expect(wire.seen.map((s) => s.auth)).toEqual([wire.basic(KEY_A)]);
 
     let resolved = false;
@@ -103,7 +108,7 @@ describe('reconfigure and key rotation', () => {
     });
     // The change is applied at once: a call that starts now uses key B, on the same handle.
     const during = users.getUser(USER_ID);
-    await new Promise((r) => setTimeout(r, 5));
+    await until(() => wire.seen.length, 2);
     expect(wire.seen.map((s) => s.auth)).toEqual([wire.basic(KEY_A), wire.basic(KEY_B)]);
     expect(resolved).toBe(false); // still draining the call on key A
     release();
@@ -448,7 +453,7 @@ describe('overlapping changes, close and host code', () => {
     const users = identity.forTenant('acme');
     const release = wire.hold();
     const inFlight = users.getUser(USER_ID);
-    await new Promise((r) => setTimeout(r, 5));
+    await until(() => wire.seen.length, 1);
     let second = false;
     let third = false;
     const p2 = identity.setTenant('acme', argyleTenant(KEY_B)).then(() => {
@@ -477,7 +482,7 @@ describe('overlapping changes, close and host code', () => {
     });
     wire.hold();
     const inFlight = identity.forTenant('acme').getUser(USER_ID);
-    await new Promise((r) => setTimeout(r, 5));
+    await until(() => wire.seen.length, 1);
     void identity.setTenant('acme', argyleTenant(KEY_B));
     const started = Date.now();
     await identity.close();

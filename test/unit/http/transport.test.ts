@@ -343,7 +343,7 @@ describe('HttpClient over the lean transport: signals reused across calls', () =
   });
 });
 
-describe('HttpClient with a custom transport: a signal is reused only when nothing listens to it', () => {
+describe('HttpClient with a custom transport: every call gets its own signal', () => {
   const answer = (config: InternalAxiosRequestConfig): AxiosResponse => ({
     status: 200,
     statusText: 'OK',
@@ -371,7 +371,7 @@ describe('HttpClient with a custom transport: a signal is reused only when nothi
       response: z.object({ id: z.string() }),
     });
 
-  it('a transport that removes its listener gets the same, never-fired signal again', async () => {
+  it('even a transport that removes its listener never gets an earlier call’s signal (it may still hold it)', async () => {
     const seen: AbortSignal[] = [];
     const client = clientWith(async (config) => {
       const signal = config.signal as AbortSignal;
@@ -383,27 +383,45 @@ describe('HttpClient with a custom transport: a signal is reused only when nothi
     });
     try {
       for (let i = 0; i < 3; i++) await get(client);
-      expect(new Set(seen).size).toBe(1);
-      expect(seen[0]!.aborted).toBe(false);
+      expect(new Set(seen).size).toBe(3);
     } finally {
       client.close();
     }
   });
 
-  it('a transport that leaves a listener behind never gets that signal again, so no later abort reaches it', async () => {
+  it('a listener added after the call settled is never woken by a later call’s timeout or close', async () => {
     const seen: AbortSignal[] = [];
     let woken = 0;
+    let derived: AbortSignal | undefined;
     const client = clientWith(async (config) => {
       const signal = config.signal as AbortSignal;
-      signal.addEventListener('abort', () => woken++);
       seen.push(signal);
+      if (seen.length > 1) {
+        // The later call hangs until its own deadline aborts it.
+        await new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+      }
+      // After settling: a late listener and a derived signal, both kept by the transport.
+      setImmediate(() => signal.addEventListener('abort', () => woken++));
+      derived ??= AbortSignal.any([signal]);
       return answer(config);
     });
     try {
-      for (let i = 0; i < 3; i++) await get(client);
-      expect(new Set(seen).size).toBe(3);
+      await get(client);
+      await new Promise((r) => setImmediate(r));
+      // A later call that times out (its own signal aborts) and then close(): neither reaches the first.
+      await expect(
+        client.request({
+          operation: 'getUser',
+          method: 'GET',
+          path: '/u',
+          options: { timeoutMs: 1 },
+          response: z.object({ id: z.string() }),
+        }),
+      ).rejects.toMatchObject({ code: 'timeout' });
       client.close();
+      expect(new Set(seen).size).toBe(2);
       expect(woken).toBe(0);
+      expect(derived?.aborted).toBe(false);
     } finally {
       client.close();
     }

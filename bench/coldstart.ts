@@ -10,29 +10,15 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { ARGYLE_CREDENTIALS, report, USER_ID } from './lib.js';
+import { ARGYLE_CREDENTIALS, argyleUserRecord, report, USER_ID } from './lib.js';
 import { percentile } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_COLD_RUNS ?? 9);
 const esm = new URL('../dist/index.js', import.meta.url).href;
 const cjs = fileURLToPath(new URL('../dist/index.cjs', import.meta.url));
 
-/** Argyle's answer to `GET /v2/users/{id}`, as bench/server.ts's `GET_ARGYLE` (a fake person). */
-const ARGYLE_USER = JSON.stringify({
-  id: USER_ID,
-  created_at: '2023-01-30T22:25:38.971Z',
-  items_connected: ['item_123456789'],
-  employers_connected: ['Whole Goods'],
-  external_metadata: { loanStage: 2 },
-  external_id: 'applicant-1',
-  first_name: 'Jane',
-  last_name: 'Roe',
-  email: 'jane.roe@example.com',
-  phone_number: '+14155550123',
-  ssn: null,
-  address: { city: null, line1: null, line2: null, state: null, country: null, postal_code: null },
-  birth_date: { year: 1990, month: 5, day: 17 },
-});
+/** Argyle's answer to `GET /v2/users/{id}` (a fake person, as bench/server.ts answers it). */
+const ARGYLE_USER = JSON.stringify(argyleUserRecord(1, USER_ID));
 
 /** The provider stand-in for the first call: answers every request with the user above. */
 const server = createServer((req, res) => {

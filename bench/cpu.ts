@@ -9,7 +9,16 @@
  * in-process answer: the share of the library's figure that is axios's.
  */
 import axios, { type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
-import { createInput, loadDist, type Provider, report, tenantConfig, USER_ID } from './lib.js';
+import {
+  argyleUserRecord,
+  createInput,
+  loadDist,
+  type Provider,
+  report,
+  tealUserRecord,
+  tenantConfig,
+  USER_ID,
+} from './lib.js';
 import { percentile } from './stats.js';
 
 const BATCHES = Number(process.env.BENCH_CPU_BATCHES ?? 15);
@@ -17,31 +26,9 @@ const PER_BATCH = Number(process.env.BENCH_CPU_PER_BATCH ?? 2000);
 
 const lib = await loadDist();
 
-const argyleUser = JSON.stringify({
-  id: USER_ID,
-  created_at: '2023-01-30T22:25:38.971Z',
-  items_connected: [],
-  employers_connected: [],
-  external_metadata: null,
-  external_id: 'applicant-1',
-  first_name: 'Jane',
-  last_name: 'Roe',
-  email: 'jane.roe@example.com',
-  phone_number: '+14155550123',
-  ssn: null,
-  address: { city: null, line1: null, line2: null, state: null, country: null, postal_code: null },
-  birth_date: { year: 1990, month: 5, day: 17 },
-});
-const tealUser = JSON.stringify({
-  user_id: USER_ID,
-  created_at: '2024-01-01T00:00:00.000Z',
-  forename: 'Jane',
-  surname: 'Roe',
-  date_of_birth: '1990-05-17T00:00:00.000Z',
-  post_codes: ['SW1A 2AA'],
-  ext_id: 'applicant-1',
-  payroll_period_months: 12,
-});
+const argyleUser = JSON.stringify(argyleUserRecord(1, USER_ID));
+const tealUser = JSON.stringify(tealUserRecord(1, USER_ID));
+
 /** A whole listing of `size` users (ids 1…size) in one page, as each provider answers it. */
 const pageIds = (size: number) =>
   Array.from({ length: size }, (_, i) => `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`);

@@ -20,6 +20,46 @@ export const ARGYLE_CREDENTIALS = {
 export const TEAL_CREDENTIALS = { apiKey: 'bench-teal-api-key-not-real' };
 export const USER_ID = '018051aa-f7a9-a0db-2f38-6cfa325e9d69';
 
+/** The fake user `i` (id `00000000-0000-4000-8000-…i`), as Argyle's `GET /v2/users/{id}` answers it. */
+export function argyleUserRecord(i: number, id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`) {
+  return {
+    id,
+    created_at: '2023-01-30T22:25:38.971Z',
+    items_connected: ['item_123456789'],
+    employers_connected: ['Whole Goods'],
+    external_metadata: { loanStage: 2 },
+    external_id: `applicant-${i}`,
+    first_name: 'Jane',
+    last_name: 'Roe',
+    email: 'jane.roe@example.com',
+    phone_number: '+14155550123',
+    ssn: null,
+    address: { city: null, line1: null, line2: null, state: null, country: null, postal_code: null },
+    birth_date: { year: 1990, month: 5, day: 17 },
+  };
+}
+
+/** The fake user `i`, as Teal's `GET /users/{user_id}` answers it. */
+export function tealUserRecord(i: number, id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`) {
+  return {
+    user_id: id,
+    created_at: '2024-01-01T00:00:00.000Z',
+    forename: 'Jane',
+    surname: 'Roe',
+    date_of_birth: '1990-05-17T00:00:00.000Z',
+    post_codes: ['SW1A 2AA'],
+    ext_id: `applicant-${i}`,
+    payroll_period_months: 12,
+  };
+}
+
+/** The bench server's origin, which `run.ts` hands every section that talks to it. */
+export function benchOrigin(): string {
+  const origin = process.env.BENCH_ORIGIN;
+  if (!origin) throw new Error('BENCH_ORIGIN is not set (run through bench/run.ts)');
+  return origin;
+}
+
 export type Provider = 'argyle' | 'teal';
 export const PROVIDERS: readonly Provider[] = ['argyle', 'teal'];
 

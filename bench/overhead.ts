@@ -14,6 +14,7 @@ import axios, { type AxiosInstance } from 'axios';
 import {
   ARGYLE_CREDENTIALS,
   bareJson,
+  benchOrigin,
   createInput,
   interleavedLatency,
   libraryCreateBody,
@@ -29,8 +30,7 @@ import {
 } from './lib.js';
 import { latencySummary } from './stats.js';
 
-const ORIGIN = process.env.BENCH_ORIGIN;
-if (!ORIGIN) throw new Error('BENCH_ORIGIN is not set (run through bench/run.ts)');
+const ORIGIN = benchOrigin();
 const origin = new URL(ORIGIN);
 
 const LAT_ROUNDS = Number(process.env.BENCH_LAT_ROUNDS ?? 10);

@@ -6,10 +6,9 @@
  * at the end before and after a full GC: "growth" is the peak and the end (after GC) minus the start.
  * The users are counted and dropped as they come, as a streaming consumer would.
  */
-import { gc, loadDist, MB, type Provider, report, tenantConfig } from './lib.js';
+import { benchOrigin, gc, loadDist, MB, type Provider, report, tenantConfig } from './lib.js';
 
-const ORIGIN = process.env.BENCH_ORIGIN;
-if (!ORIGIN) throw new Error('BENCH_ORIGIN is not set (run through bench/run.ts)');
+const ORIGIN = benchOrigin();
 const provider = (process.argv[2] ?? 'argyle') as Provider;
 const TOTAL = 100_000;
 const PAGE = provider === 'argyle' ? 200 : 100;

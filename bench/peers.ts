@@ -21,6 +21,7 @@ import Stripe from 'stripe';
 import {
   ARGYLE_CREDENTIALS,
   bareJson,
+  benchOrigin,
   createInput,
   interleavedLatency,
   libraryCreateBody,
@@ -33,8 +34,7 @@ import {
 } from './lib.js';
 import { latencySummary } from './stats.js';
 
-const ORIGIN = process.env.BENCH_ORIGIN;
-if (!ORIGIN) throw new Error('BENCH_ORIGIN is not set (run through bench/run.ts)');
+const ORIGIN = benchOrigin();
 const origin = new URL(ORIGIN);
 
 const ROUNDS = Number(process.env.BENCH_PEERS_ROUNDS ?? 10);

@@ -10,44 +10,20 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PEER_PREFIX } from './lib.js';
+import { argyleUserRecord, PEER_PREFIX, tealUserRecord } from './lib.js';
 
 const TOTAL_USERS = Number(process.env.BENCH_TOTAL_USERS ?? 100_000);
 const ID = '018051aa-f7a9-a0db-2f38-6cfa325e9d69';
 
-const argyleUser = (i: number) => ({
-  id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-  created_at: '2023-01-30T22:25:38.971Z',
-  items_connected: ['item_123456789'],
-  employers_connected: ['Whole Goods'],
-  external_metadata: { loanStage: 2 },
-  external_id: `applicant-${i}`,
-  first_name: 'Jane',
-  last_name: 'Roe',
-  email: 'jane.roe@example.com',
-  phone_number: '+14155550123',
-  ssn: null,
-  address: { city: null, line1: null, line2: null, state: null, country: null, postal_code: null },
-  birth_date: { year: 1990, month: 5, day: 17 },
-});
-
-const tealUser = (i: number) => ({
-  user_id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-  created_at: '2024-01-01T00:00:00.000Z',
-  forename: 'Jane',
-  surname: 'Roe',
-  date_of_birth: '1990-05-17T00:00:00.000Z',
-  post_codes: ['SW1A 2AA'],
-  ext_id: `applicant-${i}`,
-  payroll_period_months: 12,
-});
+const argyleUser = (i: number) => argyleUserRecord(i);
+const tealUser = (i: number) => tealUserRecord(i);
 
 const CREATED_ARGYLE = JSON.stringify({
   user_token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJiZW5jaCJ9.c2ln',
   id: ID,
 });
-const GET_ARGYLE = JSON.stringify({ ...argyleUser(1), id: ID });
-const CREATED_TEAL = JSON.stringify({ ...tealUser(1), user_id: ID });
+const GET_ARGYLE = JSON.stringify(argyleUserRecord(1, ID));
+const CREATED_TEAL = JSON.stringify(tealUserRecord(1, ID));
 
 function send(res: import('node:http').ServerResponse, status: number, body: string): void {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });

@@ -105,8 +105,25 @@ function symbolKeyPath(value: unknown): string | undefined {
 }
 
 /**
+ * The path of an inherited enumerable field of `value` or of one of its object fields, or
+ * `undefined`. Zod reads a field wherever it comes from: one inherited from a prototype (an object
+ * made with `Object.create({ providerOptions })`, or a polluted `Object.prototype`) would be taken
+ * as the caller's and sent. Input is plain data: its fields are its own.
+ */
+function inheritedKeyPath(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) return safeKey(key);
+    const field = (value as Record<string, unknown>)[key];
+    if (typeof field !== 'object' || field === null || Array.isArray(field)) continue;
+    for (const inner in field) if (!Object.hasOwn(field, inner)) return `${safeKey(key)}.${safeKey(inner)}`;
+  }
+  return undefined;
+}
+
+/**
  * Runs `read`, the parse of the caller's `value`, so that nothing but `invalid_input` escapes it: a
- * symbol key in `value` (or in one of its object fields) is refused, and a getter or a proxy trap
+ * symbol key or an inherited field in `value` (or in one of its object fields) is refused, and a getter or a proxy trap
  * that throws while the input is read is an `invalid_input` too (never the host's own error, never
  * a `ZodError`). Every parse of caller input goes through it, {@link parseInput} or a provider's own.
  */
@@ -119,6 +136,13 @@ export function readingInput<T>(value: unknown, context: ErrorContext & { what?:
         ...context,
         fieldErrors: { [symbolic]: ['Must not have symbol keys'] },
       });
+    }
+    const inherited = inheritedKeyPath(value);
+    if (inherited !== undefined) {
+      throw new InvalidInputError(
+        `Invalid ${what}: an inherited field (${inherited}); input must be plain data, its fields its own`,
+        { ...context, fieldErrors: { [inherited]: ['Must be the input’s own field, not inherited'] } },
+      );
     }
     return read();
   } catch (thrown) {

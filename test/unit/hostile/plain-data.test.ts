@@ -163,3 +163,35 @@ describe('call options that throw when read', () => {
     }
   });
 });
+
+describe('inherited fields in the input', () => {
+  it.each([
+    [
+      'providerOptions inherited from a prototype',
+      Object.assign(Object.create({ providerOptions: { teal: { payrollPeriodMonths: 12 } } }), BASE),
+      'providerOptions',
+    ],
+    [
+      'a name inherited from a prototype',
+      Object.assign(Object.create({ email: 'sarah.longfield@example.com' }), BASE),
+      'email',
+    ],
+    [
+      'an address whose postal code is inherited',
+      { ...BASE, address: Object.create({ postalCode: 'SW1A 2AA' }) },
+      'address.postalCode',
+    ],
+  ])('%s: invalid_input naming it, nothing sent', async (_label, input, field) => {
+    for (const tenant of TENANTS) await refusedUnsent((u) => u.createUser(input as never), tenant, field);
+  });
+
+  it('a polluted Object.prototype fails closed: every create is refused, nothing sent', async () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.providerOptions = { argyle: { openBanking: { employers: ['x'] } } };
+    try {
+      for (const tenant of TENANTS) await refusedUnsent((u) => u.createUser({ ...BASE }), tenant);
+    } finally {
+      delete proto.providerOptions;
+    }
+  });
+});

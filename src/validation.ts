@@ -6,7 +6,7 @@
  * any caller text: control characters escaped, personal-data shapes redacted, cut to
  * {@link MAX_KEY_LENGTH} characters; and an error reports at most {@link MAX_FIELD_ERRORS} paths.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { type ErrorContext, type FieldErrors, InvalidInputError } from './errors.js';
 import { FORBIDDEN_KEYS } from './input-limits.js';
 import { boundText, REDACTED, redactPatterns } from './redact.js';
@@ -161,7 +161,7 @@ export function parseInput<S extends z.ZodType>(
   context: ErrorContext & { what?: string } = {},
 ): z.output<S> {
   const what = context.what ?? 'input';
-  const result = readingInput(value, context, () => schema.safeParse(value));
+  const result = readingInput(value, context, () => fastSchema(schema).safeParse(value));
   if (result.success) return result.data;
   const fieldErrors = fieldErrorsFrom(result.error);
   const paths = Object.keys(fieldErrors);
@@ -169,4 +169,29 @@ export function parseInput<S extends z.ZodType>(
     `Invalid ${what}: ${paths.length} field${paths.length === 1 ? '' : 's'} failed validation (${pathList(paths)})`,
     { ...context, fieldErrors },
   );
+}
+
+/** zod's ahead-of-time compiler (`z.compile`, zod 4.6 and later), when the installed zod has it. */
+const compileSchema = (z as unknown as { compile?: <S extends z.ZodType>(schema: S) => S }).compile;
+const compiled = new WeakMap<z.ZodType, z.ZodType>();
+
+/**
+ * `schema` as zod compiles it ahead of time, compiled on first use and kept: the same schema whose
+ * parse first runs generated code for the whole shape, and on any failure runs the schema's own
+ * parser (so a refusal reads exactly as before: the same issues, messages and paths). A schema the
+ * compiler cannot express (a cycle), a zod without `z.compile`, or a runtime that refuses generated
+ * code (a strict CSP) gets the schema itself. Measured: 2–6× faster parses of input and answers
+ * (docs/performance.md).
+ */
+export function fastSchema<S extends z.ZodType>(schema: S): S {
+  let fast = compiled.get(schema);
+  if (fast === undefined) {
+    try {
+      fast = compileSchema ? compileSchema(schema) : schema;
+    } catch {
+      fast = schema;
+    }
+    compiled.set(schema, fast);
+  }
+  return fast as S;
 }

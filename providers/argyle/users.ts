@@ -5,6 +5,7 @@
  * what is Argyle's own is here. Mapping and choices: docs/providers/argyle.md.
  */
 import {
+  fastSchema,
   InvalidConfigurationError,
   type OperationContext,
   type UsersDeclaration,
@@ -102,7 +103,7 @@ const V2_USERS: Omit<UsersDeclaration, 'options'> = (() => {
       path: '/v2/users',
       response: V2CreateUserResponse,
       body: (fields: Partial<ValidCreateUserInput>, options: ArgyleProviderOptions) =>
-        V2UserFieldsRequest.parse(toV2Request(fields as V2Fields, options.openBanking)),
+        fastSchema(V2UserFieldsRequest).parse(toV2Request(fields as V2Fields, options.openBanking)),
       result(answer: V2CreateUserResponse, sent: V2UserFieldsRequest, context: OperationContext) {
         // The 200 holds only `{user_token, id}`: the user is what was sent (reading it back could
         // fail after the create succeeded and tempt a caller into creating it twice). The mapper
@@ -129,7 +130,7 @@ const V2_USERS: Omit<UsersDeclaration, 'options'> = (() => {
     updateUser: {
       ...shared.updateUser,
       body: (fields: Partial<ValidUpdateUserInput>, options: ArgyleProviderOptions) =>
-        V2UserFieldsRequest.parse(toV2Request(fields as V2Fields, options.openBanking)),
+        fastSchema(V2UserFieldsRequest).parse(toV2Request(fields as V2Fields, options.openBanking)),
     },
     // GET /v2/users?limit=&external_id=&cursor= — "Maximum: 200". The filter goes with every page,
     // so a cursor that does not carry it can never widen the listing.
@@ -192,7 +193,7 @@ const v1Unsupported = (options: ArgyleProviderOptions) =>
 const V1_USERS: Omit<UsersDeclaration, 'options'> = (() => {
   const { tokenEndpoint, ...shared } = common('v1');
   const v1Body = (fields: Partial<ValidCreateUserInput>) =>
-    V1UserFieldsRequest.parse(toV1Request(fields as V1Fields));
+    fastSchema(V1UserFieldsRequest).parse(toV1Request(fields as V1Fields));
   return {
     ...shared,
     stored: { metadata: true },

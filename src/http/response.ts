@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { type CallOperation, type ErrorContext, UnexpectedResponseError } from '../errors.js';
 import { safeRequestId } from '../observe/events.js';
 import type { Redactor } from '../redact.js';
-import { issuePath } from '../validation.js';
+import { fastSchema, issuePath } from '../validation.js';
 import { type DescribeError, type ErrorDescription, errorFromStatus } from './errors.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -123,7 +123,7 @@ export function readResponse<T>(
       { ...ctx(), status },
     );
   }
-  const result = spec.response.safeParse(parsed.value);
+  const result = fastSchema(spec.response).safeParse(parsed.value);
   if (!result.success) {
     // A hostile body can fail in a million places: a few paths say enough.
     const issues = result.error.issues

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { type FieldErrors, InvalidInputError } from '../errors.js';
 import type { ProfileField } from '../user.js';
-import { fieldErrorsFrom, pathList, readingInput } from '../validation.js';
+import { fastSchema, fieldErrorsFrom, pathList, readingInput } from '../validation.js';
 import type { OperationContext, RequiredField, StoredFields } from './declaration.js';
 import type { UnsupportedFieldsPolicy } from './definition.js';
 
@@ -41,8 +41,8 @@ export function parseWithOptions<I>(
   const { parsed, options } = readingInput(raw, context, () => {
     const given = optionsSchema ? namespaceOf(raw, context.provider) : undefined;
     return {
-      parsed: inputSchema.safeParse(raw),
-      options: given === undefined || !optionsSchema ? undefined : optionsSchema.safeParse(given),
+      parsed: fastSchema(inputSchema).safeParse(raw),
+      options: given === undefined || !optionsSchema ? undefined : fastSchema(optionsSchema).safeParse(given),
     };
   });
   if (parsed.success && (options === undefined || options.success)) {

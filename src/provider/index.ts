@@ -25,7 +25,7 @@ export { Secret, secretField } from '../http/secret.js';
 export { FORBIDDEN_KEYS, type JsonLimits, jsonProblem, MAX_LENGTH } from '../input-limits.js';
 export * from '../user.js';
 export type { CallOptions, Capabilities, UserListing, UserPage, UserService } from '../user-service.js';
-export { fieldErrorsFrom, parseInput, pathList, safeKey } from '../validation.js';
+export { fastSchema, fieldErrorsFrom, parseInput, pathList, safeKey } from '../validation.js';
 export type * from './declaration.js';
 export {
   type BaseTenantConfig,

@@ -191,8 +191,16 @@ export function textProblem(text: string): string | undefined {
   return hiddenProblem(text) ?? (VISIBLE.test(text) ? undefined : 'Must contain a visible character');
 }
 
+/**
+ * Printable ASCII only: none of the characters {@link hiddenProblem} looks for (controls, format
+ * and ignorable characters, noncharacters, private use, combining marks, other spaces) is among
+ * them, so one test answers for the seven that follow (most names and ids are ASCII).
+ */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /** Why `text` holds characters that hide, forge or stand for nothing, or `undefined`. */
 function hiddenProblem(text: string): string | undefined {
+  if (PRINTABLE_ASCII.test(text)) return undefined;
   if (LONE_SURROGATE.test(text)) return 'Must be well-formed Unicode (no lone surrogates)';
   if (CONTROL.test(text)) return 'Must not contain control characters or line breaks';
   if (FORMAT.test(text) || IGNORABLE.test(text)) {
@@ -221,5 +229,6 @@ export function nameProblem(name: string): string | undefined {
 export function externalIdProblem(id: string): string | undefined {
   const problem = textProblem(id);
   if (problem) return problem;
+  if (PRINTABLE_ASCII.test(id)) return undefined;
   return OTHER_SPACE.test(id) ? 'Must not contain whitespace other than the plain space' : undefined;
 }

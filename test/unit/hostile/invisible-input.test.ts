@@ -92,3 +92,24 @@ describe('the external id', () => {
     expect(refused({ externalId: id })).toBe(false);
   });
 });
+
+describe('printable ASCII is never hidden text (the fast path of the checks)', () => {
+  it('every printable ASCII character between two letters passes textProblem, nameProblem and externalIdProblem', async () => {
+    const { externalIdProblem, nameProblem, textProblem } = await import('../../../src/input-limits.js');
+    for (let code = 0x20; code <= 0x7e; code++) {
+      const value = `a${String.fromCharCode(code)}b`;
+      expect([textProblem(value), nameProblem(value), externalIdProblem(value)]).toEqual([
+        undefined,
+        undefined,
+        undefined,
+      ]);
+    }
+  });
+
+  it('one character outside it still goes through every check', async () => {
+    const { textProblem } = await import('../../../src/input-limits.js');
+    expect(textProblem('Jane\u200bRoe')).toMatch(/invisible/);
+    expect(textProblem('Jane\u0007Roe')).toMatch(/control/);
+    expect(textProblem('Jane\u00a0Roe')).toBeUndefined();
+  });
+});

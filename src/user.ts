@@ -65,7 +65,16 @@ function isJsonValue(value: unknown, depth: number): boolean {
 const bounded = (max: number) =>
   z.string().max(max, { message: `Must be at most ${max} characters`, abort: true });
 
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** The number the ASCII digits `value[from..to)` write, or -1 when one is not a digit. */
+function digitsAt(value: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const digit = value.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    n = n * 10 + digit;
+  }
+  return n;
+}
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** Parses `YYYY-MM-DD` into its parts when it names a real calendar day, otherwise `undefined`. */
@@ -79,11 +88,12 @@ export function parseCalendarDate(value: string):
       day: number;
     }
   | undefined {
-  const m = DATE_RE.exec(value);
-  if (!m) return undefined;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
+  // `^\d{4}-\d{2}-\d{2}$` read digit by digit: this runs several times on every create.
+  if (value.length !== 10 || value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45) return undefined;
+  const year = digitsAt(value, 0, 4);
+  const month = digitsAt(value, 5, 7);
+  const day = digitsAt(value, 8, 10);
+  if (year < 0 || month < 0 || day < 0) return undefined;
   if (month < 1 || month > 12 || day < 1) return undefined;
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   const last = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;

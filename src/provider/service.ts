@@ -57,9 +57,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * national id's `type` (`ssn`, `ni_number`) is a tag, not a value: redacting it would blank the
  * word "ssn" in every message about the field.
  */
-export function sensitiveValues(input: unknown): string[] {
-  if (!isPlainObject(input)) return stringLeaves(input);
-  const out: string[] = [];
+export function sensitiveValues(input: unknown, out: string[] = []): string[] {
+  if (!isPlainObject(input)) return stringLeaves(input, out);
   for (const [key, value] of Object.entries(input)) {
     stringLeaves(key === 'nationalId' && isPlainObject(value) ? value.value : value, out);
   }
@@ -202,7 +201,7 @@ export class DeclaredUserService implements UserService {
       response: create.response,
       ...(create.expectStatus ? { expectStatus: create.expectStatus } : {}),
       ...(create.idempotent !== undefined ? { idempotent: create.idempotent } : {}),
-      sensitive: [...sensitiveValues(input), ...sensitiveValues(sent)],
+      sensitive: sensitiveValues(sent, sensitiveValues(input)),
       ...(reconcile && nonce && list
         ? {
             // Never replayed blindly: an ambiguous create is looked up by its external id.
@@ -288,7 +287,7 @@ export class DeclaredUserService implements UserService {
       body,
       response: user.schema,
       expectStatus: update.expectStatus ?? [200],
-      sensitive: [...sensitiveValues(input), ...sensitiveValues(body)],
+      sensitive: sensitiveValues(body, sensitiveValues(input)),
       options,
     });
     checkAnsweredId(

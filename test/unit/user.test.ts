@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/errors.js';
 import {
@@ -142,5 +143,33 @@ describe('parseCalendarDate', () => {
     expect(parseCalendarDate('2024-02-29')).toEqual({ year: 2024, month: 2, day: 29 });
     expect(parseCalendarDate('2023-02-29')).toBeUndefined();
     expect(parseCalendarDate('2023-2-1')).toBeUndefined();
+  });
+
+  it('reads exactly what /^(\\d{4})-(\\d{2})-(\\d{2})$/ reads, for any string', () => {
+    const reference = (value: string) => {
+      const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+      if (!m) return undefined;
+      const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+      const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+      const last = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+      return month >= 1 && month <= 12 && day >= 1 && last !== undefined && day <= last
+        ? { year, month, day }
+        : undefined;
+    };
+    const dateLike = fc
+      .tuple(
+        fc.stringMatching(/^[0-9]{4}$/),
+        fc.constantFrom('-', '/', '.', '--'),
+        fc.stringMatching(/^[0-9]{1,3}$/),
+        fc.constantFrom('-', ' '),
+        fc.stringMatching(/^[0-9٠-٩]{1,3}$/),
+      )
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(fc.oneof(dateLike, fc.string({ maxLength: 12 })), (value) => {
+        expect(parseCalendarDate(value)).toEqual(reference(value));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

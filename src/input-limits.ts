@@ -7,7 +7,7 @@ import { types } from 'node:util';
 
 const { isProxy } = types;
 
-/** Longest value of each neutral text field, in UTF-16 code units (JavaScript's `length`). */
+/** Longest value of each neutral text field, in characters as zod's `.max()` counts them (code points). */
 export const MAX_LENGTH = {
   /** Neither provider documents one; generous for any real name. */
   name: 100,

@@ -61,7 +61,7 @@ function isJsonValue(value: unknown, depth: number): boolean {
   }
 }
 
-/** A string of at most `max` code units; the bound is checked first and stops every later check. */
+/** A string of at most `max` characters (code points, as zod counts); the bound is checked first and stops every later check. */
 const bounded = (max: number) =>
   z.string().max(max, { message: `Must be at most ${max} characters`, abort: true });
 

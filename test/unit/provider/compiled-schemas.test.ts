@@ -216,7 +216,7 @@ describe('fastSchema parses exactly as the schema itself', () => {
       const fast = fastSchema(schema);
       fc.assert(
         fc.property(values, (value) => {
-          expect(outcome(fast.safeParse(value))).toEqual(outcome(schema.safeParse(value)));
+          expect(outcome(fast.safeParse(value))).toStrictEqual(outcome(schema.safeParse(value)));
         }),
         { numRuns: 300 },
       );

@@ -87,61 +87,52 @@ export function pathList(paths: readonly string[]): string {
 }
 
 /**
- * The path of an own symbol key in `value` or one of its object fields (`address`), or `undefined`.
- * Zod ignores symbol keys, so they would be dropped silently; a symbol is never data. Deeper JSON
- * (`metadata`, `providerOptions`) is checked whole by its own schema.
+ * Where `value` (or one of its object fields, `address`) is not plain data, or `undefined`: an own
+ * symbol key (zod ignores symbols, so they would be dropped silently; a symbol is never data), or an
+ * inherited enumerable field (zod reads a field wherever it comes from: one inherited from a
+ * prototype, `Object.create({ providerOptions })` or a polluted `Object.prototype`, would be taken
+ * as the caller's and sent). One walk, each field read once. Deeper JSON (`metadata`,
+ * `providerOptions`) is checked whole by its own schema.
  */
-function symbolKeyPath(value: unknown): string | undefined {
+function notPlainData(value: unknown): { path: string; symbol: boolean } | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  if (Object.getOwnPropertySymbols(value).length > 0) return '(input)';
-  if (Array.isArray(value)) return undefined;
-  for (const key of Object.keys(value)) {
-    const field = (value as Record<string, unknown>)[key];
-    if (typeof field === 'object' && field !== null && Object.getOwnPropertySymbols(field).length > 0) {
-      return safeKey(key);
-    }
-  }
-  return undefined;
-}
-
-/**
- * The path of an inherited enumerable field of `value` or of one of its object fields, or
- * `undefined`. Zod reads a field wherever it comes from: one inherited from a prototype (an object
- * made with `Object.create({ providerOptions })`, or a polluted `Object.prototype`) would be taken
- * as the caller's and sent. Input is plain data: its fields are its own.
- */
-function inheritedKeyPath(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
+  if (Object.getOwnPropertySymbols(value).length > 0) return { path: '(input)', symbol: true };
   for (const key in value) {
-    if (!Object.hasOwn(value, key)) return safeKey(key);
+    if (!Object.hasOwn(value, key)) return { path: safeKey(key), symbol: false };
     const field = (value as Record<string, unknown>)[key];
-    if (typeof field !== 'object' || field === null || Array.isArray(field)) continue;
-    for (const inner in field) if (!Object.hasOwn(field, inner)) return `${safeKey(key)}.${safeKey(inner)}`;
+    if (typeof field !== 'object' || field === null) continue;
+    if (Object.getOwnPropertySymbols(field).length > 0) return { path: safeKey(key), symbol: true };
+    if (Array.isArray(field)) continue;
+    for (const inner in field) {
+      if (!Object.hasOwn(field, inner)) return { path: `${safeKey(key)}.${safeKey(inner)}`, symbol: false };
+    }
   }
   return undefined;
 }
 
 /**
  * Runs `read`, the parse of the caller's `value`, so that nothing but `invalid_input` escapes it: a
- * symbol key or an inherited field in `value` (or in one of its object fields) is refused, and a getter or a proxy trap
- * that throws while the input is read is an `invalid_input` too (never the host's own error, never
- * a `ZodError`). Every parse of caller input goes through it, {@link parseInput} or a provider's own.
+ * symbol key or an inherited field in `value` (or in one of its object fields) is refused, and a
+ * getter or a proxy trap that throws while the input is read is an `invalid_input` too (never the
+ * host's own error, never a `ZodError`). Every parse of caller input goes through it, {@link parseInput} or a provider's own.
  */
 export function readingInput<T>(value: unknown, context: ErrorContext & { what?: string }, read: () => T): T {
   const what = context.what ?? 'input';
   try {
-    const symbolic = symbolKeyPath(value);
-    if (symbolic !== undefined) {
-      throw new InvalidInputError(`Invalid ${what}: a symbol key (${symbolic}); input must be plain data`, {
-        ...context,
-        fieldErrors: { [symbolic]: ['Must not have symbol keys'] },
-      });
-    }
-    const inherited = inheritedKeyPath(value);
-    if (inherited !== undefined) {
+    const notPlain = notPlainData(value);
+    if (notPlain?.symbol) {
       throw new InvalidInputError(
-        `Invalid ${what}: an inherited field (${inherited}); input must be plain data, its fields its own`,
-        { ...context, fieldErrors: { [inherited]: ['Must be the input’s own field, not inherited'] } },
+        `Invalid ${what}: a symbol key (${notPlain.path}); input must be plain data`,
+        {
+          ...context,
+          fieldErrors: { [notPlain.path]: ['Must not have symbol keys'] },
+        },
+      );
+    }
+    if (notPlain) {
+      throw new InvalidInputError(
+        `Invalid ${what}: an inherited field (${notPlain.path}); input must be plain data, its fields its own`,
+        { ...context, fieldErrors: { [notPlain.path]: ['Must be the input’s own field, not inherited'] } },
       );
     }
     return read();

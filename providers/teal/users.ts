@@ -42,17 +42,14 @@ export const TEAL_MAX_PAGE_SIZE = 100;
 const userPath = (id: string) => `/users/${id}`;
 
 /** What every create needs; the payroll period too when the tenant has no default for it. */
-const REQUIRED: RequiredField[] = [
+const REQUIRED: readonly RequiredField[] = Object.freeze([
   'firstName',
   'lastName',
   'birthDate',
   // `post_codes` needs one code; the current one or a previous one will do.
   ['address.postalCode', 'previousPostalCodes'],
-];
-const REQUIRED_WITH_PERIOD: RequiredField[] = [...REQUIRED, PAYROLL_PERIOD_PATH];
-
-const mergeOptions = (defaults: TealProviderOptions, call: TealProviderOptions) =>
-  mergeTealOptions(defaults, call);
+]);
+const REQUIRED_WITH_PERIOD: readonly RequiredField[] = Object.freeze([...REQUIRED, PAYROLL_PERIOD_PATH]);
 
 /**
  * A tenant's users API: what depends on the tenant (its defaults, and so whether a call must give
@@ -69,7 +66,7 @@ export function tealUsers(config: TealTenantConfig): UsersDeclaration {
         create: TealProviderOptionsSchema,
         update: TealProviderOptionsPatchSchema,
         defaults: config.defaults,
-        merge: mergeOptions,
+        merge: mergeTealOptions,
       },
     },
     TEAL_USERS,

@@ -148,15 +148,11 @@ function callRedactor(redactor: Redactor, sensitive: ResponseSpec<unknown>['sens
 
 /**
  * The response's request id, if it is safe to show (see `safeRequestId`); never a throw, whatever a
- * custom transport put in its headers (a value that cannot be read as text is no request id).
+ * custom transport put in its headers (`headerMap` leaves out what cannot be read as text).
  */
 function requestIdOf(response: AxiosResponse, redactor: Redactor): string | undefined {
-  try {
-    const headers = headerMap(response);
-    return safeRequestId(headers['x-request-id'] ?? headers['request-id'], redactor);
-  } catch {
-    return undefined;
-  }
+  const headers = headerMap(response);
+  return safeRequestId(headers['x-request-id'] ?? headers['request-id'], redactor);
 }
 
 /**

@@ -44,6 +44,7 @@ import {
   DEFAULT_CIRCUIT_BREAKER,
   markCallerMade,
 } from './circuit.js';
+import { type Deadline, Deadlines } from './deadlines.js';
 import { type DescribeError, errorFromTransport } from './errors.js';
 import { refusedLocally, requestNeverSent } from './never-sent.js';
 import { reconciliationHint, settleAmbiguous } from './reconcile.js';
@@ -214,10 +215,18 @@ interface CallState {
 
 type Context = ErrorContext & { provider: string; tenant: string; operation: CallOperation };
 
-/** A call in flight, as `close()` sees it. */
-interface InFlight {
-  controller: AbortController;
-  state: CallState;
+/** A call in flight, as its deadline and `close()` see it. */
+class InFlight implements Deadline {
+  constructor(
+    readonly controller: AbortController,
+    readonly state: CallState,
+    readonly dueAt: number,
+  ) {}
+
+  expire(): void {
+    this.state.timedOut = true;
+    this.controller.abort();
+  }
 }
 
 /**
@@ -269,7 +278,7 @@ export class HttpClient {
    * Calls in flight, aborted by `close()`. A Set rather than one listener per call on a shared
    * signal: an `AbortSignal` warns past 10 listeners and scans them all on each add.
    */
-  readonly #inFlight = new Set<InFlight>();
+  readonly #inFlight = new Deadlines<InFlight>();
   /** The signals handed to `reconcile`: requests carrying one are lookups, which bypass the breaker. */
   readonly #lookupSignals = new WeakSet<AbortSignal>();
   /** Fires on `close()`: stops the reconciliation lookups of ambiguous creates. */
@@ -408,18 +417,13 @@ export class HttpClient {
         })
       : undefined;
     const deadline = Date.now() + timeoutMs;
-    const timer = setTimeout(() => {
-      state.timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    const inFlight: InFlight = { controller, state };
+    const inFlight = new InFlight(controller, state, performance.now() + timeoutMs);
     this.#inFlight.add(inFlight);
 
     try {
       return await this.attempts(spec, context, state, controller.signal, deadline, callerSignal, engine);
     } finally {
       this.#inFlight.delete(inFlight);
-      clearTimeout(timer);
       unsubscribe?.();
       // Creating an AbortSignal costs more than the rest of a call's bookkeeping (docs/performance.md).
       // One that never fired, handed only to the built-in transport (which removes its listener when
@@ -755,11 +759,12 @@ export class HttpClient {
     if (!this.#closed) {
       this.#closed = true;
       this.#idleControllers.length = 0;
-      for (const call of this.#inFlight) {
+      const calls = [...this.#inFlight.entries];
+      this.#inFlight.clear();
+      for (const call of calls) {
         call.state.closed = true;
         call.controller.abort();
       }
-      this.#inFlight.clear();
       this.#lifetime.abort();
     }
     this.#engine?.httpAgent.destroy();

@@ -12,6 +12,7 @@ import axios, {
   type RawAxiosRequestHeaders,
 } from 'axios';
 import { markNeverSent } from './never-sent.js';
+import { isNodeTransport, WIRE_HEADERS, wireHeaders } from './transport.js';
 
 /** One request as the client describes it, before axios's conventions are applied. */
 export interface OutgoingRequest {
@@ -24,6 +25,22 @@ export interface OutgoingRequest {
 }
 
 const JSON_CONTENT: Record<string, string> = { 'Content-Type': 'application/json' };
+
+/**
+ * The client's `transformResponse`: the body stays the text it came as (the client parses it). The
+ * sender skips applying it (and so reading the answer's headers for it) when it is the only one.
+ */
+export function keepBodyAsText(data: unknown): unknown {
+  return data;
+}
+
+interface ResolvedHeaders {
+  /** The call headers these were resolved with. */
+  own: Readonly<Record<string, string>>;
+  headers: AxiosHeaders;
+  /** What the built-in transport puts on the wire for them (no `Content-Length`); computed on first use. */
+  wire: Record<string, string> | undefined;
+}
 
 /**
  * Sends requests with an axios instance's configuration, doing once per tenant what `axios.request`
@@ -43,16 +60,20 @@ export class PreparedSender {
   /** The instance's headers flattened for each method, computed on the method's first call. */
   private readonly headersByMethod = new Map<string, Record<string, string>>();
   /** The resolved headers of the last call per method and body-or-not, with the call headers they hold. */
-  private readonly resolvedHeaders = new Map<
-    string,
-    { own: Readonly<Record<string, string>>; headers: AxiosHeaders }
-  >();
+  private readonly resolvedHeaders = new Map<string, ResolvedHeaders>();
+  /** Whether the transport is the library's own, which neither keeps nor changes a config's headers. */
+  private readonly builtIn: boolean;
+  /** Whether the instance's `transformResponse` is {@link keepBodyAsText} alone (nothing to apply). */
+  private readonly keepsText: boolean;
 
   constructor(instance: AxiosInstance) {
     const { headers, ...base } = instance.defaults;
     this.base = base as Omit<InternalAxiosRequestConfig, 'headers' | 'method' | 'url'>;
     this.defaultHeaders = headers as RawAxiosRequestHeaders;
     this.transport = axios.getAdapter(instance.defaults.adapter);
+    this.builtIn = isNodeTransport(this.transport);
+    const transform = base.transformResponse;
+    this.keepsText = Array.isArray(transform) && transform.length === 1 && transform[0] === keepBodyAsText;
   }
 
   private methodHeaders(method: string): Record<string, string> {
@@ -69,26 +90,36 @@ export class PreparedSender {
    * then the call's own, resolved case-insensitively (last wins) as `new AxiosHeaders(merged)`
    * resolves them. Resolving costs more than the rest of sending: it is done again only when the
    * method, body or not, or the call's own headers (names and values) change, and each call gets
-   * its own copy (a transport may change its headers).
+   * its own copy (a host's transport may change its headers; the built-in one changes nothing).
    */
   private headersFor(
     method: string,
     contentType: Record<string, string> | undefined,
     own: Readonly<Record<string, string>>,
-  ): AxiosHeaders {
+  ): ResolvedHeaders {
     const key = contentType ? `${method} body` : method;
     let resolved = this.resolvedHeaders.get(key);
     if (resolved === undefined || !sameHeaders(resolved.own, own)) {
       resolved = {
         own: { ...own },
         headers: new AxiosHeaders({ ...this.methodHeaders(method), ...contentType, ...own }),
+        wire: undefined,
       };
       this.resolvedHeaders.set(key, resolved);
     }
-    return Object.assign(new AxiosHeaders(), resolved.headers);
+    return resolved;
   }
 
-  async send(request: OutgoingRequest): Promise<AxiosResponse> {
+  /** Sends one request; not an async function, so that the answer reaches the client one promise sooner. */
+  send(request: OutgoingRequest): Promise<AxiosResponse> {
+    try {
+      return this.sendPrepared(request);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private sendPrepared(request: OutgoingRequest): Promise<AxiosResponse> {
     const method = request.method.toLowerCase();
     let data: string | undefined;
     let contentType: Record<string, string> | undefined;
@@ -96,17 +127,30 @@ export class PreparedSender {
       contentType = JSON_CONTENT;
       data = typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
     }
-    const headers = this.headersFor(method, contentType, request.headers);
+    const resolved = this.headersFor(method, contentType, request.headers);
     // Object.assign, not a spread: V8 copies this 16-key object several times faster that way.
-    const config = Object.assign({}, this.base) as InternalAxiosRequestConfig;
+    const config = Object.assign({}, this.base) as InternalAxiosRequestConfig & {
+      [WIRE_HEADERS]?: Readonly<Record<string, string>>;
+    };
     config.method = method;
     config.url = request.url;
     config.params = request.params;
     config.data = data;
-    config.headers = headers;
+    if (this.builtIn) {
+      config.headers = resolved.headers;
+      resolved.wire ??= wireHeaders(resolved.headers);
+      config[WIRE_HEADERS] = resolved.wire;
+    } else {
+      config.headers = Object.assign(new AxiosHeaders(), resolved.headers);
+    }
     config.signal = request.signal;
     if (request.signal.aborted) throw markNeverSent(new CanceledError(undefined, config));
-    const response = await this.transport(config);
+    if (this.keepsText) return this.transport(config);
+    return this.transport(config).then((response) => this.transformed(response, config));
+  }
+
+  /** The answer with the instance's `transformResponse` applied to its body. */
+  private transformed(response: AxiosResponse, config: InternalAxiosRequestConfig): AxiosResponse {
     const transform = this.base.transformResponse;
     const responseHeaders = response.headers as AxiosResponseHeaders;
     if (Array.isArray(transform)) {

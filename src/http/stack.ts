@@ -11,7 +11,7 @@ import axios, { isAxiosError } from 'axios';
 import { ExponentialBackoff, type IBackoffFactory } from 'cockatiel';
 import type { CircuitState } from '../observe/events.js';
 import type { CircuitBreakerOptions } from './circuit.js';
-import { PreparedSender } from './prepared-sender.js';
+import { keepBodyAsText, PreparedSender } from './prepared-sender.js';
 import type { RetryOptions } from './retry-policy.js';
 import { TenantCircuit } from './tenant-circuit.js';
 import { nodeTransport, type Transport } from './transport.js';
@@ -60,7 +60,7 @@ export function createHttpEngine(options: HttpEngineOptions): HttpEngine {
     maxBodyLength: -1,
     proxy: false,
     responseType: 'text',
-    transformResponse: [(data: unknown) => data],
+    transformResponse: [keepBodyAsText],
     validateStatus: () => true,
     httpAgent,
     httpsAgent,

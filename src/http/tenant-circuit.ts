@@ -49,8 +49,39 @@ export class TenantCircuit {
     const policy = this.policy;
     if (!policy) return attempt();
     if (policy.state === CircuitState.HalfOpen) return CIRCUIT_OPEN;
+    if (policy.state === CircuitState.Closed) return this.runClosed(policy, attempt);
+    return this.settle(policy, () => policy.execute(attempt));
+  }
+
+  /**
+   * An attempt while the circuit is closed, without cockatiel's wrapping of every call (two more
+   * promises per attempt): a success is counted as cockatiel counts it while closed (the run of
+   * consecutive failures ends); a failure is handed to cockatiel, which counts it and opens the
+   * circuit when the run is long enough. A failure that comes back once the circuit is no longer
+   * closed (other attempts opened it meanwhile) is not counted again: it is open already.
+   */
+  private async runClosed<R>(
+    policy: CircuitBreakerPolicy,
+    attempt: () => Promise<R>,
+  ): Promise<R | typeof CIRCUIT_OPEN> {
+    let value: R;
     try {
-      return await policy.execute(attempt);
+      value = await attempt();
+    } catch (error) {
+      if (policy.state !== CircuitState.Closed) throw error;
+      // Closed, checked just now: `execute` runs the rejection through the breaker's filter at once.
+      return this.settle(policy, () => policy.execute(() => Promise.reject(error)));
+    }
+    this.counter?.success();
+    return value;
+  }
+
+  private async settle<R>(
+    policy: CircuitBreakerPolicy,
+    execute: () => Promise<R>,
+  ): Promise<R | typeof CIRCUIT_OPEN> {
+    try {
+      return await execute();
     } catch (error) {
       if (error instanceof BrokenCircuitError) return CIRCUIT_OPEN;
       // An answer that is not a provider failure (a 404, a 409) proves the provider is up: it ends

@@ -63,18 +63,84 @@ function requestBody(config: InternalAxiosRequestConfig): Buffer | string | unde
   );
 }
 
+/** The transports made by {@link nodeTransport}: only they are handed {@link WIRE_HEADERS}. */
+const builtIn = new WeakSet<Transport>();
+
+/** Whether `transport` is this module's own (not a host's). */
+export function isNodeTransport(transport: unknown): boolean {
+  return typeof transport === 'function' && builtIn.has(transport as Transport);
+}
+
+/**
+ * Where the sender puts, for this module's transport only, the headers it will send (without
+ * `Content-Length`), computed once from the same `AxiosHeaders` as {@link wireHeaders} computes them
+ * per call: reading an `AxiosHeaders` costs more than the rest of sending. A host's transport is
+ * never given it.
+ */
+export const WIRE_HEADERS: unique symbol = Symbol('payroll-identity.wireHeaders');
+
+/** The request headers as they go on the wire, with the ones axios's Node adapter adds (no `Content-Length`). */
+export function wireHeaders(headers: InternalAxiosRequestConfig['headers']): Record<string, string> {
+  const wire = headers.toJSON(true) as Record<string, string>;
+  if (headers.has('User-Agent') === false) wire['User-Agent'] = USER_AGENT;
+  if (headers.has('Accept-Encoding') === false) wire['Accept-Encoding'] = ACCEPT_ENCODING;
+  return wire;
+}
+
+type WithWireHeaders = InternalAxiosRequestConfig & { [WIRE_HEADERS]?: Readonly<Record<string, string>> };
+
 /** The request headers, with the ones axios's Node adapter adds. */
-function requestHeaders(config: InternalAxiosRequestConfig, body: Buffer | string | undefined) {
-  const headers = config.headers.toJSON(true) as Record<string, string>;
-  if (config.headers.has('User-Agent') === false) headers['User-Agent'] = USER_AGENT;
-  if (config.headers.has('Accept-Encoding') === false) headers['Accept-Encoding'] = ACCEPT_ENCODING;
+function requestHeaders(config: WithWireHeaders, body: Buffer | string | undefined) {
+  const known = config[WIRE_HEADERS];
+  // A copy: the computed set is shared by every call with the same headers.
+  const headers = known !== undefined ? Object.assign({}, known) : wireHeaders(config.headers);
   if (body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(body));
   return headers;
 }
 
+/** The response's `Content-Encoding`, read from the raw headers (the `headers` object is built on first read). */
+function contentEncoding(res: http.IncomingMessage): string | undefined {
+  const raw = res.rawHeaders;
+  let found: string | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    // Node joins repeated `Content-Encoding` lines with ", ", which matches no decoder: as it does.
+    if (name.length === 16 && name.toLowerCase() === 'content-encoding') {
+      found = found === undefined ? raw[i + 1] : `${found}, ${raw[i + 1]}`;
+    }
+  }
+  return found;
+}
+
+/**
+ * An answer whose `headers` object is built only when something reads it (Node builds
+ * `IncomingMessage.headers` from the raw lines on first read; on a success the client reads no
+ * header unless a hook, the logger or a span asks for the request id).
+ */
+class NodeResponse implements AxiosResponse {
+  data: unknown = undefined;
+  readonly status: number;
+  readonly statusText: string;
+  readonly config: InternalAxiosRequestConfig;
+  readonly request: http.ClientRequest;
+  readonly #res: http.IncomingMessage;
+
+  constructor(res: http.IncomingMessage, config: InternalAxiosRequestConfig, request: http.ClientRequest) {
+    this.status = res.statusCode ?? 0;
+    this.statusText = res.statusMessage ?? '';
+    this.config = config;
+    this.request = request;
+    this.#res = res;
+  }
+
+  get headers(): AxiosResponse['headers'] {
+    return this.#res.headers as AxiosResponse['headers'];
+  }
+}
+
 /** The body stream, decompressed the way axios does. */
 function decoded(res: http.IncomingMessage, method: string): Readable {
-  const encoding = res.headers['content-encoding'];
+  const encoding = contentEncoding(res);
   if (!encoding) return res;
   if (method === 'HEAD' || res.statusCode === 204) {
     delete res.headers['content-encoding'];
@@ -112,7 +178,7 @@ function stripBom(text: string): string {
 
 /** The lean transport over `node:http`/`node:https`, sending through the given keep-alive agents. */
 export function nodeTransport(agents: NodeTransportAgents): Transport {
-  return (config) =>
+  const transport: Transport = (config) =>
     new Promise<AxiosResponse>((resolve, reject) => {
       const signal = config.signal as AbortSignal | undefined;
       if (signal?.aborted) {
@@ -195,14 +261,7 @@ export function nodeTransport(agents: NodeTransportAgents): Transport {
           const stream = decoded(res, method);
           const chunks: Buffer[] = [];
           let length = 0;
-          const response: AxiosResponse = {
-            status: res.statusCode ?? 0,
-            statusText: res.statusMessage ?? '',
-            headers: res.headers as AxiosResponse['headers'],
-            config,
-            request: req,
-            data: undefined,
-          };
+          const response = new NodeResponse(res, config, req);
           stream.on('data', (chunk: Buffer) => {
             length += chunk.length;
             if (maxContentLength > -1 && length > maxContentLength) {
@@ -259,4 +318,6 @@ export function nodeTransport(agents: NodeTransportAgents): Transport {
       signal?.addEventListener('abort', onAbort, { once: true });
       req.end(body);
     });
+  builtIn.add(transport);
+  return transport;
 }

@@ -65,6 +65,24 @@ export function sensitiveValues(input: unknown, out: string[] = []): string[] {
   return out;
 }
 
+/**
+ * The {@link sensitiveValues} of what a call sent and of its input, gathered on first use: only a
+ * failure's message, or a request id someone reads, is checked against them.
+ */
+class CallValues implements Iterable<string> {
+  #values: string[] | undefined;
+
+  constructor(
+    private readonly sent: unknown,
+    private readonly input: unknown,
+  ) {}
+
+  [Symbol.iterator](): Iterator<string> {
+    this.#values ??= sensitiveValues(this.sent, sensitiveValues(this.input));
+    return this.#values[Symbol.iterator]();
+  }
+}
+
 /** What a tenant of this declaration can do, derived from it (never restated by hand). */
 export function capabilitiesOf(users: UsersDeclaration): Capabilities {
   const operations = {} as Record<Operation, boolean>;
@@ -201,7 +219,7 @@ export class DeclaredUserService implements UserService {
       response: create.response,
       ...(create.expectStatus ? { expectStatus: create.expectStatus } : {}),
       ...(create.idempotent !== undefined ? { idempotent: create.idempotent } : {}),
-      sensitive: sensitiveValues(sent, sensitiveValues(input)),
+      sensitive: new CallValues(sent, input),
       ...(reconcile && nonce && list
         ? {
             // Never replayed blindly: an ambiguous create is looked up by its external id.
@@ -287,7 +305,7 @@ export class DeclaredUserService implements UserService {
       body,
       response: user.schema,
       expectStatus: update.expectStatus ?? [200],
-      sensitive: sensitiveValues(body, sensitiveValues(input)),
+      sensitive: new CallValues(body, input),
       options,
     });
     checkAnsweredId(

@@ -1,0 +1,83 @@
+/**
+ * The deadlines of a client's calls in flight, on one timer.
+ *
+ * A timer per call costs more than the rest of a call's bookkeeping: Node creates a `Timeout`, and at
+ * one call at a time its per-duration list is made, queued and torn down again on every call
+ * (docs/performance.md). Here one timer is armed for the earliest deadline; a call that ends leaves
+ * it armed, and when it fires it ends the calls that are due and re-arms for the next. The timer holds
+ * the process open (as a call's own timer would) only while a call is in flight.
+ *
+ * Deadlines are on the monotonic clock (`performance.now()`), as Node's timers are: a wall-clock
+ * change moves no deadline.
+ */
+
+/** A call with a deadline: `expire()` is called once, when it is due and still in flight. */
+export interface Deadline {
+  /** When the call is due, in `performance.now()` milliseconds. */
+  readonly dueAt: number;
+  expire(): void;
+}
+
+export class Deadlines<T extends Deadline> {
+  readonly #entries = new Set<T>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** What the armed timer fires for (`Infinity`: no timer). */
+  #armedFor = Number.POSITIVE_INFINITY;
+
+  /** The calls in flight, in the order they started. */
+  get entries(): ReadonlySet<T> {
+    return this.#entries;
+  }
+
+  add(entry: T): void {
+    this.#entries.add(entry);
+    if (entry.dueAt < this.#armedFor) this.#arm(entry.dueAt);
+    else if (this.#entries.size === 1) this.#timer?.ref();
+  }
+
+  /** Forgets a call that ended; the timer stays armed, but holds the process open no longer when none is left. */
+  delete(entry: T): void {
+    if (this.#entries.delete(entry) && this.#entries.size === 0) this.#timer?.unref();
+  }
+
+  /** Forgets every call and stops the timer. */
+  clear(): void {
+    this.#entries.clear();
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#armedFor = Number.POSITIVE_INFINITY;
+  }
+
+  #arm(dueAt: number): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#armedFor = dueAt;
+    this.#timer = setTimeout(this.#fire, Math.max(0, dueAt - performance.now()));
+  }
+
+  readonly #fire = (): void => {
+    // The timer ran its full delay: every call due by the time it was armed for is due now, whatever
+    // the clock reads (a fake clock may not move `performance.now()`).
+    const now = Math.max(this.#armedFor, performance.now());
+    this.#timer = undefined;
+    this.#armedFor = Number.POSITIVE_INFINITY;
+    let next = Number.POSITIVE_INFINITY;
+    const due: T[] = [];
+    for (const entry of this.#entries) {
+      if (entry.dueAt <= now) due.push(entry);
+      else if (entry.dueAt < next) next = entry.dueAt;
+    }
+    for (const entry of due) this.#entries.delete(entry);
+    if (next !== Number.POSITIVE_INFINITY) this.#arm(next);
+    // After the bookkeeping, each on its own: one that throws ends neither the timer nor the others
+    // (its error is thrown on, as an event listener's would be).
+    for (const entry of due) {
+      try {
+        entry.expire();
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  };
+}

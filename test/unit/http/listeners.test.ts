@@ -52,8 +52,9 @@ describe('abort listeners', () => {
     // The first request of a process waits for the HTTP stack to load, and only then subscribes: make
     // it beforehand, so that every call below has subscribed by the time the count is taken (this
     // test must not depend on another file having loaded the stack in the same worker).
-    await makeClient('http://127.0.0.1:9', { transport: async (config) => answer(config, 200, { id: 'u' }) })
-      .request({ operation: 'getUser', method: 'GET', path: '/users/u', response: User });
+    await makeClient('http://127.0.0.1:9', {
+      transport: async (config) => answer(config, 200, { id: 'u' }),
+    }).request({ operation: 'getUser', method: 'GET', path: '/users/u', response: User });
     const controller = new AbortController();
     const calls = Array.from({ length: CALLS }, () =>
       client.request({

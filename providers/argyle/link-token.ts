@@ -23,7 +23,10 @@ const MAX_READ_TOKEN_LENGTH = 16 * 1024;
 /** The JWT's claims, when it has a payload that is a JSON object. */
 function claimsOf(token: string): Record<string, unknown> | undefined {
   if (token.length > MAX_READ_TOKEN_LENGTH) return undefined;
-  const payload = token.split('.', 3)[1];
+  const start = token.indexOf('.') + 1;
+  if (start === 0) return undefined;
+  const end = token.indexOf('.', start);
+  const payload = end === -1 ? token.slice(start) : token.slice(start, end);
   if (!payload) return undefined;
   try {
     const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));

@@ -108,8 +108,9 @@ const V2_USERS: Omit<UsersDeclaration, 'options'> = (() => {
         // The 200 holds only `{user_token, id}`: the user is what was sent (reading it back could
         // fail after the create succeeded and tempt a caller into creating it twice). The mapper
         // strips the create marker from its metadata.
-        const { open_banking: _lender, ...stored } = sent;
-        const user = fromV2User(Object.assign({}, stored, { id: answer.id }), PROVIDER);
+        // One copy with the answer's id (the mapper reads only a user's fields, never `open_banking`,
+        // which is about the lender, not the user).
+        const user = fromV2User(Object.assign({}, sent, { id: answer.id }), PROVIDER);
         const token = answer.user_token ? tokenForCreated(answer.user_token, answer.id, context) : undefined;
         return token ? { user, linkToken: token } : { user };
       },

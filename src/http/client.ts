@@ -782,20 +782,22 @@ export const MAX_REQUEST_BYTES = 1024 * 1024;
 /** The body as JSON text, once per call; `invalid_input` (nothing sent) when it cannot or must not go. */
 function requestBody(spec: RequestSpec<unknown>, context: Context): string | undefined {
   if (spec.body === undefined) return undefined;
-  const what = `${context.provider} ${context.operation}`;
   let text: string;
   try {
     text = typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body);
   } catch (error) {
-    throw new InvalidInputError(`${what}: the request body cannot be written as JSON; nothing was sent`, {
-      ...context,
-      cause: error,
-    });
+    throw new InvalidInputError(
+      `${context.provider} ${context.operation}: the request body cannot be written as JSON; nothing was sent`,
+      {
+        ...context,
+        cause: error,
+      },
+    );
   }
   // Cheap bound first: every UTF-16 unit takes at least one UTF-8 byte.
   if (text.length > MAX_REQUEST_BYTES || Buffer.byteLength(text, 'utf8') > MAX_REQUEST_BYTES) {
     throw new InvalidInputError(
-      `${what}: the request body is larger than ${MAX_REQUEST_BYTES} bytes; it was refused before sending, nothing was sent`,
+      `${context.provider} ${context.operation}: the request body is larger than ${MAX_REQUEST_BYTES} bytes; it was refused before sending, nothing was sent`,
       context,
     );
   }

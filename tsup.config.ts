@@ -1,6 +1,8 @@
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
+
+type Plugin = NonNullable<Options['esbuildPlugins']>[number];
 
 /**
  * tsup's CommonJS source maps point at the built file itself, by its absolute path on the building
@@ -19,6 +21,23 @@ async function dropCommonJsMaps(dir: string): Promise<void> {
     }
   }
 }
+
+/**
+ * The container's `./reflect-metadata.cjs` (it installs the polyfill tsyringe needs) stays its own
+ * CommonJS file, imported as it is written, in order, just before `tsyringe`, by both builds: never
+ * bundled (bundled, its code would run after the chunk's hoisted `tsyringe` import). Copied next to
+ * the chunks that import it.
+ */
+const REFLECT_METADATA_SHIM = 'src/container/reflect-metadata.cjs';
+const keepReflectMetadataShim: Plugin = {
+  name: 'keep-reflect-metadata-shim',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/reflect-metadata\.cjs$/ }, (args) => ({
+      path: args.path,
+      external: true,
+    }));
+  },
+};
 
 export default defineConfig((options) => ({
   entry: {
@@ -47,5 +66,10 @@ export default defineConfig((options) => ({
   clean: true,
   splitting: true,
   shims: true,
-  onSuccess: () => dropCommonJsMaps(options.outDir ?? 'dist'),
+  esbuildPlugins: [keepReflectMetadataShim],
+  onSuccess: async () => {
+    const outDir = options.outDir ?? 'dist';
+    await dropCommonJsMaps(outDir);
+    await copyFile(REFLECT_METADATA_SHIM, join(outDir, 'reflect-metadata.cjs'));
+  },
 }));

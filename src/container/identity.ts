@@ -3,7 +3,7 @@
  * which is never touched), one child container per tenant created on first use, and the cache
  * that makes `forTenant` cheap.
  */
-import 'reflect-metadata';
+import './reflect-metadata.cjs';
 import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
 import {

@@ -17,7 +17,6 @@
  * What needs axios and cockatiel at run time (the axios instance and transport, the circuit breaker,
  * the backoff) is in `stack.ts`, loaded on the first request of the process: see {@link loadHttpStack}.
  */
-import { getEventListeners } from 'node:events';
 import { inspect } from 'node:util';
 import type { AxiosResponse } from 'axios';
 import type { z } from 'zod';
@@ -426,17 +425,17 @@ export class HttpClient {
       this.#inFlight.delete(inFlight);
       unsubscribe?.();
       // Creating an AbortSignal costs more than the rest of a call's bookkeeping (docs/performance.md).
-      // One that never fired, handed only to the built-in transport (which removes its listener when
-      // it settles and keeps nothing), is as good as new; the listener check is a second guard. A
-      // host's transport always gets a fresh one: it may keep the signal after settling (a late
-      // listener, `AbortSignal.any`, state keyed by the signal), and a later call's abort must never
-      // reach it.
+      // One that never fired, handed only to the built-in transport (whose one listener reaches only
+      // the requests in flight on the signal, and none is once the call has settled), is as good as
+      // new; the listener check is a second guard. A host's transport always gets a fresh one: it may
+      // keep the signal after settling (a late listener, `AbortSignal.any`, state keyed by the
+      // signal), and a later call's abort must never reach it.
       if (
         this.#transport === undefined &&
         !this.#closed &&
         !controller.signal.aborted &&
         this.#idleControllers.length < 256 &&
-        getEventListeners(controller.signal, 'abort').length === 0
+        engine.signalIsIdle(controller.signal)
       ) {
         this.#idleControllers.push(controller);
       }

@@ -14,7 +14,7 @@ import type { CircuitBreakerOptions } from './circuit.js';
 import { keepBodyAsText, PreparedSender } from './prepared-sender.js';
 import type { RetryOptions } from './retry-policy.js';
 import { TenantCircuit } from './tenant-circuit.js';
-import { nodeTransport, type Transport } from './transport.js';
+import { nodeTransport, signalIsIdle, type Transport } from './transport.js';
 import { USER_AGENT } from './user-agent.js';
 
 /** What one tenant's client sends with: built on its first request. */
@@ -30,6 +30,8 @@ export interface HttpEngine {
   readonly backoff: IBackoffFactory<unknown>;
   /** The status of the answer a transport error carries (axios's `error.response`), if any. */
   answeredStatus(error: unknown): number | undefined;
+  /** Whether a call's signal, never fired, can be handed to the built-in transport again. */
+  signalIsIdle(signal: AbortSignal): boolean;
 }
 
 /** What an {@link HttpEngine} is built from: the client's settings. */
@@ -80,5 +82,6 @@ export function createHttpEngine(options: HttpEngineOptions): HttpEngine {
       maxDelay: options.retry.maxDelayMs,
     }),
     answeredStatus,
+    signalIsIdle,
   };
 }

@@ -44,11 +44,15 @@ export class TenantCircuit {
     return this.policy ? STATE_NAMES[this.policy.state] : 'closed';
   }
 
-  /** Runs one attempt through the breaker, or returns {@link CIRCUIT_OPEN} without running it. */
-  async run<R>(attempt: () => Promise<R>): Promise<R | typeof CIRCUIT_OPEN> {
+  /**
+   * Runs one attempt through the breaker, or returns {@link CIRCUIT_OPEN} without running it. Not an
+   * async function: an async function that returns a promise adds two turns of the microtask queue
+   * before its caller sees the answer.
+   */
+  run<R>(attempt: () => Promise<R>): Promise<R | typeof CIRCUIT_OPEN> {
     const policy = this.policy;
     if (!policy) return attempt();
-    if (policy.state === CircuitState.HalfOpen) return CIRCUIT_OPEN;
+    if (policy.state === CircuitState.HalfOpen) return Promise.resolve(CIRCUIT_OPEN);
     if (policy.state === CircuitState.Closed) return this.runClosed(policy, attempt);
     return this.settle(policy, () => policy.execute(attempt));
   }
@@ -70,7 +74,7 @@ export class TenantCircuit {
     } catch (error) {
       if (policy.state !== CircuitState.Closed) throw error;
       // Closed, checked just now: `execute` runs the rejection through the breaker's filter at once.
-      return this.settle(policy, () => policy.execute(() => Promise.reject(error)));
+      return await this.settle(policy, () => policy.execute(() => Promise.reject(error)));
     }
     this.counter?.success();
     return value;

@@ -20,6 +20,7 @@
  *   (`requestNeverSent` in `never-sent.ts`): a create cancelled then did not take effect;
  * - failures are `AxiosError`s carrying the socket's code (`ECONNREFUSED`, `ECONNRESET`…).
  */
+import { getEventListeners } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
@@ -46,6 +47,48 @@ export type Transport = AxiosAdapter;
 export interface NodeTransportAgents {
   httpAgent: http.Agent;
   httpsAgent: https.Agent;
+}
+
+/**
+ * The requests in flight on one signal, and the one listener that tells them it fired.
+ *
+ * Adding and removing an `abort` listener per request costs more than the rest of the transport's
+ * bookkeeping (an `AbortSignal` is an `EventTarget`). The client hands this transport the same
+ * signal again for later calls (one that never fired: see `client.ts`), so the transport listens
+ * once per signal, for good, and a request only joins and leaves the signal's set: an abort reaches
+ * exactly the requests in flight on the signal when it fires, never one that has settled.
+ */
+interface AbortSlot {
+  readonly requests: Set<() => void>;
+  readonly dispatch: () => void;
+}
+const abortSlots = new WeakMap<AbortSignal, AbortSlot>();
+
+function abortSlot(signal: AbortSignal): AbortSlot {
+  let slot = abortSlots.get(signal);
+  if (slot === undefined) {
+    const requests = new Set<() => void>();
+    const dispatch = () => {
+      for (const onAbort of [...requests]) onAbort();
+    };
+    slot = { requests, dispatch };
+    abortSlots.set(signal, slot);
+    signal.addEventListener('abort', dispatch, { once: true });
+  }
+  return slot;
+}
+
+/**
+ * Whether nothing listens to `signal` but this module's own listener with no request in flight on it:
+ * such a signal, never fired, can be handed to this transport again (`client.ts` reuses it).
+ */
+export function signalIsIdle(signal: AbortSignal): boolean {
+  const listeners = getEventListeners(signal, 'abort');
+  if (listeners.length === 0) return true;
+  const slot = abortSlots.get(signal);
+  return (
+    listeners.length === 1 && slot !== undefined && listeners[0] === slot.dispatch && slot.requests.size === 0
+  );
 }
 
 /** What {@link decoded} can decode (no `compress`: LZW is not something zlib reads). */
@@ -227,10 +270,11 @@ export function nodeTransport(agents: NodeTransportAgents): Transport {
       const maxContentLength = config.maxContentLength ?? -1;
 
       let settled = false;
+      const slot = signal === undefined ? undefined : abortSlot(signal);
       const finish = (error: unknown, response?: AxiosResponse) => {
         if (settled) return;
         settled = true;
-        signal?.removeEventListener('abort', onAbort);
+        slot?.requests.delete(onAbort);
         if (error !== undefined) reject(error);
         else resolve(response!);
       };
@@ -318,7 +362,7 @@ export function nodeTransport(agents: NodeTransportAgents): Transport {
           ),
         );
       }
-      signal?.addEventListener('abort', onAbort, { once: true });
+      slot?.requests.add(onAbort);
       req.end(body);
     });
   builtIn.add(transport);

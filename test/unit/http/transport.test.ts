@@ -4,6 +4,7 @@
  * for the size caps, aborts and timeouts.
  */
 
+import { getEventListeners } from 'node:events';
 /**
  * The lean transport (`src/http/transport.ts`) must send what axios's own Node adapter would: the
  * same path and query for any base URL, path and params; the same body and headers; the same errors
@@ -22,7 +23,7 @@ import { errorFromTransport } from '../../../src/http/errors.js';
 import { refusedLocally } from '../../../src/http/never-sent.js';
 import { PreparedSender } from '../../../src/http/prepared-sender.js';
 import { requestTarget } from '../../../src/http/request-target.js';
-import { nodeTransport } from '../../../src/http/transport.js';
+import { nodeTransport, signalIsIdle } from '../../../src/http/transport.js';
 import { USER_AGENT } from '../../../src/http/user-agent.js';
 
 /** What axios's Node adapter puts on the request line (buildFullPath, `new URL`, then buildURL). */
@@ -266,6 +267,45 @@ describe('nodeTransport over loopback', () => {
       .send(outgoing({ signal: controller.signal }))
       .catch((e: unknown) => e);
     expect(axios.isCancel(during)).toBe(true);
+  });
+
+  it('one signal for many requests: its abort reaches exactly those in flight; it keeps one listener', async () => {
+    const controller = new AbortController();
+    const signal = controller.signal;
+    const waiting: ServerResponse[] = [];
+    handler = (req, res) => {
+      if (req.url === '/hang') waiting.push(res);
+      else res.end('{"ok":true}');
+    };
+    // Settled before the abort: untouched by it.
+    const first = await sender().send(outgoing({ url: '/ok', signal }));
+    expect(first.data).toBe('{"ok":true}');
+    expect(signalIsIdle(signal), 'nothing in flight on it').toBe(true);
+    const hanging = [1, 2, 3].map(() =>
+      sender()
+        .send(outgoing({ url: '/hang', signal }))
+        .catch((e: unknown) => e),
+    );
+    await new Promise<void>((r) => {
+      const check = () => (waiting.length === 3 ? r() : setTimeout(check, 5));
+      check();
+    });
+    expect(getEventListeners(signal, 'abort'), 'one listener, however many requests').toHaveLength(1);
+    expect(signalIsIdle(signal), 'requests in flight on it').toBe(false);
+    controller.abort();
+    for (const error of await Promise.all(hanging)) expect(axios.isCancel(error)).toBe(true);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+    for (const res of waiting) res.destroy();
+  });
+
+  it('a signal someone else listens to is not idle', () => {
+    const controller = new AbortController();
+    expect(signalIsIdle(controller.signal)).toBe(true);
+    const listener = () => {};
+    controller.signal.addEventListener('abort', listener);
+    expect(signalIsIdle(controller.signal)).toBe(false);
+    controller.signal.removeEventListener('abort', listener);
+    expect(signalIsIdle(controller.signal)).toBe(true);
   });
 
   it('connection errors carry the socket code', async () => {

@@ -114,13 +114,27 @@ function latestDateOnEarth(): string {
 }
 
 /** A calendar date `YYYY-MM-DD`: a real day, year 1900 or later (Argyle), not in the future. */
-export const BirthDateSchema = bounded(MAX_LENGTH.date).superRefine((value, ctx) => {
+function birthDateProblem(value: string): string | undefined {
   const date = parseCalendarDate(value);
-  if (!date) ctx.addIssue({ code: 'custom', message: 'Must be a real calendar date in the form YYYY-MM-DD' });
-  else if (date.year < 1900) ctx.addIssue({ code: 'custom', message: 'Must be in 1900 or later' });
-  else if (value > latestDateOnEarth())
-    ctx.addIssue({ code: 'custom', message: 'Must not be in the future' });
-});
+  if (!date) return 'Must be a real calendar date in the form YYYY-MM-DD';
+  if (date.year < 1900) return 'Must be in 1900 or later';
+  if (value > latestDateOnEarth()) return 'Must not be in the future';
+  return undefined;
+}
+
+/**
+ * A check that passes when `problem` finds none, and reports what it finds as its message: a
+ * `refine` (a predicate, which zod's compiled parser calls directly) rather than a `superRefine`
+ * (a context object and an issue list on every parse, passing or not). The message is worked out
+ * again only for a value that failed.
+ */
+const noProblem = (problem: (value: string) => string | undefined) =>
+  [
+    (value: string) => problem(value) === undefined,
+    { error: (issue: { input?: unknown }) => problem(String(issue.input)) },
+  ] as const;
+
+export const BirthDateSchema = bounded(MAX_LENGTH.date).refine(...noProblem(birthDateProblem));
 
 /** A calendar date `YYYY-MM-DD` with no other constraint (e.g. the end of a recurring-check schedule). */
 export const CalendarDateSchema = bounded(MAX_LENGTH.date).refine(
@@ -148,20 +162,14 @@ const text = (what: string, max: number) =>
   bounded(max)
     .trim()
     .min(1, `${what} must not be empty`)
-    .superRefine((value, ctx) => {
-      const problem = textProblem(value);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    });
+    .refine(...noProblem(textProblem));
 
 /** A person's name: a line of text with at least one letter (not only invisible characters). */
 const name = (what: string) =>
   bounded(MAX_LENGTH.name)
     .trim()
     .min(1, `${what} must not be empty`)
-    .superRefine((value, ctx) => {
-      const problem = nameProblem(value);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    });
+    .refine(...noProblem(nameProblem));
 
 /** A US Social Security number: `123-45-6789` or `123456789`; area 000/666/9xx, group 00, serial 0000 are never issued. */
 const SSN_RE = /^(?!000|666|9\d\d)\d{3}-?(?!00)\d{2}-?(?!0000)\d{4}$/;
@@ -229,10 +237,7 @@ export type Address = z.output<typeof AddressSchema>;
  */
 export const ExternalIdSchema = bounded(MAX_LENGTH.externalId)
   .min(1, 'Must not be empty')
-  .superRefine((value, ctx) => {
-    const problem = externalIdProblem(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+  .refine(...noProblem(externalIdProblem));
 
 /** Free-form JSON within `limits`, checked in one bounded walk before anything else reads it. */
 const boundedJson = <T>(limits: JsonLimits, shape: (value: unknown) => string | undefined) =>

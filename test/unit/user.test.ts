@@ -173,3 +173,56 @@ describe('parseCalendarDate', () => {
     );
   });
 });
+
+describe('the messages of the field checks', () => {
+  // Each check is a predicate with its message worked out for a failing value only: these pin the
+  // messages, per field, exactly as callers see them in `fieldErrors`.
+  const fieldErrorsOf = (input: Record<string, unknown>) => {
+    try {
+      parseInput(CreateUserInputSchema, input);
+    } catch (error) {
+      if (error instanceof InvalidInputError) return error.fieldErrors;
+      throw error;
+    }
+    return undefined;
+  };
+
+  it.each([
+    [{ birthDate: '1899-12-31' }, { birthDate: ['Must be in 1900 or later'] }],
+    [{ birthDate: '2999-01-01' }, { birthDate: ['Must not be in the future'] }],
+    [{ birthDate: '1990-02-30' }, { birthDate: ['Must be a real calendar date in the form YYYY-MM-DD'] }],
+    [
+      { firstName: '\u200b' },
+      {
+        firstName: [
+          'Must not contain invisible characters (bidi overrides or isolates, zero-width spaces, fillers)',
+        ],
+      },
+    ],
+    [
+      { firstName: '   ' },
+      { firstName: ['First name must not be empty', 'Must contain at least one letter'] },
+    ],
+    [{ firstName: '123' }, { firstName: ['Must contain at least one letter'] }],
+    [{ lastName: 'a\u0007b' }, { lastName: ['Must not contain control characters or line breaks'] }],
+    [{ externalId: 'a\u0000' }, { externalId: ['Must not contain control characters or line breaks'] }],
+    [{ externalId: '' }, { externalId: ['Must not be empty', 'Must contain a visible character'] }],
+    [
+      { address: { city: '  ' } },
+      { 'address.city': ['City must not be empty', 'Must contain a visible character'] },
+    ],
+  ])('%j → %j', (input, expected) => {
+    expect(fieldErrorsOf(input)).toEqual(expected);
+  });
+
+  it('a valid value passes every check', () => {
+    expect(
+      fieldErrorsOf({
+        firstName: 'Jane',
+        birthDate: '1990-05-17',
+        externalId: 'applicant-1',
+        address: { city: 'Leeds' },
+      }),
+    ).toBeUndefined();
+  });
+});

@@ -793,8 +793,11 @@ function requestBody(spec: RequestSpec<unknown>, context: Context): string | und
       },
     );
   }
-  // Cheap bound first: every UTF-16 unit takes at least one UTF-8 byte.
-  if (text.length > MAX_REQUEST_BYTES || Buffer.byteLength(text, 'utf8') > MAX_REQUEST_BYTES) {
+  // Counted only when it could matter: every UTF-16 unit takes one to three UTF-8 bytes.
+  if (
+    text.length * 3 > MAX_REQUEST_BYTES &&
+    (text.length > MAX_REQUEST_BYTES || Buffer.byteLength(text, 'utf8') > MAX_REQUEST_BYTES)
+  ) {
     throw new InvalidInputError(
       `${context.provider} ${context.operation}: the request body is larger than ${MAX_REQUEST_BYTES} bytes; it was refused before sending, nothing was sent`,
       context,

@@ -87,14 +87,14 @@ async function contenders(): Promise<{ list: Contender[]; close: () => Promise<v
   for (const provider of PROVIDERS) {
     const body = await libraryCreateBody(lib, provider, origin.origin);
     const parsedBody: unknown = JSON.parse(body);
-    const input = createInput(provider);
     const api = handWrittenAxios(provider);
     const headers = { Accept: 'application/json', ...authHeaders[provider] };
     for (const kind of KINDS) {
       const identity = kind === 'library' ? lean : before;
       if (kind === 'library' || kind === 'library+axios-http') {
         const users = identity.forTenant(provider);
-        add(provider, 'createUser', kind, () => users.createUser(input));
+        // A fresh input per call, as a lender builds one per applicant.
+        add(provider, 'createUser', kind, () => users.createUser(createInput(provider)));
         add(provider, 'getUser', kind, () => users.getUser(USER_ID));
       } else if (kind === 'axios') {
         add(provider, 'createUser', kind, () =>

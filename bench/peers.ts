@@ -79,7 +79,6 @@ function versionOf(name: string): string {
 const lib = await loadDist();
 const identity = lib.createPayrollIdentity({ tenants: { argyle: tenantConfig('argyle', ORIGIN) } });
 const users = identity.forTenant('argyle');
-const input = createInput('argyle');
 const createBody = await libraryCreateBody(lib, 'argyle', ORIGIN);
 const parsedCreateBody: unknown = JSON.parse(createBody);
 
@@ -110,7 +109,8 @@ const octokit = new Octokit({ auth: 'ghp_bench_token_not_real', baseUrl: `${ORIG
 const calls: Record<Kind, Record<Operation, [code: string, call: () => Promise<unknown>]>> = {
   library: {
     get: ["forTenant('argyle').getUser(id)", () => users.getUser(USER_ID)],
-    create: ["forTenant('argyle').createUser({…})", () => users.createUser(input)],
+    // A fresh input per call, as a lender builds one per applicant.
+    create: ["forTenant('argyle').createUser({…})", () => users.createUser(createInput('argyle'))],
   },
   axios: {
     get: ["api.get('/v2/users/' + id)", () => api.get(`/v2/users/${USER_ID}`).then((r) => r.data)],

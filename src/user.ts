@@ -94,10 +94,26 @@ export function parseCalendarDate(value: string):
   const month = digitsAt(value, 5, 7);
   const day = digitsAt(value, 8, 10);
   if (year < 0 || month < 0 || day < 0) return undefined;
-  if (month < 1 || month > 12 || day < 1) return undefined;
+  return isCalendarDay(year, month, day) ? { year, month, day } : undefined;
+}
+
+/** Whether month and day (whole numbers) name a real day of `year` (whole, 0–9999). */
+function isCalendarDay(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const last = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
-  return day <= last ? { year, month, day } : undefined;
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
+}
+
+/**
+ * A real calendar day given by its parts, as `YYYY-MM-DD`; `undefined` when a part is not a whole
+ * number, the year is outside 0–9999, or the day does not exist (1990-02-30). What
+ * {@link parseCalendarDate} reads back, without writing text to parse it again.
+ */
+export function formatCalendarDate(year: number, month: number, day: number): string | undefined {
+  if (!Number.isInteger(year) || !Number.isInteger(month) || !Number.isInteger(day)) return undefined;
+  if (year < 0 || year > 9999 || !isCalendarDay(year, month, day)) return undefined;
+  const yyyy = year >= 1000 ? String(year) : String(year).padStart(4, '0');
+  return `${yyyy}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
 }
 
 /**

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/errors.js';
 import {
   CreateUserInputSchema,
+  formatCalendarDate,
   ListUsersFilterSchema,
   parseCalendarDate,
   UpdateUserInputSchema,
@@ -224,5 +225,32 @@ describe('the messages of the field checks', () => {
         address: { city: 'Leeds' },
       }),
     ).toBeUndefined();
+  });
+});
+
+describe('formatCalendarDate', () => {
+  const pad = (n: number, width: number) => String(n).padStart(width, '0');
+  it('writes exactly the days parseCalendarDate reads, and only those', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -2, max: 10_001 }),
+        fc.integer({ min: -1, max: 14 }),
+        fc.integer({ min: -1, max: 33 }),
+        (year, month, day) => {
+          const text = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+          const expected = year >= 0 && parseCalendarDate(text) ? text : undefined;
+          expect(formatCalendarDate(year, month, day)).toBe(expected);
+        },
+      ),
+    );
+  });
+
+  it('refuses parts that are not whole numbers', () => {
+    expect(formatCalendarDate(1990.5, 5, 17)).toBeUndefined();
+    expect(formatCalendarDate(1990, Number.NaN, 17)).toBeUndefined();
+    expect(formatCalendarDate(1990, 5, Number.POSITIVE_INFINITY)).toBeUndefined();
+    expect(formatCalendarDate(2024, 2, 29)).toBe('2024-02-29');
+    expect(formatCalendarDate(2023, 2, 29)).toBeUndefined();
+    expect(formatCalendarDate(7, 1, 2)).toBe('0007-01-02');
   });
 });

@@ -4,6 +4,7 @@
  */
 import {
   type Address,
+  formatCalendarDate,
   type JsonValue,
   type NationalId,
   parseCalendarDate,
@@ -39,8 +40,7 @@ export function birthDateFromWire(
   wire: { year?: number | null; month?: number | null; day?: number | null } | null | undefined,
 ): string | undefined {
   if (!wire || wire.year == null || wire.month == null || wire.day == null) return undefined;
-  const iso = `${String(wire.year).padStart(4, '0')}-${String(wire.month).padStart(2, '0')}-${String(wire.day).padStart(2, '0')}`;
-  return parseCalendarDate(iso) ? iso : undefined;
+  return formatCalendarDate(wire.year, wire.month, wire.day);
 }
 
 /**

@@ -277,7 +277,7 @@ export class HttpClient {
    * Calls in flight, aborted by `close()`. A Set rather than one listener per call on a shared
    * signal: an `AbortSignal` warns past 10 listeners and scans them all on each add.
    */
-  readonly #inFlight = new Deadlines<InFlight>();
+  readonly #inFlight: Deadlines<InFlight>;
   /** The signals handed to `reconcile`: requests carrying one are lookups, which bypass the breaker. */
   readonly #lookupSignals = new WeakSet<AbortSignal>();
   /** Fires on `close()`: stops the reconciliation lookups of ambiguous creates. */
@@ -306,6 +306,10 @@ export class HttpClient {
       options.logger !== undefined,
     );
     this.#transport = options.transport;
+    // The built-in transport's calls hold the process open themselves (a socket, a lookup, a
+    // connection; between attempts, the backoff's timer): their deadlines' timer need not. A host's
+    // transport may hold nothing, and a call in flight must still end at its deadline.
+    this.#inFlight = new Deadlines({ holdsProcess: options.transport !== undefined });
   }
 
   /**

@@ -9,6 +9,10 @@
  *
  * Deadlines are on the monotonic clock (`performance.now()`), as Node's timers are: a wall-clock
  * change moves no deadline.
+ *
+ * With `holdsProcess: false` the timer never holds the process open: for calls that something else
+ * holds it open for (the built-in transport's sockets, lookups and connections; the backoff wait's
+ * own timer), which saves switching the timer's hold on and off around every call.
  */
 
 /** A call with a deadline: `expire()` is called once, when it is due and still in flight. */
@@ -19,10 +23,15 @@ export interface Deadline {
 }
 
 export class Deadlines<T extends Deadline> {
+  readonly #holdsProcess: boolean;
   readonly #entries = new Set<T>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** What the armed timer fires for (`Infinity`: no timer). */
   #armedFor = Number.POSITIVE_INFINITY;
+
+  constructor(options: { holdsProcess: boolean }) {
+    this.#holdsProcess = options.holdsProcess;
+  }
 
   /** The calls in flight, in the order they started. */
   get entries(): ReadonlySet<T> {
@@ -32,12 +41,12 @@ export class Deadlines<T extends Deadline> {
   add(entry: T): void {
     this.#entries.add(entry);
     if (entry.dueAt < this.#armedFor) this.#arm(entry.dueAt);
-    else if (this.#entries.size === 1) this.#timer?.ref();
+    else if (this.#holdsProcess && this.#entries.size === 1) this.#timer?.ref();
   }
 
   /** Forgets a call that ended; the timer stays armed, but holds the process open no longer when none is left. */
   delete(entry: T): void {
-    if (this.#entries.delete(entry) && this.#entries.size === 0) this.#timer?.unref();
+    if (this.#entries.delete(entry) && this.#holdsProcess && this.#entries.size === 0) this.#timer?.unref();
   }
 
   /** Forgets every call and stops the timer. */
@@ -52,6 +61,7 @@ export class Deadlines<T extends Deadline> {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#armedFor = dueAt;
     this.#timer = setTimeout(this.#fire, Math.max(0, dueAt - performance.now()));
+    if (!this.#holdsProcess) this.#timer.unref();
   }
 
   readonly #fire = (): void => {

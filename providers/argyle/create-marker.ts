@@ -72,6 +72,9 @@ export function nonceOf(metadata: unknown): string | undefined {
  */
 export function stripMarker(metadata: JsonValue): JsonValue | undefined {
   if (!isObject(metadata) || !Object.hasOwn(metadata, MARKER_KEY)) return metadata;
+  // The marker alone (every create that carries one and no metadata of the caller's): nothing to copy.
+  const keys = Object.keys(metadata);
+  if (keys.length === 1 && keys[0] === MARKER_KEY) return undefined;
   const { [MARKER_KEY]: _marker, ...rest } = metadata;
   return Object.keys(rest).length > 0 ? rest : undefined;
 }

@@ -17,7 +17,7 @@ import { ArgyleProviderOptionsSchema } from './config.js';
 import { refuseReservedMetadata, withCreateNonce } from './create-marker.js';
 import { linkToken, tokenForCreated } from './link-token.js';
 import { fromV1User, toV1Request, type V1Fields } from './mappers/v1.js';
-import { fromV2User, toV2Request, type V2Fields } from './mappers/v2.js';
+import { fromV2User, toV2Request, userWithId, type V2Fields } from './mappers/v2.js';
 import { cursorPage, MAX_PAGE_SIZE } from './pagination.js';
 import { matchesCreate } from './reconcile.js';
 import {
@@ -108,9 +108,9 @@ const V2_USERS: Omit<UsersDeclaration, 'options'> = (() => {
         // The 200 holds only `{user_token, id}`: the user is what was sent (reading it back could
         // fail after the create succeeded and tempt a caller into creating it twice). The mapper
         // strips the create marker from its metadata.
-        // One copy with the answer's id (the mapper reads only a user's fields, never `open_banking`,
-        // which is about the lender, not the user).
-        const user = fromV2User(Object.assign({}, sent, { id: answer.id }), PROVIDER);
+        // Mapped from the body with the answer's id (the mapper reads only a user's fields, never
+        // `open_banking`, which is about the lender, not the user).
+        const user = userWithId(answer.id, sent, PROVIDER);
         const token = answer.user_token ? tokenForCreated(answer.user_token, answer.id, context) : undefined;
         return token ? { user, linkToken: token } : { user };
       },

@@ -126,7 +126,15 @@ function addressFromWire(wire: V2User['address']): Address | undefined {
 
 /** An Argyle v2 `User` → the neutral `User`. Connected items and employers go to `connections`. */
 export function fromV2User(wire: V2User, provider: string): User {
-  const user: User = { id: wire.id, provider };
+  return userWithId(wire.id, wire, provider);
+}
+
+/**
+ * The neutral `User` of the user `id` whose fields are `wire`: a create's user is the body sent with
+ * the id the answer gave (mapped as it is, without a copy made to add the id).
+ */
+export function userWithId(id: string, wire: Omit<V2User, 'id'>, provider: string): User {
+  const user: User = { id, provider };
   const createdAt = present(wire.created_at);
   if (createdAt !== undefined) user.createdAt = createdAt;
   const firstName = present(wire.first_name);

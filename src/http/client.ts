@@ -43,7 +43,7 @@ import {
   DEFAULT_CIRCUIT_BREAKER,
   markCallerMade,
 } from './circuit.js';
-import { type Deadline, Deadlines } from './deadlines.js';
+import { Deadline, Deadlines } from './deadlines.js';
 import { type DescribeError, errorFromTransport } from './errors.js';
 import { refusedLocally, requestNeverSent } from './never-sent.js';
 import { reconciliationHint, settleAmbiguous } from './reconcile.js';
@@ -215,12 +215,14 @@ interface CallState {
 type Context = ErrorContext & { provider: string; tenant: string; operation: CallOperation };
 
 /** A call in flight, as its deadline and `close()` see it. */
-class InFlight implements Deadline {
+class InFlight extends Deadline {
   constructor(
     readonly controller: AbortController,
     readonly state: CallState,
     readonly dueAt: number,
-  ) {}
+  ) {
+    super();
+  }
 
   expire(): void {
     this.state.timedOut = true;
@@ -762,7 +764,7 @@ export class HttpClient {
     if (!this.#closed) {
       this.#closed = true;
       this.#idleControllers.length = 0;
-      const calls = [...this.#inFlight.entries];
+      const calls = this.#inFlight.entries();
       this.#inFlight.clear();
       for (const call of calls) {
         call.state.closed = true;

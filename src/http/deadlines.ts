@@ -15,16 +15,28 @@
  * own timer), which saves switching the timer's hold on and off around every call.
  */
 
-/** A call with a deadline: `expire()` is called once, when it is due and still in flight. */
-export interface Deadline {
+/**
+ * A call with a deadline: `expire()` is called once, when it is due and still in flight. The links
+ * are the list of calls in flight, kept by {@link Deadlines} (a list, not a `Set`: adding and removing
+ * a fresh object costs hashing it, on every call).
+ */
+export abstract class Deadline {
   /** When the call is due, in `performance.now()` milliseconds. */
-  readonly dueAt: number;
-  expire(): void;
+  abstract readonly dueAt: number;
+  abstract expire(): void;
+  /** @internal */
+  previous: Deadline | undefined = undefined;
+  /** @internal */
+  next: Deadline | undefined = undefined;
+  /** @internal */
+  listed = false;
 }
 
 export class Deadlines<T extends Deadline> {
   readonly #holdsProcess: boolean;
-  readonly #entries = new Set<T>();
+  #first: Deadline | undefined;
+  #last: Deadline | undefined;
+  #size = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** What the armed timer fires for (`Infinity`: no timer). */
   #armedFor = Number.POSITIVE_INFINITY;
@@ -34,27 +46,50 @@ export class Deadlines<T extends Deadline> {
   }
 
   /** The calls in flight, in the order they started. */
-  get entries(): ReadonlySet<T> {
-    return this.#entries;
+  entries(): T[] {
+    const all: T[] = [];
+    for (let entry = this.#first; entry !== undefined; entry = entry.next) all.push(entry as T);
+    return all;
   }
 
   add(entry: T): void {
-    this.#entries.add(entry);
+    if (entry.listed) return;
+    entry.listed = true;
+    entry.previous = this.#last;
+    entry.next = undefined;
+    if (this.#last === undefined) this.#first = entry;
+    else this.#last.next = entry;
+    this.#last = entry;
+    this.#size++;
     if (entry.dueAt < this.#armedFor) this.#arm(entry.dueAt);
-    else if (this.#holdsProcess && this.#entries.size === 1) this.#timer?.ref();
+    else if (this.#holdsProcess && this.#size === 1) this.#timer?.ref();
   }
 
   /** Forgets a call that ended; the timer stays armed, but holds the process open no longer when none is left. */
   delete(entry: T): void {
-    if (this.#entries.delete(entry) && this.#holdsProcess && this.#entries.size === 0) this.#timer?.unref();
+    if (!this.#unlink(entry)) return;
+    if (this.#holdsProcess && this.#size === 0) this.#timer?.unref();
   }
 
   /** Forgets every call and stops the timer. */
   clear(): void {
-    this.#entries.clear();
+    for (const entry of this.entries()) this.#unlink(entry);
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#armedFor = Number.POSITIVE_INFINITY;
+  }
+
+  #unlink(entry: Deadline): boolean {
+    if (!entry.listed) return false;
+    entry.listed = false;
+    if (entry.previous === undefined) this.#first = entry.next;
+    else entry.previous.next = entry.next;
+    if (entry.next === undefined) this.#last = entry.previous;
+    else entry.next.previous = entry.previous;
+    entry.previous = undefined;
+    entry.next = undefined;
+    this.#size--;
+    return true;
   }
 
   #arm(dueAt: number): void {
@@ -72,11 +107,11 @@ export class Deadlines<T extends Deadline> {
     this.#armedFor = Number.POSITIVE_INFINITY;
     let next = Number.POSITIVE_INFINITY;
     const due: T[] = [];
-    for (const entry of this.#entries) {
+    for (const entry of this.entries()) {
       if (entry.dueAt <= now) due.push(entry);
       else if (entry.dueAt < next) next = entry.dueAt;
     }
-    for (const entry of due) this.#entries.delete(entry);
+    for (const entry of due) this.#unlink(entry);
     if (next !== Number.POSITIVE_INFINITY) this.#arm(next);
     // After the bookkeeping, each on its own: one that throws ends neither the timer nor the others
     // (its error is thrown on, as an event listener's would be).

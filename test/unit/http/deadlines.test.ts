@@ -4,11 +4,13 @@
  * while a call is in flight.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type Deadline, Deadlines } from '../../../src/http/deadlines.js';
+import { Deadline, Deadlines } from '../../../src/http/deadlines.js';
 
-class Call implements Deadline {
+class Call extends Deadline {
   expired = 0;
-  constructor(readonly dueAt: number) {}
+  constructor(readonly dueAt: number) {
+    super();
+  }
   expire(): void {
     this.expired++;
   }
@@ -40,7 +42,7 @@ describe('Deadlines', () => {
     expect([early.expired, middle.expired, late.expired]).toEqual([1, 1, 0]);
     await vi.advanceTimersByTimeAsync(100);
     expect([early.expired, middle.expired, late.expired]).toEqual([1, 1, 1]);
-    expect([...deadlines.entries]).toEqual([]);
+    expect(deadlines.entries()).toEqual([]);
     await vi.advanceTimersByTimeAsync(1_000);
     expect([early.expired, middle.expired, late.expired], 'once each').toEqual([1, 1, 1]);
     deadlines.clear();
@@ -59,6 +61,29 @@ describe('Deadlines', () => {
     expect(ended.expired).toBe(0);
     expect(running.expired).toBe(1);
     deadlines.clear();
+  });
+
+  it('keeps the calls in flight in the order they started, whichever ends first', () => {
+    const deadlines = new Deadlines<Call>({ holdsProcess: false });
+    const [a, b, c] = [1, 2, 3].map((i) => new Call(performance.now() + 60_000 + i)) as [Call, Call, Call];
+    deadlines.add(a);
+    deadlines.add(b);
+    deadlines.add(c);
+    deadlines.delete(b);
+    expect(deadlines.entries()).toEqual([a, c]);
+    deadlines.delete(a);
+    deadlines.delete(a);
+    expect(deadlines.entries()).toEqual([c]);
+    deadlines.add(b);
+    deadlines.add(b);
+    expect(deadlines.entries()).toEqual([c, b]);
+    deadlines.delete(b);
+    deadlines.delete(c);
+    expect(deadlines.entries()).toEqual([]);
+    deadlines.add(a);
+    expect(deadlines.entries()).toEqual([a]);
+    deadlines.clear();
+    expect(deadlines.entries()).toEqual([]);
   });
 
   it('clear() forgets every call and stops the timer', async () => {

@@ -61,7 +61,7 @@ export class Deadlines<T extends Deadline> {
     else this.#last.next = entry;
     this.#last = entry;
     this.#size++;
-    if (entry.dueAt < this.#armedFor) this.#arm(entry.dueAt);
+    if (entry.dueAt < this.#armedFor) this.#arm(entry.dueAt, performance.now());
     else if (this.#holdsProcess && this.#size === 1) this.#timer?.ref();
   }
 
@@ -92,10 +92,11 @@ export class Deadlines<T extends Deadline> {
     return true;
   }
 
-  #arm(dueAt: number): void {
+  /** Arms the timer for `dueAt`, `now` being the current time on the deadlines' clock. */
+  #arm(dueAt: number, now: number): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#armedFor = dueAt;
-    this.#timer = setTimeout(this.#fire, Math.max(0, dueAt - performance.now()));
+    this.#timer = setTimeout(this.#fire, Math.max(0, dueAt - now));
     if (!this.#holdsProcess) this.#timer.unref();
   }
 
@@ -112,7 +113,9 @@ export class Deadlines<T extends Deadline> {
       else if (entry.dueAt < next) next = entry.dueAt;
     }
     for (const entry of due) this.#unlink(entry);
-    if (next !== Number.POSITIVE_INFINITY) this.#arm(next);
+    // From the time the timer fired for, not from a clock read: under fake timers that do not fake
+    // `performance.now()`, the next deadline is still as far after this one as it was set to be.
+    if (next !== Number.POSITIVE_INFINITY) this.#arm(next, now);
     // After the bookkeeping, each on its own: one that throws ends neither the timer nor the others
     // (its error is thrown on, as an event listener's would be).
     for (const entry of due) {

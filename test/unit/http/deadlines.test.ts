@@ -48,6 +48,25 @@ describe('Deadlines', () => {
     deadlines.clear();
   });
 
+  it('keeps each deadline under fake timers that leave performance.now() real', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const deadlines = new Deadlines<Call>({ holdsProcess: true });
+    const now = performance.now();
+    const first = new Call(now + 100);
+    const second = new Call(now + 300);
+    deadlines.add(first);
+    deadlines.add(second);
+    // Real milliseconds pass while the test runs (performance.now() is real here): a deadline may
+    // come that much early, never a fake interval late.
+    await vi.advanceTimersByTimeAsync(100);
+    expect(first.expired).toBe(1);
+    await vi.advanceTimersByTimeAsync(150);
+    expect(second.expired, 'not long before its time').toBe(0);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(second.expired, 'by its time').toBe(1);
+    deadlines.clear();
+  });
+
   it('never expires a call that ended before its deadline, and keeps the others', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
     const deadlines = new Deadlines<Call>({ holdsProcess: true });

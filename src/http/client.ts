@@ -422,8 +422,9 @@ export class HttpClient {
         })
       : undefined;
     const deadline = Date.now() + timeoutMs;
-    const inFlight = new InFlight(controller, state, performance.now() + timeoutMs);
-    this.#inFlight.add(inFlight);
+    const now = performance.now();
+    const inFlight = new InFlight(controller, state, now + timeoutMs);
+    this.#inFlight.add(inFlight, now);
 
     try {
       return await this.attempts(spec, context, state, controller.signal, deadline, callerSignal, engine);

@@ -40,6 +40,10 @@ export class Deadlines<T extends Deadline> {
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** What the armed timer fires for (`Infinity`: no timer). */
   #armedFor = Number.POSITIVE_INFINITY;
+  /** The `setTimeout` the timer was armed with: a fake clock's, in a test, may since have gone. */
+  #armedWith: typeof setTimeout | undefined;
+  /** The `clearTimeout` that goes with it. */
+  #clearWith: typeof clearTimeout = clearTimeout;
 
   constructor(options: { holdsProcess: boolean }) {
     this.#holdsProcess = options.holdsProcess;
@@ -52,7 +56,8 @@ export class Deadlines<T extends Deadline> {
     return all;
   }
 
-  add(entry: T): void {
+  /** Adds a call in flight; `now` is the time its deadline was computed from (`performance.now()`). */
+  add(entry: T, now: number = performance.now()): void {
     if (entry.listed) return;
     entry.listed = true;
     entry.previous = this.#last;
@@ -61,8 +66,16 @@ export class Deadlines<T extends Deadline> {
     else this.#last.next = entry;
     this.#last = entry;
     this.#size++;
-    if (entry.dueAt < this.#armedFor) this.#arm(entry.dueAt, performance.now());
-    else if (this.#holdsProcess && this.#size === 1) this.#timer?.ref();
+    if (
+      entry.dueAt < this.#armedFor ||
+      // A timer that should have fired by now, or one armed with a `setTimeout` that is no longer
+      // the global one (a test's fake timers, uninstalled since), will not end this call: re-armed.
+      (this.#timer !== undefined && (this.#armedFor < now || this.#armedWith !== setTimeout))
+    ) {
+      this.#arm(Math.min(entry.dueAt, this.#armedFor), now);
+    } else if (this.#holdsProcess && this.#size === 1) {
+      this.#timer?.ref();
+    }
   }
 
   /** Forgets a call that ended; the timer stays armed, but holds the process open no longer when none is left. */
@@ -74,7 +87,7 @@ export class Deadlines<T extends Deadline> {
   /** Forgets every call and stops the timer. */
   clear(): void {
     for (const entry of this.entries()) this.#unlink(entry);
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#timer !== undefined) this.#clearWith(this.#timer);
     this.#timer = undefined;
     this.#armedFor = Number.POSITIVE_INFINITY;
   }
@@ -94,8 +107,10 @@ export class Deadlines<T extends Deadline> {
 
   /** Arms the timer for `dueAt`, `now` being the current time on the deadlines' clock. */
   #arm(dueAt: number, now: number): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#timer !== undefined) this.#clearWith(this.#timer);
     this.#armedFor = dueAt;
+    this.#armedWith = setTimeout;
+    this.#clearWith = clearTimeout;
     this.#timer = setTimeout(this.#fire, Math.max(0, dueAt - now));
     if (!this.#holdsProcess) this.#timer.unref();
   }

@@ -89,8 +89,8 @@ for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-
   VERBATIM[c.charCodeAt(0)] = 1;
 
 /**
- * Whether `new URL` would keep `path` exactly as it is: only {@link VERBATIM} characters and no `.`
- * or `..` segment. One pass over the text (a regular expression per rule costs more on every call).
+ * Whether `new URL` would keep `path` exactly as it is: only {@link VERBATIM} characters, no `.`
+ * or `..` segment and no `%2e` (an encoded dot, which the URL parser reads as a dot in a segment). One pass over the text (a regular expression per rule costs more on every call).
  */
 function verbatimPath(path: string): boolean {
   let segmentStart = 0;
@@ -107,6 +107,9 @@ function verbatimPath(path: string): boolean {
       }
       segmentStart = i + 1;
     } else if (c >= 128 || VERBATIM[c] === 0) {
+      return false;
+    } else if (c === 37 && path.charCodeAt(i + 1) === 50 && (path.charCodeAt(i + 2) | 32) === 101) {
+      // `%2e` is a dot to the URL parser (`/a/%2e%2e/b` is `/b`): such a path is left to `new URL`.
       return false;
     }
   }

@@ -23,7 +23,7 @@
 import { getEventListeners } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
-import type { Readable } from 'node:stream';
+import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import zlib from 'node:zlib';
 import {
   type AxiosAdapter,
@@ -191,12 +191,16 @@ function decoded(res: http.IncomingMessage, method: string): Readable {
     return res;
   }
   let decoder: zlib.Unzip | zlib.BrotliDecompress | undefined;
-  switch (encoding.toLowerCase()) {
+  let source: Readable = res;
+  const name = encoding.toLowerCase();
+  // A raw deflate body (no zlib header) is read as axios reads it: given a default header.
+  if (name === 'deflate') source = res.pipe(new ZlibHeader());
+  switch (name) {
+    case 'deflate':
     case 'gzip':
     case 'x-gzip':
     case 'compress':
     case 'x-compress':
-    case 'deflate':
       // Unzip reads gzip and zlib-wrapped deflate alike.
       decoder = zlib.createUnzip({
         flush: zlib.constants.Z_SYNC_FLUSH,
@@ -213,7 +217,21 @@ function decoded(res: http.IncomingMessage, method: string): Readable {
   if (!decoder) return res;
   delete res.headers['content-encoding'];
   res.on('error', (error) => decoder.destroy(error));
-  return res.pipe(decoder);
+  if (source !== res) source.on('error', (error) => decoder.destroy(error));
+  return source.pipe(decoder);
+}
+
+/** Puts a zlib header (`78 9C`) in front of a deflate body that has none, as axios does. */
+class ZlibHeader extends Transform {
+  #first = true;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    if (this.#first && chunk.length > 0) {
+      this.#first = false;
+      if (chunk[0] !== 0x78) this.push(Buffer.from([0x78, 0x9c]));
+    }
+    done(null, chunk);
+  }
 }
 
 function stripBom(text: string): string {

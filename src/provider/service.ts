@@ -66,19 +66,31 @@ export function sensitiveValues(input: unknown, out: string[] = []): string[] {
 }
 
 /**
- * The {@link sensitiveValues} of what a call sent and of its input, gathered on first use: only a
- * failure's message, or a request id someone reads, is checked against them.
+ * The {@link sensitiveValues} of what a call sent and of its input, gathered on first use (only a
+ * failure's message, or a request id someone reads, is checked against them), but for the caller's
+ * own objects, taken when the call starts.
  */
 class CallValues implements Iterable<string> {
   #values: string[] | undefined;
+  /** The values of the caller's own objects in the input, as they were when the call started. */
+  readonly #atStart: string[] | undefined;
 
   constructor(
     private readonly sent: unknown,
     private readonly input: unknown,
-  ) {}
+  ) {
+    // Metadata and provider options are passed through as the caller gave them, not copied: the
+    // caller may change them once the call has started (the request already written with what
+    // they held then), so their values are taken now. Everything else is the library's own copy.
+    const given = input as { metadata?: unknown; providerOptions?: unknown } | undefined;
+    this.#atStart =
+      given !== undefined && (given.metadata !== undefined || given.providerOptions !== undefined)
+        ? sensitiveValues(given.metadata, sensitiveValues(given.providerOptions))
+        : undefined;
+  }
 
   [Symbol.iterator](): Iterator<string> {
-    this.#values ??= sensitiveValues(this.sent, sensitiveValues(this.input));
+    this.#values ??= sensitiveValues(this.sent, sensitiveValues(this.input, this.#atStart?.slice()));
     return this.#values[Symbol.iterator]();
   }
 }

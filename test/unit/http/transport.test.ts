@@ -46,7 +46,27 @@ describe('requestTarget', () => {
     'https://h.example.com/a b/ü',
   );
   const segment = fc.oneof(
-    fc.constantFrom('v2', 'users', '..', '.', '', '%41', 'a b', 'ü', 'x?y=1', 'q#frag', '\\', ':', '@', "'"),
+    fc.constantFrom(
+      'v2',
+      'users',
+      '..',
+      '.',
+      '',
+      '%41',
+      '%2e',
+      '%2E%2e',
+      '.%2e',
+      '%2e.',
+      '%2ex',
+      'a b',
+      'ü',
+      'x?y=1',
+      'q#frag',
+      '\\',
+      ':',
+      '@',
+      "'",
+    ),
     fc.string({ maxLength: 6 }),
   );
   const path = fc

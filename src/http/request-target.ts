@@ -63,11 +63,29 @@ function withParams(origin: string, path: string, config: InternalAxiosRequestCo
   return `${bare}${bare.includes('?') ? '&' : '?'}${query}`;
 }
 
+/** Where a request connects: the URL's protocol, host name (no IPv6 brackets) and port, as text. */
+export interface Endpoint {
+  protocol: string;
+  hostname: string;
+  port: string;
+}
+
+function endpointOf(url: URL): Endpoint {
+  const host = url.hostname;
+  return {
+    protocol: url.protocol,
+    hostname: host.startsWith('[') ? host.slice(1, -1) : host,
+    port: url.port,
+  };
+}
+
 /** A base URL parsed once: most requests then need no URL parsing at all. */
 interface ParsedBase {
   url: URL;
   /** The base's normalised path without its trailing slashes (`''` for a bare origin). */
   prefix: string;
+  /** Its endpoint, read once (a `URL`'s getters cost on every read). */
+  endpoint: Endpoint;
 }
 const parsedBases = new Map<string, ParsedBase>();
 
@@ -75,7 +93,7 @@ function parsedBase(base: string): ParsedBase {
   let parsed = parsedBases.get(base);
   if (!parsed) {
     const url = new URL(base);
-    parsed = { url, prefix: url.pathname.replace(/\/+$/, '') };
+    parsed = { url, prefix: url.pathname.replace(/\/+$/, ''), endpoint: endpointOf(url) };
     // Bases are per tenant configuration: a handful, but never let a misuse grow this without bound.
     if (parsedBases.size >= 1024) parsedBases.clear();
     parsedBases.set(base, parsed);
@@ -124,16 +142,20 @@ function withoutLeadingSlashes(path: string): string {
 }
 
 /** The request's URL (for its origin) and path with query, as axios's Node adapter computes them. */
-export function requestTarget(config: InternalAxiosRequestConfig): { url: URL; path: string } {
+export function requestTarget(config: InternalAxiosRequestConfig): {
+  url: URL;
+  path: string;
+  endpoint: Endpoint;
+} {
   const relative = config.url ?? '';
   const base = config.baseURL;
   const combined = !!base && (config.allowAbsoluteUrls === false || !isAbsoluteUrl(relative));
   if (combined && base.indexOf('?') === -1 && base.indexOf('#') === -1 && verbatimPath(relative)) {
     // What `new URL(combine(base, url))` gives, without parsing: the path needs no normalising.
-    const { url, prefix } = parsedBase(base);
+    const { url, prefix, endpoint } = parsedBase(base);
     const path = relative ? `${prefix}/${withoutLeadingSlashes(relative)}` : url.pathname;
-    return { url, path: withParams(url.origin, path, config) };
+    return { url, path: withParams(url.origin, path, config), endpoint };
   }
   const url = new URL(combined ? combine(base, relative) : relative);
-  return { url, path: withParams(url.origin, url.pathname + url.search, config) };
+  return { url, path: withParams(url.origin, url.pathname + url.search, config), endpoint: endpointOf(url) };
 }

@@ -33,7 +33,7 @@ import {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import { markNeverSent, markRefusedLocally } from './never-sent.js';
-import { requestTarget } from './request-target.js';
+import { type Endpoint, requestTarget } from './request-target.js';
 import { USER_AGENT } from './user-agent.js';
 
 /**
@@ -247,13 +247,13 @@ export function nodeTransport(agents: NodeTransportAgents): Transport {
         reject(markNeverSent(new CanceledError(undefined, config)));
         return;
       }
-      let url: URL;
+      let endpoint: Endpoint;
       let path: string;
       let body: Buffer | string | undefined;
       let bodyBytes: number | undefined;
       let headers: Record<string, string>;
       try {
-        ({ url, path } = requestTarget(config));
+        ({ endpoint, path } = requestTarget(config));
         body = requestBody(config);
         bodyBytes = body === undefined ? undefined : Buffer.byteLength(body);
         headers = requestHeaders(config, bodyBytes);
@@ -261,11 +261,11 @@ export function nodeTransport(agents: NodeTransportAgents): Transport {
         reject(markRefusedLocally(AxiosError.from(error, AxiosError.ERR_BAD_REQUEST, config)));
         return;
       }
-      const isHttps = url.protocol === 'https:';
-      if (!isHttps && url.protocol !== 'http:') {
+      const isHttps = endpoint.protocol === 'https:';
+      if (!isHttps && endpoint.protocol !== 'http:') {
         reject(
           markRefusedLocally(
-            new AxiosError(`Unsupported protocol ${url.protocol}`, AxiosError.ERR_BAD_REQUEST, config),
+            new AxiosError(`Unsupported protocol ${endpoint.protocol}`, AxiosError.ERR_BAD_REQUEST, config),
           ),
         );
         return;
@@ -309,14 +309,13 @@ export function nodeTransport(agents: NodeTransportAgents): Transport {
         fail(socket === null || socket === undefined || socket.connecting ? markNeverSent(error) : error);
       };
 
-      const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
       // Looked up on the module at call time (not destructured) so interceptors such as nock apply.
       const transport = isHttps ? https : http;
       const req = transport.request(
         {
-          protocol: url.protocol,
-          hostname,
-          port: url.port,
+          protocol: endpoint.protocol,
+          hostname: endpoint.hostname,
+          port: endpoint.port,
           path,
           method,
           headers,

@@ -36,7 +36,6 @@ export function parseWithOptions<I>(
   /** The parsed `providerOptions.<provider>`; `undefined` when not given or without an options schema. */
   options: unknown;
 } {
-  const prefix = `providerOptions.${context.provider}`;
   // Through readingInput: a symbol key, or a getter or proxy that throws, is `invalid_input`.
   const { parsed, options } = readingInput(raw, context, () => {
     const given = optionsSchema ? namespaceOf(raw, context.provider) : undefined;
@@ -51,7 +50,9 @@ export function parseWithOptions<I>(
   const fieldErrors: FieldErrors = {
     ...(parsed.success ? {} : fieldErrorsFrom(parsed.error)),
     // Where both report the same path (the namespace not an object), ours is the more precise.
-    ...(options && !options.success ? fieldErrorsFrom(options.error, prefix) : {}),
+    ...(options && !options.success
+      ? fieldErrorsFrom(options.error, `providerOptions.${context.provider}`)
+      : {}),
   };
   const paths = Object.keys(fieldErrors);
   throw new InvalidInputError(

@@ -129,7 +129,7 @@ function latestDateOnEarth(): string {
   return latestToday.value;
 }
 
-/** A calendar date `YYYY-MM-DD`: a real day, year 1900 or later (Argyle), not in the future. */
+/** What is wrong with a birth date, if anything. */
 function birthDateProblem(value: string): string | undefined {
   const date = parseCalendarDate(value);
   if (!date) return 'Must be a real calendar date in the form YYYY-MM-DD';
@@ -150,6 +150,7 @@ const noProblem = (problem: (value: string) => string | undefined) =>
     { error: (issue: { input?: unknown }) => problem(String(issue.input)) },
   ] as const;
 
+/** A calendar date `YYYY-MM-DD`: a real day, year 1900 or later (Argyle), not in the future. */
 export const BirthDateSchema = bounded(MAX_LENGTH.date).refine(...noProblem(birthDateProblem));
 
 /** A calendar date `YYYY-MM-DD` with no other constraint (e.g. the end of a recurring-check schedule). */

@@ -78,7 +78,10 @@ export interface FieldSelection {
 export function selectStored(input: Record<string, unknown>, stored: StoredFields): FieldSelection {
   const fields: Record<string, unknown> = {};
   const ignored: string[] = [];
-  for (const [key, value] of Object.entries(input)) {
+  const keys = Object.keys(input);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const value = input[key];
     if (value === undefined || key === 'providerOptions') continue;
     const support: unknown = stored[key as ProfileField];
     if (support === undefined) {
@@ -150,12 +153,34 @@ export function refuseClears(
   );
 }
 
-/** The value at a neutral path (`address.postalCode`). */
-function valueAt(source: Record<string, unknown>, path: string): unknown {
-  let value: unknown = source;
-  for (const part of path.split('.')) {
+/** Paths split once (the declarations' required paths: a handful, read on every create). */
+const pathParts = new Map<string, readonly string[]>();
+function partsOf(path: string): readonly string[] {
+  let parts = pathParts.get(path);
+  if (parts === undefined) {
+    parts = path.split('.');
+    if (pathParts.size < 1024) pathParts.set(path, parts);
+  }
+  return parts;
+}
+
+/**
+ * The value at a neutral `path` of the input, where `providerOptions.<provider>` is the call's
+ * parsed (and defaulted) provider options and another provider's namespace holds nothing.
+ */
+function valueAt(input: Record<string, unknown>, options: unknown, provider: string, path: string): unknown {
+  const parts = partsOf(path);
+  let value: unknown = input;
+  let from = 0;
+  if (parts[0] === 'providerOptions') {
+    if (parts.length === 1) return { [provider]: options };
+    if (parts[1] !== provider) return undefined;
+    value = options;
+    from = 2;
+  }
+  for (let i = from; i < parts.length; i++) {
     if (!isPlainObject(value)) return undefined;
-    value = value[part];
+    value = value[parts[i]!];
   }
   return value;
 }
@@ -185,13 +210,26 @@ export function checkRequired(
   options: unknown,
   context: OperationContext,
 ): void {
-  const source = Object.assign({}, input, { providerOptions: { [context.provider]: options } });
-  const missing: string[] = [];
+  const provider = context.provider;
+  let missing: string[] | undefined;
   for (const rule of required) {
-    const paths = typeof rule === 'string' ? [rule] : rule;
-    if (!paths.some((path) => present(valueAt(source, path)))) missing.push(paths[0] ?? '(unnamed)');
+    let found = false;
+    if (typeof rule === 'string') {
+      found = present(valueAt(input, options, provider, rule));
+    } else {
+      for (const path of rule) {
+        if (present(valueAt(input, options, provider, path))) {
+          found = true;
+          break;
+        }
+      }
+    }
+    if (!found) {
+      missing ??= [];
+      missing.push(typeof rule === 'string' ? rule : (rule[0] ?? '(unnamed)'));
+    }
   }
-  requireFields(missing, context);
+  if (missing !== undefined) requireFields(missing, context);
 }
 
 /** The first path of each required rule: what `capabilities.requiredOnCreate` shows. */

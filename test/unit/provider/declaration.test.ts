@@ -120,14 +120,23 @@ describe('field rules', () => {
       'providerOptions.acme.plan',
     ]);
     // Only the parsed options count: the caller's raw namespace, and another provider's, do not.
-    const raw = { firstName: 'J', previousPostalCodes: ['SW1A 1AA'], providerOptions: { acme: { plan: 'x' } } };
+    const raw = {
+      firstName: 'J',
+      previousPostalCodes: ['SW1A 1AA'],
+      providerOptions: { acme: { plan: 'x' } },
+    };
     await expect(rejection(async () => checkRequired(required, raw, {}, context))).resolves.toMatchObject({
       code: 'invalid_input',
     });
     const other = [['providerOptions.other.plan', 'firstName'], 'providerOptions'];
     expect(() => checkRequired(other, { firstName: 'J' }, {}, context)).not.toThrow();
     const otherOnly = await rejection(async () =>
-      checkRequired([['providerOptions.other.plan']], { providerOptions: { other: { plan: 'x' } } }, {}, context),
+      checkRequired(
+        [['providerOptions.other.plan']],
+        { providerOptions: { other: { plan: 'x' } } },
+        {},
+        context,
+      ),
     );
     expect(Object.keys((otherOnly as InvalidInputError).fieldErrors)).toEqual(['providerOptions.other.plan']);
   });

@@ -69,6 +69,12 @@ export interface FieldSelection {
   ignored: string[];
 }
 
+/** Whether `key` is an own enumerable field of `target` (what validated plain data carries). */
+const enumerableOwn = Object.prototype.propertyIsEnumerable;
+function isOwnField(target: object, key: string): boolean {
+  return enumerableOwn.call(target, key);
+}
+
 /**
  * Splits an input into what the provider stores and what it cannot, by its declared fields. `null`
  * (a clear) of a stored field is kept; of a field the provider cannot store, reported (there is
@@ -83,7 +89,8 @@ export function selectStored(input: Record<string, unknown>, stored: StoredField
     const key = keys[i]!;
     const value = input[key];
     if (value === undefined || key === 'providerOptions') continue;
-    const support: unknown = stored[key as ProfileField];
+    // The declaration's own entries only: `hasOwnProperty` or `constructor` is no declared field.
+    const support: unknown = isOwnField(stored, key) ? stored[key as ProfileField] : undefined;
     if (support === undefined) {
       // An address is named by its parts (`address.city`); free-form and tagged values whole.
       if (key === 'address' && isPlainObject(value)) {
@@ -166,7 +173,9 @@ function partsOf(path: string): readonly string[] {
 
 /**
  * The value at a neutral `path` of the input, where `providerOptions.<provider>` is the call's
- * parsed (and defaulted) provider options and another provider's namespace holds nothing.
+ * parsed (and defaulted) provider options and another provider's namespace holds nothing. Only own
+ * enumerable fields count at every step (what validation passes on): an inherited value, or a
+ * path named after an `Object.prototype` member, is absent.
  */
 function valueAt(input: Record<string, unknown>, options: unknown, provider: string, path: string): unknown {
   const parts = partsOf(path);
@@ -179,8 +188,9 @@ function valueAt(input: Record<string, unknown>, options: unknown, provider: str
     from = 2;
   }
   for (let i = from; i < parts.length; i++) {
-    if (!isPlainObject(value)) return undefined;
-    value = value[parts[i]!];
+    const part = parts[i]!;
+    if (!isPlainObject(value) || !isOwnField(value, part)) return undefined;
+    value = value[part];
   }
   return value;
 }
@@ -203,6 +213,7 @@ export function requireFields(missing: readonly string[], context: OperationCont
 /**
  * Checks the declared required fields against the input, the provider's merged options standing at
  * `providerOptions.<provider>`. A list of paths is satisfied by any one of them; the first names it.
+ * Meant for validated input (plain data): only own enumerable fields count as present.
  */
 export function checkRequired(
   required: readonly RequiredField[],

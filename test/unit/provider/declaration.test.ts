@@ -95,6 +95,11 @@ describe('field rules', () => {
       fields: {},
       ignored: ['address.city', 'address.country', 'metadata'],
     });
+    // Keys named after Object.prototype's members are no declared field: reported, not thrown on.
+    expect(selectStored({ hasOwnProperty: 'x', constructor: 'y' }, stored)).toEqual({
+      fields: {},
+      ignored: ['hasOwnProperty', 'constructor'],
+    });
     // A clear of a stored field is kept (the provider decides); of an unstored one, reported.
     expect(selectStored({ nationalId: null, email: null }, stored)).toEqual({
       fields: { nationalId: null },
@@ -139,6 +144,26 @@ describe('field rules', () => {
       ),
     );
     expect(Object.keys((otherOnly as InvalidInputError).fieldErrors)).toEqual(['providerOptions.other.plan']);
+    // Only own enumerable fields count: inherited ones, hidden ones and Object.prototype's members do not.
+    const inherited = Object.create({ firstName: 'J', previousPostalCodes: ['SW1A 1AA'] });
+    const hidden = Object.defineProperty({}, 'firstName', { value: 'J', enumerable: false });
+    for (const input of [inherited, hidden]) {
+      const refused = await rejection(async () => checkRequired(['firstName'], input, {}, context));
+      expect(Object.keys((refused as InvalidInputError).fieldErrors)).toEqual(['firstName']);
+    }
+    const named = await rejection(async () =>
+      checkRequired(
+        [['constructor'], 'address.toString', 'providerOptions.acme.hasOwnProperty'],
+        { address: {} },
+        { plan: 'x' },
+        context,
+      ),
+    );
+    expect(Object.keys((named as InvalidInputError).fieldErrors)).toEqual([
+      'constructor',
+      'address.toString',
+      'providerOptions.acme.hasOwnProperty',
+    ]);
   });
 });
 

@@ -160,17 +160,6 @@ export function refuseClears(
   );
 }
 
-/** Paths split once (the declarations' required paths: a handful, read on every create). */
-const pathParts = new Map<string, readonly string[]>();
-function partsOf(path: string): readonly string[] {
-  let parts = pathParts.get(path);
-  if (parts === undefined) {
-    parts = path.split('.');
-    if (pathParts.size < 1024) pathParts.set(path, parts);
-  }
-  return parts;
-}
-
 /**
  * The value at a neutral `path` of the input, where `providerOptions.<provider>` is the call's
  * parsed (and defaulted) provider options and another provider's namespace holds nothing. Only own
@@ -178,7 +167,7 @@ function partsOf(path: string): readonly string[] {
  * path named after an `Object.prototype` member, is absent.
  */
 function valueAt(input: Record<string, unknown>, options: unknown, provider: string, path: string): unknown {
-  const parts = partsOf(path);
+  const parts = path.split('.');
   let value: unknown = input;
   let from = 0;
   if (parts[0] === 'providerOptions') {
@@ -221,26 +210,14 @@ export function checkRequired(
   options: unknown,
   context: OperationContext,
 ): void {
-  const provider = context.provider;
-  let missing: string[] | undefined;
+  const has = (path: string) => present(valueAt(input, options, context.provider, path));
+  const missing: string[] = [];
   for (const rule of required) {
-    let found = false;
-    if (typeof rule === 'string') {
-      found = present(valueAt(input, options, provider, rule));
-    } else {
-      for (const path of rule) {
-        if (present(valueAt(input, options, provider, path))) {
-          found = true;
-          break;
-        }
-      }
-    }
-    if (!found) {
-      missing ??= [];
+    if (typeof rule === 'string' ? !has(rule) : !rule.some(has)) {
       missing.push(typeof rule === 'string' ? rule : (rule[0] ?? '(unnamed)'));
     }
   }
-  if (missing !== undefined) requireFields(missing, context);
+  requireFields(missing, context);
 }
 
 /** The first path of each required rule: what `capabilities.requiredOnCreate` shows. */

@@ -9,7 +9,19 @@ import { rejection } from '../../contract/assertions.js';
 import { hang, makeClient, reply, ScriptedServer, sequence, User } from '../resilience/support.js';
 
 const server = new ScriptedServer();
-beforeAll(() => server.start());
+beforeAll(async () => {
+  await server.start();
+  // The HTTP stack loads on the first request of the process (before a call's signal is checked):
+  // loaded here, so a test's short AbortSignal.timeout() cannot fire while it loads on a busy
+  // machine, which would end the call before anything is sent instead of in flight.
+  await makeClient(server.origin).request({
+    operation: 'getUser',
+    method: 'GET',
+    path: '/warm',
+    response: User,
+  });
+  server.reset();
+});
 afterAll(() => server.stop());
 afterEach(() => server.reset());
 

@@ -401,6 +401,7 @@ describeUserServiceContract('teal', {
           const error = await rejection(() => bare.createUser(createInput));
           expect(error.code).toBe('invalid_input');
           expect(Object.keys(fieldErrorsOf(error))).toEqual(['providerOptions.teal.payrollPeriodMonths']);
+          expectNoLeak(error, [...PERSONAL, API_KEY]);
           expect(nock.pendingMocks()).toEqual([]);
         });
 
